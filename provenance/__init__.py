@@ -1,0 +1,33 @@
+"""provenance: source provenance and claim comparison across news outlets.
+
+Library use::
+
+    import provenance
+    articles, rejected = provenance.ingest(["corpora/sample"])
+    extractions = [provenance.extract_article(a) for a in articles]
+"""
+
+from __future__ import annotations
+
+import logging
+
+from provenance.errors import ProvenanceError
+from provenance.extract import extract_article
+from provenance.models import Actor, Article, Attribution, DateMention, Extraction, Figure, Rejection
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def ingest(inputs, **options):  # type: ignore[no-untyped-def]
+    """Ingest files, folders and globs; see ``provenance.ingest.ingest`` for the options."""
+    from provenance.ingest import ingest as _ingest
+
+    return _ingest(inputs, **options)
+
+
+__all__ = [
+    "Actor", "Article", "Attribution", "DateMention", "Extraction", "Figure", "ProvenanceError",
+    "Rejection", "__version__", "extract_article", "ingest",
+]

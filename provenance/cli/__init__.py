@@ -1,0 +1,21 @@
+"""The ``provenance`` command: a thin typer app; each command group lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="provenance",
+    help="Compare what news outlets reported, attributed to whom, and when.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command modules register themselves on ``app`` when imported.
+from provenance.cli import run as _run  # noqa: E402,F401
+
+
+def main() -> None:
+    """Entry point for the console script."""
+    app()

@@ -1,0 +1,122 @@
+"""Sentence segmentation with character offsets.
+
+Rules, not a model: a sentence ends at ``.``, ``!`` or ``?`` (optionally followed by closing
+quotes or brackets) when the next non-space character starts a new sentence, and not after a
+known abbreviation ("Rear Adm.", "Oct. 7") or an initial ("U.S.", "J. Smith"). Blank lines
+always end a sentence (titles, datelines and paragraphs). Offsets index the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from provenance.models import Sentence
+
+_CLOSERS = "\"'”’)]»"
+_OPENERS = "\"'“‘([«"
+# Candidate boundary: terminal punctuation, optional closers, then whitespace.
+_BOUNDARY = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
+_PARA = re.compile(r"\n[ \t\r\f\v]*\n")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> frozenset[str]:
+    """Abbreviations from ``lexicon/abbreviations.txt`` (lower case, no final period)."""
+    raw = resources.files("provenance.extract.lexicon").joinpath("abbreviations.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in raw.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """True when the period at ``dot`` closes an abbreviation or initial."""
+    m = _WORD_BEFORE.search(text, max(0, dot - 20), dot)
+    if not m:
+        return False
+    word = m.group(1)
+    if "." in word:  # U.S, e.g, U.N: dotted initials
+        parts = [p for p in word.split(".") if p]
+        if parts and all(len(p) <= 2 for p in parts):
+            return True
+    if len(word) == 1 and word.isupper():  # an initial: "J. Smith"
+        return True
+    return word.lower() in abbreviations()
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    """True when the text at ``pos`` looks like the start of a sentence."""
+    n = len(text)
+    while pos < n and text[pos] in _OPENERS:
+        pos += 1
+    if pos >= n:
+        return True
+    ch = text[pos]
+    return ch.isupper() or ch.isdigit() or ch in "#*-—–•"
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences, returning character spans without outer whitespace.
+
+    Args:
+        text: Any string.
+
+    Returns:
+        Non-overlapping, ordered sentence spans; ``text[s.start:s.end]`` has no leading or
+        trailing whitespace and is never empty.
+
+    Examples:
+        >>> t = "Rear Adm. Daniel Hagari spoke. The U.S. said so."
+        >>> [t[s.start:s.end] for s in split_sentences(t)]
+        ['Rear Adm. Daniel Hagari spoke.', 'The U.S. said so.']
+    """
+    cuts: list[int] = []
+    for m in _PARA.finditer(text):
+        # A blank line inside a sentence (a page-layout break before a lower-case word) is
+        # not a boundary: the seed article breaks "against the\n\nbesieged Gaza Strip".
+        nxt = text[m.end():m.end() + 1]
+        before = text[:m.start()].rstrip()[-1:]
+        if nxt.islower() and before and before not in ".!?:;" + _CLOSERS:
+            continue
+        cuts.append(m.start())
+    for m in _BOUNDARY.finditer(text):
+        punct_start = m.start(1)
+        end = m.end(2)
+        nxt = m.end(3)
+        if m.group(1) == "." and _is_abbreviation(text, punct_start):
+            # After an abbreviation, only a paragraph break ends the sentence.
+            continue
+        if not _starts_sentence(text, nxt):
+            continue
+        cuts.append(end)
+    cuts.sort()
+    out: list[Sentence] = []
+    prev = 0
+    for cut in cuts + [len(text)]:
+        if cut <= prev:
+            continue
+        s, e = prev, cut
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append(Sentence(s, e))
+        prev = cut
+    return out
+
+
+def sentence_index(sentences: list[Sentence], offset: int) -> int:
+    """Index of the sentence containing ``offset`` (or the last one starting before it)."""
+    lo, hi = 0, len(sentences) - 1
+    ans = 0
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if sentences[mid].start <= offset:
+            ans = mid
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return ans
