@@ -20,3 +20,16 @@ def extract_actors(text: str, sentences: Sequence[Sentence]) -> list[Actor]:
         Actor mentions ordered by offset.
     """
     return []
+
+
+def canonicalize(mention: str) -> tuple[str | None, str | None]:
+    """Canonical actor name and descriptor for a source mention as written.
+
+    Args:
+        mention: A source as written, e.g. "the Hamas-run Health Ministry in Gaza".
+
+    Returns:
+        ``(canonical, descriptor)``, e.g. ``("Gaza Health Ministry", "Hamas-run")``; either is
+        None when unknown.
+    """
+    return None, None
