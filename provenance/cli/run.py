@@ -1,0 +1,139 @@
+"""``provenance run`` and ``provenance extract``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from provenance import pipeline
+from provenance.cli import app
+from provenance.cli._common import EXIT_REJECTED, err_console, user_errors
+from provenance.cli.options import (
+    AuthorCol, ConfigOpt, DateCol, Inputs, OutletCol, OutletsOpt, QuietOpt, TextCol, TitleCol, UrlCol,
+    WorkersOpt, YearOpt, column_map, config_overrides,
+)
+from provenance.config import load_config
+from provenance.errors import OutputError
+from provenance.extract import extract_article
+from provenance.ingest import iter_ingest
+from provenance.ingest.outlets import load_registry
+from provenance.models import Rejection
+
+
+def _progress(quiet: bool) -> tuple[Progress | None, pipeline.Progress]:
+    if quiet:
+        return None, pipeline.Progress()
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}"),
+                   TimeElapsedColumn(), console=err_console, transient=True)
+    read = bar.add_task("reading inputs", total=None)
+    ext = bar.add_task("extracting", total=None)
+    return bar, pipeline.Progress(
+        ingested=lambda n: bar.advance(read, n),
+        extracted=lambda n: bar.advance(ext, n),
+        stage=lambda s: bar.update(ext, description=s),
+    )
+
+
+@app.command()
+@user_errors
+def run(
+    inputs: Inputs,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder to write (created if needed).")],
+    config: ConfigOpt = None,
+    year: YearOpt = None,
+    outlets: OutletsOpt = None,
+    workers: WorkersOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="Table format: csv or parquet.")] = "csv",
+    bom: Annotated[bool, typer.Option("--bom", help="Write CSV with a UTF-8 byte-order mark (for Excel).")] = False,
+    text_col: TextCol = None, outlet_col: OutletCol = None, date_col: DateCol = None, url_col: UrlCol = None,
+    title_col: TitleCol = None, author_col: AuthorCol = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Ingest articles, extract claims, match them across outlets and write the report folder.
+
+    Exit code 0 when every input became an article, 1 when some were rejected (see
+    rejected.csv in the report folder), 2 on bad usage.
+
+    Examples:
+        provenance run corpora/sample --out reports/sample
+    """
+    if fmt not in ("csv", "parquet"):
+        raise typer.BadParameter("use csv or parquet", param_hint="--format")
+    overrides: dict = config_overrides(year, workers)
+    if bom:
+        overrides.setdefault("report", {})["csv_bom"] = True
+    cfg = load_config(config, overrides)
+    cols = column_map(text_col, outlet_col, date_col, url_col, title_col, author_col)
+    bar, prog = _progress(quiet)
+    if bar:
+        bar.start()
+    try:
+        result = pipeline.run(inputs, out, config=cfg, columns=cols, outlets_file=str(outlets) if outlets else None,
+                              fmt=fmt, progress=prog)
+    finally:
+        if bar:
+            bar.stop()
+    if not quiet:
+        table = Table(title=f"provenance run -> {out}", show_header=False, title_justify="left")
+        for k, v in result.summary().items():
+            table.add_row(k, f"{v:,}")
+        err_console.print(table)
+        if result.rejected:
+            err_console.print(f"{result.rejected:,} input(s) rejected: see {Path(out) / 'rejected.csv'}")
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+@user_errors
+def extract(
+    inputs: Inputs,
+    out: Annotated[str, typer.Option("--out", "-o", help="JSON Lines file to write, or - for stdout.")] = "-",
+    config: ConfigOpt = None,
+    year: YearOpt = None,
+    outlets: OutletsOpt = None,
+    workers: WorkersOpt = None,
+    text_col: TextCol = None, outlet_col: OutletCol = None, date_col: DateCol = None, url_col: UrlCol = None,
+    title_col: TitleCol = None, author_col: AuthorCol = None,
+) -> None:
+    """Write one JSON object per article: text, dates, figures, attributions and actors with offsets.
+
+    The schema is documented in docs/extract-contract.md. Rejected inputs are reported on
+    stderr (exit code 1).
+
+    Examples:
+        provenance extract ../shared/data/seed --year 2023 --out seed.jsonl
+    """
+    cfg = load_config(config, config_overrides(year, workers))
+    cols = column_map(text_col, outlet_col, date_col, url_col, title_col, author_col)
+    registry = load_registry(outlets)
+    rejected: list[Rejection] = []
+    seen: set[str] = set()
+    try:
+        fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {exc.strerror}. Choose a writable --out.") from exc
+    try:
+        for item in iter_ingest(inputs, columns=cols, year=cfg["ingest"]["year"] or None, registry=registry):
+            if isinstance(item, Rejection):
+                rejected.append(item)
+                continue
+            if item.article_id in seen:
+                continue
+            seen.add(item.article_id)
+            fh.write(json.dumps(extract_article(item).to_dict(), ensure_ascii=False) + "\n")
+    finally:
+        if fh is not sys.stdout:
+            fh.close()
+    for r in rejected:
+        where = f"{r.input}#{r.row}" if r.row is not None else r.input
+        err_console.print(f"rejected: {where}: {r.reason}", markup=False)
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+

@@ -1,0 +1,110 @@
+"""Flat rows and DataFrames from extractions: the tables every later stage consumes.
+
+Each row carries its article id, source, outlet, publication date, character offsets into the
+article text, and the sentence it sits in, so every cell of every report traces back to text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+import pandas as pd
+
+from provenance.extract.sentences import sentence_index
+from provenance.models import Extraction, Rejection
+
+ARTICLE_COLUMNS = [
+    "article_id", "source", "outlet", "outlet_from", "published", "published_precision", "published_from",
+    "published_inferred", "url", "title", "author", "input_kind", "duplicates", "chars", "sentences",
+    "dates", "figures", "attributions", "actors", "extractor_version",
+]
+REJECTED_COLUMNS = ["input", "row", "reason"]
+TABLES = ("articles", "dates", "figures", "attributions", "actors")
+
+
+def _ctx(x: Extraction) -> dict[str, Any]:
+    a = x.article
+    return {"article_id": a.article_id, "source": a.source, "outlet": a.outlet, "published": a.published}
+
+
+def _sentence(x: Extraction, start: int) -> tuple[int, int, int, str]:
+    """(index, start, end, text) of the sentence holding ``start``."""
+    if not x.sentences:
+        return 0, 0, len(x.article.text), x.article.text
+    sents = list(x.sentences)
+    i = sentence_index(sents, start)
+    s = sents[i]
+    return i, s.start, s.end, x.article.text[s.start:s.end]
+
+
+def rows_from_extraction(x: Extraction) -> dict[str, list[dict[str, Any]]]:
+    """Flat rows of one extraction, keyed by table name (articles, dates, figures, ...)."""
+    a = x.article
+    ctx = _ctx(x)
+    art = {k: getattr(a, k) for k in ARTICLE_COLUMNS if hasattr(a, k) and k not in ("sentences",)}
+    art.update(chars=len(a.text), sentences=len(x.sentences), dates=len(x.dates), figures=len(x.figures),
+               attributions=len(x.attributions), actors=len(x.actors), extractor_version=x.extractor_version)
+    out: dict[str, list[dict[str, Any]]] = {"articles": [art], "dates": [], "figures": [], "attributions": [],
+                                            "actors": []}
+    for i, d in enumerate(x.dates):
+        si, ss, se, st = _sentence(x, d.start)
+        out["dates"].append({**ctx, "index": i, **asdict(d), "sentence_index": si, "sentence_start": ss,
+                             "sentence_end": se, "sentence": st})
+    for i, f in enumerate(x.figures):
+        si, ss, se, st = _sentence(x, f.start)
+        row = {**ctx, "index": i, **{k: v for k, v in asdict(f).items() if k != "source"}}
+        src = f.source
+        row.update(
+            source_text=src.text if src else None, source_start=src.start if src else None,
+            source_end=src.end if src else None, source_canonical=src.canonical if src else None,
+            descriptor=src.descriptor if src else None,
+            sentence_index=si, sentence_start=ss, sentence_end=se, sentence=st,
+        )
+        out["figures"].append(row)
+    for i, at in enumerate(x.attributions):
+        si, ss, se, st = _sentence(x, at.cue.start)
+        src = at.source
+        out["attributions"].append({
+            **ctx, "index": i, "kind": at.kind,
+            "source_text": src.text if src else None, "source_start": src.start if src else None,
+            "source_end": src.end if src else None, "source_canonical": src.canonical if src else None,
+            "descriptor": src.descriptor if src else None,
+            "cue": at.cue.text, "cue_start": at.cue.start, "cue_end": at.cue.end,
+            "start": min([at.cue.start] + [c.start for c in at.content] + ([src.start] if src else [])),
+            "end": max([at.cue.end] + [c.end for c in at.content] + ([src.end] if src else [])),
+            "content": " … ".join(a.text[c.start:c.end] for c in at.content),
+            "content_spans": ";".join(f"{c.start}-{c.end}" for c in at.content),
+            "hedged": at.hedged, "rule": at.rule, "confidence": at.confidence,
+            "sentence_index": si, "sentence_start": ss, "sentence_end": se, "sentence": st,
+        })
+    for i, ac in enumerate(x.actors):
+        out["actors"].append({**ctx, "index": i, **asdict(ac)})
+    return out
+
+
+class FrameBuilder:
+    """Accumulates rows from a stream of extractions, then builds DataFrames once."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+
+    def add(self, rows: dict[str, list[dict[str, Any]]]) -> None:
+        """Add one extraction's rows (from ``rows_from_extraction``)."""
+        for k, v in rows.items():
+            self.rows[k].extend(v)
+
+    def frames(self, rejections: Iterable[Rejection] = ()) -> dict[str, pd.DataFrame]:
+        """DataFrames for every table, plus ``rejected``; rows sorted for reproducible output."""
+        frames: dict[str, pd.DataFrame] = {}
+        for t, rows in self.rows.items():
+            df = pd.DataFrame(rows, columns=ARTICLE_COLUMNS if t == "articles" else None)
+            sort = ["article_id"] + (["index"] if "index" in df.columns else [])
+            if len(df):
+                df = df.sort_values(sort, kind="stable").reset_index(drop=True)
+            frames[t] = df
+        frames["rejected"] = pd.DataFrame([asdict(r) for r in rejections], columns=REJECTED_COLUMNS)
+        if len(frames["rejected"]):
+            frames["rejected"]["row"] = frames["rejected"]["row"].astype("Int64")
+        return frames

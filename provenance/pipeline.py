@@ -1,0 +1,172 @@
+"""The whole job: ingest -> extract -> tables -> match -> report. The CLI's ``run`` calls ``run``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from provenance.config import load_config
+from provenance.engine.local import map_extract
+from provenance.frames import FrameBuilder
+from provenance.ingest import iter_ingest
+from provenance.ingest.outlets import load_registry
+from provenance.ingest.table import ColumnMap
+from provenance.match import match_frames
+from provenance.models import Article, Rejection
+from provenance.report import prepare_out_dir, write_report
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Progress:
+    """Callbacks a front end may set to show progress; all optional."""
+
+    ingested: Callable[[int], None] | None = None
+    extracted: Callable[[int], None] | None = None
+    stage: Callable[[str], None] | None = None
+
+
+@dataclass
+class RunResult:
+    """What a run produced."""
+
+    out_dir: Path | None
+    frames: dict[str, pd.DataFrame]
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def articles(self) -> int:
+        """Articles kept (after collapsing exact duplicates)."""
+        return len(self.frames["articles"])
+
+    @property
+    def rejected(self) -> int:
+        """Inputs or rows rejected."""
+        return len(self.frames["rejected"])
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing was rejected, 1 when some input was."""
+        return 1 if self.rejected else 0
+
+    def summary(self) -> dict[str, int]:
+        """Counts for the terminal summary and the report header."""
+        f = self.frames
+        arts = f["articles"]
+        s = {
+            "articles": len(arts),
+            "duplicates collapsed": int(arts["duplicates"].sum()) if len(arts) else 0,
+            "outlets": int(arts["outlet"].nunique()) if len(arts) else 0,
+            "rejected": len(f["rejected"]),
+            "dates": len(f.get("dates", ())),
+            "figures": len(f.get("figures", ())),
+            "attributions": len(f.get("attributions", ())),
+        }
+        for extra in ("claims", "clusters", "discrepancies"):
+            if extra in f:
+                s[extra] = len(f[extra])
+        return s
+
+
+def collect(
+    inputs: Iterable[str],
+    *,
+    config: dict[str, Any] | None = None,
+    columns: ColumnMap | None = None,
+    outlets_file: str | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Ingest and extract: the extraction tables (articles, rejected, dates, figures, ...).
+
+    Exact duplicates (same outlet and text) are extracted once and counted in ``duplicates``.
+    """
+    cfg = config or load_config()
+    ing = cfg["ingest"]
+    progress = progress or Progress()
+    registry = load_registry(outlets_file)
+    rejections: list[Rejection] = []
+    seen: dict[str, int] = {}
+
+    def unique_articles() -> Iterable[Article]:
+        for item in iter_ingest(
+            inputs, columns=columns, year=ing["year"] or None, registry=registry,
+            max_text_bytes=ing["max_text_bytes"], max_cell_chars=ing["max_cell_chars"],
+        ):
+            if progress.ingested:
+                progress.ingested(1)
+            if isinstance(item, Rejection):
+                rejections.append(item)
+                continue
+            if item.article_id in seen:
+                seen[item.article_id] += 1
+                continue
+            seen[item.article_id] = 0
+            yield item
+
+    builder = FrameBuilder()
+    eng = cfg["engine"]
+    n_workers = eng["workers"] if workers is None else workers
+    for rows in map_extract(unique_articles(), n_workers, eng["chunk_size"], progress.extracted):
+        builder.add(rows)
+    frames = builder.frames(rejections)
+    arts = frames["articles"]
+    if len(arts):
+        arts["duplicates"] = arts["article_id"].map(seen).fillna(0).astype(int)
+    return frames
+
+
+def run(
+    inputs: Iterable[str],
+    out: str | Path | None,
+    *,
+    config: dict[str, Any] | None = None,
+    columns: ColumnMap | None = None,
+    outlets_file: str | None = None,
+    workers: int | None = None,
+    fmt: str = "csv",
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run the whole job and write the report folder.
+
+    Args:
+        inputs: Files, folders and globs.
+        out: Report folder (created if needed), or None to skip writing.
+        config: Settings (``load_config`` result); packaged defaults when None.
+        columns: Table column names where not recognised.
+        outlets_file: A user outlet registry CSV extending the packaged one.
+        workers: Extraction processes (0 = all cores); the config's value when None.
+        fmt: ``csv`` or ``parquet`` for the tables.
+        progress: Progress callbacks.
+
+    Returns:
+        The tables and the files written; ``exit_code`` is 1 when some input was rejected.
+
+    Raises:
+        InputError: An input names nothing (bad usage).
+        OutputError: The report folder cannot be written.
+    """
+    cfg = config or load_config()
+    progress = progress or Progress()
+    if out is not None:
+        prepare_out_dir(out)  # fail before the long part, not after
+    frames = collect(inputs, config=cfg, columns=columns, outlets_file=outlets_file, workers=workers,
+                     progress=progress)
+    if progress.stage:
+        progress.stage("matching")
+    frames.update(match_frames(frames, cfg))
+    files: list[Path] = []
+    if out is not None:
+        if progress.stage:
+            progress.stage("writing")
+        files = write_report(frames, out, cfg, fmt)
+    return RunResult(Path(out) if out is not None else None, frames, files)
+
+
+__all__ = ["Progress", "RunResult", "collect", "run"]

@@ -1,0 +1,88 @@
+"""Reports: CSV (or Parquet) tables, the settings used, and the HTML report; DataFrames in, files out."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from provenance.config import dump_config
+from provenance.errors import OutputError
+
+# Tables written to every run folder, in this order; others follow alphabetically.
+ORDER = ("articles", "rejected", "claims", "figures", "attributions", "dates", "actors")
+
+
+def atomic_write(path: Path, write: Callable[[str], None]) -> None:
+    """Write via a temporary file in the same folder, then rename, so a reader never sees half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def prepare_out_dir(out: str | Path) -> Path:
+    """Create the output folder, or raise OutputError saying why it cannot be used."""
+    p = Path(out)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {p}: {exc.strerror}. Choose a writable --out.") from exc
+    if not os.access(p, os.W_OK):
+        raise OutputError(f"output folder {p} is not writable. Choose a writable --out.")
+    return p
+
+
+def write_table(df: pd.DataFrame, path: Path, fmt: str = "csv", bom: bool = False) -> Path:
+    """Write one table atomically: CSV (UTF-8, optional BOM, no index) or Parquet."""
+    if fmt == "parquet":
+        target = path.with_suffix(".parquet")
+        atomic_write(target, lambda tmp: df.to_parquet(tmp, index=False))
+        return target
+    target = path.with_suffix(".csv")
+    enc = "utf-8-sig" if bom else "utf-8"
+    atomic_write(target, lambda tmp: df.to_csv(tmp, index=False, encoding=enc, lineterminator="\n"))
+    return target
+
+
+def write_report(
+    frames: dict[str, pd.DataFrame], out: str | Path, config: dict[str, Any], fmt: str = "csv"
+) -> list[Path]:
+    """Write every table, the settings used, and the HTML report into ``out``.
+
+    Args:
+        frames: Table name -> DataFrame.
+        out: The run folder.
+        config: Settings of the run (written as settings.toml).
+        fmt: ``csv`` or ``parquet``.
+
+    Returns:
+        Paths written.
+
+    Raises:
+        OutputError: The folder cannot be created or written.
+    """
+    out_dir = prepare_out_dir(out)
+    bom = bool(config.get("report", {}).get("csv_bom", False))
+    written: list[Path] = []
+    names = [n for n in ORDER if n in frames] + sorted(n for n in frames if n not in ORDER)
+    try:
+        for name in names:
+            written.append(write_table(frames[name], out_dir / name, fmt, bom))
+        settings = out_dir / "settings.toml"
+        atomic_write(settings, lambda tmp: Path(tmp).write_text(dump_config(config), encoding="utf-8"))
+        written.append(settings)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out_dir}: {exc.strerror}. Free space or choose another --out.") from exc
+    return written
