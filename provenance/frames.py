@@ -20,7 +20,7 @@ ARTICLE_COLUMNS = [
     "published_inferred", "url", "title", "author", "input_kind", "duplicates", "chars", "sentences",
     "dates", "figures", "attributions", "actors", "extractor_version",
 ]
-REJECTED_COLUMNS = ["input", "row", "reason"]
+REJECTED_COLUMNS = ["input", "row", "reason", "skipped"]
 TABLES = ("articles", "dates", "figures", "attributions", "actors")
 
 

@@ -72,11 +72,14 @@ class Rejection:
         input: The path (or glob) as given.
         row: 1-based data row for table input, ``None`` for whole files.
         reason: Why it was rejected, in words a user can act on.
+        skipped: True for files that are not articles by design (a README or LICENSE found in
+            a corpus folder): listed so nothing disappears, but they do not make the exit code 1.
     """
 
     input: str
     row: int | None
     reason: str
+    skipped: bool = False
 
 
 @dataclass(frozen=True)

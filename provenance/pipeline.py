@@ -52,8 +52,9 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when nothing was rejected, 1 when some input was."""
-        return 1 if self.rejected else 0
+        """0 when nothing was rejected, 1 when some input was (skipped documentation files aside)."""
+        rej = self.frames["rejected"]
+        return 1 if len(rej) and not rej["skipped"].all() else 0
 
     def summary(self) -> dict[str, int]:
         """Counts for the terminal summary and the report header."""
@@ -63,7 +64,8 @@ class RunResult:
             "articles": len(arts),
             "duplicates collapsed": int(arts["duplicates"].sum()) if len(arts) else 0,
             "outlets": int(arts["outlet"].nunique()) if len(arts) else 0,
-            "rejected": len(f["rejected"]),
+            "rejected": int((~f["rejected"]["skipped"].astype(bool)).sum()),
+            "skipped (not articles)": int(f["rejected"]["skipped"].astype(bool).sum()),
             "dates": len(f.get("dates", ())),
             "figures": len(f.get("figures", ())),
             "attributions": len(f.get("attributions", ())),

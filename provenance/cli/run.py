@@ -84,8 +84,9 @@ def run(
         for k, v in result.summary().items():
             table.add_row(k, f"{v:,}")
         err_console.print(table)
-        if result.rejected:
-            err_console.print(f"{result.rejected:,} input(s) rejected: see {Path(out) / 'rejected.csv'}")
+        n_rejected = result.summary()["rejected"]
+        if n_rejected:
+            err_console.print(f"{n_rejected:,} input(s) rejected: see {Path(out) / 'rejected.csv'}")
     raise typer.Exit(result.exit_code)
 
 

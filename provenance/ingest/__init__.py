@@ -126,7 +126,8 @@ def iter_ingest(
     for path, named in discover(inputs):
         base = os.path.basename(path).lower()
         if not named and (base.startswith(".") or base.startswith(DOC_NAMES)):
-            yield Rejection(path, None, "documentation or hidden file in a corpus folder (name it to ingest it)")
+            yield Rejection(path, None, "skipped: documentation or hidden file in a corpus folder "
+                            "(name the file itself to ingest it)", skipped=True)
             continue
         try:
             yield from _ingest_file(path, columns, year, registry, max_text_bytes, max_cell_chars)

@@ -25,6 +25,7 @@ class Meta:
     title: str | None = None
     author: str | None = None
     footer: str | None = None
+    footer_emphasised: bool = False
     html_date: str | None = None
     filename: str | None = None
 
@@ -64,6 +65,10 @@ def _outlet(text: str, meta: Meta, registry: OutletRegistry) -> tuple[str | None
         hit = registry.by_name(meta.footer)
         if hit:
             return hit, "footer"
+        if meta.footer_emphasised:
+            # A bold sign-off line ("**Radio Habana Cuba**") names the outlet even when the
+            # registry does not know it; outlet_from says where it was read.
+            return meta.footer, "footer"
     m = find_dateline(text)
     if m and m.group("code"):
         hit = registry.by_code(m.group("code"))

@@ -77,12 +77,15 @@ def resolve_columns(header: list[str], user: ColumnMap, where: str) -> dict[str,
                 )
             continue
         out[fld] = next((by_norm[n] for n in COLUMN_NAMES[fld] if n in by_norm), None)
+    if out["text"] is None and out["title"] is not None and user.text is None:
+        # A table of headlines (gaza-news): the headline is the text the claims are read from.
+        out["text"] = out["title"]
     if out["text"] is None:
         raise RejectedInput(
             "no text column (looked for " + ", ".join(COLUMN_NAMES["text"]) + "); name it with --text-col"
         )
-    used = [v for v in out.values() if v]
-    if out["outlet"] == out["text"] or len(set(used)) != len(used):
+    used = [v for f, v in out.items() if v and f != "title"]
+    if len(set(used)) != len(used):
         # Two fields on one column would misread rows; keep the text, drop the other.
         seen: set[str] = set()
         for fld in FIELDS:
@@ -160,7 +163,7 @@ def _delimited_rows(path: Path, sample: str, user: ColumnMap) -> Iterator[Row]:
             cols = resolve_columns(header, user, str(path))
             index = {f: (header.index(c) if c is not None else None) for f, c in cols.items()}
             pending: list[list[str]] = []
-            start_row = 1
+            width = len(header)
         else:
             if any(getattr(user, f) for f in FIELDS):
                 named = {f: getattr(user, f) for f in FIELDS if getattr(user, f)}
@@ -177,14 +180,12 @@ def _delimited_rows(path: Path, sample: str, user: ColumnMap) -> Iterator[Row]:
             index = {f: (int(c) if c is not None else None) for f, c in inferred.items()}
             width = len(first)
             pending = head
-            start_row = 0
-        width = len(header) if start_row == 1 else width
 
         def rows() -> Iterator[list[str]]:
             yield from pending
             yield from reader
 
-        n = start_row
+        n = 0  # rows are numbered from the first data row (1-based), a header excluded
         it = rows()
         while True:
             try:

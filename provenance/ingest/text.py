@@ -14,6 +14,7 @@ from provenance.ingest.article import Meta
 _TITLE = re.compile(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _URL_LINE = re.compile(r"^\s*<?(https?://[^\s<>]+)>?\s*$", re.MULTILINE)
 _EMPH = re.compile(r"^[*_]+|[*_]+$")
+_BOLD = re.compile(r"^(\*\*|__)[^*_].*(\*\*|__)$")
 
 
 def text_meta(text: str, filename: str) -> Meta:
@@ -28,9 +29,11 @@ def text_meta(text: str, filename: str) -> Meta:
         url = urls[-1]
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     footer = None
+    emphasised = False
     if lines:
         last = _EMPH.sub("", lines[-1]).strip()
         # A footer is a short line that is not the body's last sentence.
         if 0 < len(last) <= 60 and not last.endswith((".", "!", "?", '"', "”")) and not _URL_LINE.match(last):
             footer = last
-    return Meta(url=url, title=title, footer=footer, filename=filename)
+            emphasised = bool(_BOLD.match(lines[-1]))
+    return Meta(url=url, title=title, footer=footer, footer_emphasised=emphasised, filename=filename)
