@@ -1,0 +1,432 @@
+"""Numbers in running text: find them, read their values and bounds, reject non-figures.
+
+This is the lexical half of the figure extractor (``figures.py`` adds metric, counted noun,
+source and the rest). It finds digits ("8,306", "1.4 million", "8.3k", "2 1/2"), number
+words ("twenty-one", "eight thousand", "a dozen"), vague quantities ("dozens", "tens of
+thousands"), ranges ("between 200 and 250", "200-250", "two or three"), percentages and
+money, attaches qualifiers ("more than", "nearly", "1,000 plus") and turns each into an
+interval following issue 3's conventions. Numbers that are not figures (dates, years, times,
+ages, durations, measurements, identifiers, multipliers, modifiers such as "four-story",
+photo counters such as "17 of 24", a bare "one") are rejected with a reason.
+
+Every phrase list lives in ``lexicon/numbers.toml``, ``lexicon/qualifiers.toml`` and
+``lexicon/figures.toml``; this module only compiles them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+__all__ = [
+    "Quantity", "lexicon", "parse_number", "scan_quantities", "interval", "normalise_number_text",
+]
+
+
+@lru_cache(maxsize=None)
+def lexicon(name: str) -> dict[str, Any]:
+    """Load ``lexicon/<name>.toml`` (cached)."""
+    raw = resources.files("provenance.extract.lexicon").joinpath(f"{name}.toml").read_text("utf-8")
+    return tomllib.loads(raw)
+
+
+def _phrase(p: str) -> str:
+    """Regex for a lexicon phrase: escaped, any whitespace between words."""
+    return r"\s+".join(re.escape(w) for w in p.split())
+
+
+def _alt(phrases: list[str] | Any, escape: bool = True) -> str:
+    """Alternation of phrases, longest first so the longest phrase wins."""
+    items = sorted(phrases, key=len, reverse=True)
+    return "|".join(_phrase(p) if escape else p for p in items)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number found in text, before metric and source are known.
+
+    Attributes:
+        start: Start of the figure span (qualifier included).
+        end: End of the span (scale word, percent sign or post-qualifier included).
+        num_start: Start of the number itself (after any qualifier).
+        value: Point value, or None for ranges and vague quantities.
+        low: Lower bound, or None when open.
+        high: Upper bound, or None when open.
+        qualifier: exact|more_than|at_least|about|nearly|up_to|less_than|range|vague.
+        unit: count, percent or money.
+        currency: Currency code for money, else None.
+        kind: digits, words, vague or range: how the number was written.
+        rejected: Why this is not a figure (date, year, age, ...), or None for a figure.
+    """
+
+    start: int
+    end: int
+    num_start: int
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+    unit: str = "count"
+    currency: str | None = None
+    kind: str = "digits"
+    rejected: str | None = None
+
+
+# --- the master pattern -------------------------------------------------------------------
+
+def _words_pattern() -> str:
+    """Regex for number words: "twenty-one", "eight thousand", "one hundred and fifty"."""
+    nums = lexicon("numbers")
+    words = list(nums["words"]) + [w for w in nums["scales"] if len(w) > 2]
+    w = "|".join(sorted(words, key=len, reverse=True))
+    joiner = r"(?:\s*-\s*|\s+|(?<=hundred)\s+and\s+|(?<=thousand)\s+and\s+)"
+    return rf"\b(?:an?\s+(?=(?:dozen|hundred|thousand|million|billion)\b))?(?:{w})(?:{joiner}(?:{w}))*\b"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Compile every pattern once from the lexicons."""
+    nums = lexicon("numbers")
+    quals = lexicon("qualifiers")
+    nf = lexicon("figures")["not_figures"]
+    cur = r"(?P<cur>US\$|\$|£|€|₪|NIS\s?)?"
+    digits = r"(?P<dig>\d+\s+[1-9]/[1-9]\d?(?![\d/])|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    scale = (
+        r"(?:(?:\s*-\s*|\s+)(?P<sc>hundred|thousand|million|billion|trillion|dozen)\b"
+        r"|(?P<ab>[kK]|bn|mn|m)\b|(?![\w]|[.,:/]\d))"
+    )
+    pct = r"(?P<pct>\s*%|\s*per\s?cent\b|\s+percent\b|\s+percentage\s+points?\b)?"
+    money_word = r"(?P<mw>\s+(?:dollars|euros|shekels)\b)?"
+    vague = rf"(?P<vague>\b(?:{_alt([k for k in nums['vague'] if k != 'scores'])}|scores(?=\s+of\b))\b)"
+    master = (
+        rf"{vague}"
+        rf"|(?<![\w.,/:#@$£€]){cur}{digits}{scale}{pct}{money_word}"
+        rf"|(?P<words>{_words_pattern()}){pct.replace('pct', 'wpct')}{money_word.replace('mw', 'wmw')}"
+    )
+    months = (
+        r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+        r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+    )
+    flags = re.IGNORECASE
+    return {
+        "master": re.compile(master, flags),
+        "qual_before": re.compile(rf"(?:^|(?<=[\s(“\"'—–-]))(?P<q>{_alt(quals['before'])})\s+$", flags),
+        "qual_after": re.compile(
+            r"^(?P<q>\s*-?\s*plus\b|\+|\s+or\s+more\b|\s+or\s+so\b|\s+and\s+counting\b)", flags
+        ),
+        "range_mid": re.compile(r"^\s*(?:-|–|—|to|or)\s*$", flags),
+        "between": re.compile(r"\bbetween\s+$", flags),
+        "from": re.compile(r"\bfrom\s+$", flags),
+        "and_mid": re.compile(r"^\s+and\s+$", flags),
+        "month_before": re.compile(rf"\b{months}\.?,?\s+(?:\d{{1,2}}\s*[-–]\s*)?$"),
+        "month_after": re.compile(rf"^(?:\s*[-–]\s*\d{{1,2}})?\s+(?:of\s+)?{months}\b"),
+        "time_after": re.compile(
+            r"^\s*(?:a\.?m\b\.?|p\.?m\b\.?|GMT\b|UTC\b|local\s+time\b|o['’]clock\b|hrs\b|h\d\d)", flags
+        ),
+        "age_after": re.compile(r"^(?:\s*|-)years?(?:\s*|-)olds?\b|^-month-old", flags),
+        "age_before": re.compile(
+            rf"\b(?:{_alt(nf['age_words'])}|(?:under|over)\s+the\s+age\s+of|(?:children|kids|minors"
+            r"|boys|girls|teens|teenagers|those|anyone|people)\s+(?:under|over|below|above))\s+$",
+            flags,
+        ),
+        "age_name": re.compile(r"[A-Z][\w’'.-]+,\s*$"),
+        "comma_after": re.compile(r"^\s*[,)]"),
+        "duration_after": re.compile(rf"^(?:\s*-\s*|\s+)(?:{'|'.join(nf['time_units'])})\b", flags),
+        "measure_after": re.compile(rf"^(?:\s*-\s*|\s*)(?:{'|'.join(nf['measure_units'])})(?![\w])", flags),
+        "multiplier_after": re.compile(r"^(?:\s+times\b|\s*-?\s*fold\b)", flags),
+        "identifier_before": re.compile(rf"(?:\b(?:{'|'.join(nf['identifier_words'])})\s*|#\s*|[A-Za-z]-)$"),
+        "modifier_after": re.compile(r"^-(?!plus\b|odd\b)[A-Za-z]"),
+        "fraction_after": re.compile(r"^\s*-?\s*(?:halves|thirds|quarters|fifths|tenths|sixths|eighths)\b", flags),
+        "counter_after": re.compile(r"^\s+of\s+\d+\s*(?:$|[\n)\]|])"),
+        "counter_before": re.compile(r"\b(?:photo|image|slide|picture|page)\s+$", flags),
+        "abstract_after": re.compile(
+            rf"^\s+(?:(?:more|other|different|main|key|major|possible|separate|distinct)\s+)?"
+            rf"(?:{'|'.join(re.escape(a) for a in nf['abstract_nouns'])})\b",
+            flags,
+        ),
+        "word_split": re.compile(r"[\s-]+"),
+        "space": re.compile(r"\s+"),
+    }
+
+
+# --- values -------------------------------------------------------------------------------
+
+def normalise_number_text(s: str) -> str:
+    """Lower-case, single-spaced number text ("Twenty-one  Thousand" -> "twenty-one thousand")."""
+    return " ".join(s.lower().split())
+
+
+def _words_value(s: str) -> float | None:
+    """Value of number words ("twenty-one thousand" -> 21000), or None if ill-formed."""
+    nums = lexicon("numbers")
+    words, scales = nums["words"], nums["scales"]
+    total, current, seen = 0, 0, False
+    for tok in _patterns()["word_split"].split(s.lower()):
+        if not tok or tok == "and":
+            continue
+        if tok in ("a", "an"):
+            current = max(current, 1)
+            continue
+        if tok in words:
+            if current % 10 and words[tok] < 100 and current < 100:
+                return None  # "five ten": two numbers, not one
+            current += words[tok]
+            seen = True
+        elif tok in scales:
+            mult = scales[tok]
+            current = max(current, 1)
+            if mult == 100 or mult == 12:
+                current *= mult
+            else:
+                total += current * mult
+                current = 0
+            seen = True
+        else:
+            return None
+    return float(total + current) if seen else None
+
+
+def parse_number(s: str) -> float | None:
+    """Value of a number as written: "8,306", "1.4 million", "8.3k", "2 1/2", "twenty-one".
+
+    Args:
+        s: The number text, without qualifier, currency or percent sign.
+
+    Returns:
+        The value, or None when ``s`` is not a number.
+
+    Examples:
+        >>> parse_number("1.4 million"), parse_number("twenty-one"), parse_number("2 1/2")
+        (1400000.0, 21.0, 2.5)
+    """
+    s = normalise_number_text(s)
+    if not s:
+        return None
+    scales = lexicon("numbers")["scales"]
+    m = re.fullmatch(r"(\d+)\s+([1-9])/([1-9]\d?)", s)
+    if m:
+        return int(m.group(1)) + int(m.group(2)) / int(m.group(3))
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*-?\s*([a-z]+)?", s)
+    if m:
+        base = float(m.group(1).replace(",", ""))
+        if m.group(2):
+            if m.group(2) not in scales:
+                return None
+            base *= scales[m.group(2)]
+        return base
+    return _words_value(s)
+
+
+def interval(qualifier: str, value: float | None) -> tuple[float | None, float | None, float | None]:
+    """``(value, low, high)`` for a point figure under issue 3's interval conventions."""
+    if qualifier in ("more_than", "at_least"):
+        return value, value, None
+    if qualifier in ("nearly", "up_to", "less_than"):
+        return value, None, value
+    if qualifier == "about":
+        return value, None, None
+    return value, value, value
+
+
+# --- scanning -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    """A raw number token before qualifiers, ranges and filters."""
+
+    start: int
+    end: int
+    value: float | None
+    kind: str
+    unit: str
+    currency: str | None
+    scaled: bool
+    bounds: tuple[float, float] | None = None
+
+
+def _tokens(text: str) -> list[_Tok]:
+    """Raw number tokens in ``text``."""
+    p = _patterns()
+    nums = lexicon("numbers")
+    vague, cur_map = nums["vague"], nums["currency"]
+    space = p["space"]
+    out: list[_Tok] = []
+    for m in p["master"].finditer(text):
+        if m.group("vague"):
+            key = space.sub(" ", m.group("vague").lower())
+            lo, hi = vague.get(key, vague.get(key.split()[-1], (None, None)))
+            out.append(_Tok(m.start(), m.end(), None, "vague", "count", None, False, (lo, hi)))
+            continue
+        unit, currency = "count", None
+        if m.group("pct") or m.group("wpct"):
+            unit = "percent"
+        cur = m.group("cur") if m.group("dig") else None
+        mw = m.group("mw") or m.group("wmw")
+        if cur or mw:
+            unit = "money"
+            currency = cur_map.get((cur or "").strip()) or cur_map.get((mw or "").strip().lower())
+        if m.group("dig"):
+            ab = m.group("ab")
+            if ab in ("m", "M") and not cur:
+                # "5m" without a currency is five metres, not five million.
+                continue
+            numtext = m.group("dig") + " " + (m.group("sc") or (ab or "").lower())
+            value = parse_number(numtext)
+            kind, scaled = "digits", bool(m.group("sc") or ab)
+        else:
+            value = parse_number(m.group("words"))
+            kind, scaled = "words", False
+            if value is None:
+                continue
+        if value is None:
+            continue
+        out.append(_Tok(m.start(), m.end(), value, kind, unit, currency, scaled))
+    return out
+
+
+def _reject(text: str, start: int, end: int, first: _Tok, last: _Tok) -> str | None:
+    """Why the number spanning ``start``-``end`` is not a figure, or None if it is one."""
+    p = _patterns()
+    before = text[max(0, start - 40):start]
+    after = text[end:end + 40]
+    numtext = text[first.start:first.end]
+    if first.kind == "digits" and first.unit == "count" and not first.scaled:
+        raw = numtext.strip()
+        if re.fullmatch(r"\d{4}", raw) and 1800 <= int(raw) <= 2100:
+            return "year"
+        if p["month_before"].search(before) or p["month_after"].match(after):
+            return "date"
+        if p["time_after"].match(after):
+            return "time"
+        if p["counter_after"].match(after) or (p["counter_before"].search(before) and re.match(r"^\s+of\s+\d", after)):
+            return "counter"
+        if (
+            p["age_name"].search(before)
+            and p["comma_after"].match(after)
+            and re.fullmatch(r"\d{1,3}", raw)
+            and int(raw) < 120
+        ):
+            return "age"
+    if p["identifier_before"].search(before):
+        return "identifier"
+    if p["age_after"].match(after) or p["age_before"].search(before):
+        return "age"
+    if last.unit == "count":
+        if p["duration_after"].match(after):
+            return "duration"
+        if p["measure_after"].match(after):
+            return "measurement"
+        if p["multiplier_after"].match(after):
+            return "multiplier"
+        if p["modifier_after"].match(after):
+            return "modifier"
+        if p["fraction_after"].match(after):
+            return "fraction"
+        if p["abstract_after"].match(after):
+            return "abstraction"
+        if (
+            first is last
+            and first.kind == "words"
+            and normalise_number_text(numtext) in ("one", "a", "an")
+        ):
+            return "bare one"
+    return None
+
+
+def scan_quantities(text: str, keep_rejected: bool = False) -> list[Quantity]:
+    """Find every number in ``text`` and normalise it to an interval.
+
+    Args:
+        text: Any string.
+        keep_rejected: Also return non-figures, with ``rejected`` set to the reason.
+
+    Returns:
+        Quantities ordered by offset; spans never overlap.
+
+    Examples:
+        >>> q = scan_quantities("Over 21,000 others have been injured since Oct. 7.")
+        >>> [(q.start, q.end, q.value, q.low, q.high, q.qualifier) for q in q]
+        [(0, 11, 21000.0, 21000.0, None, 'more_than')]
+    """
+    p = _patterns()
+    quals = lexicon("qualifiers")
+    qb = {normalise_number_text(k): v for k, v in quals["before"].items()}
+    qa = {normalise_number_text(k): v for k, v in quals["after"].items()}
+    toks = _tokens(text)
+    out: list[Quantity] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        t = toks[i]
+        first = last = t
+        start, end = t.start, t.end
+        qualifier, value, low, high = "exact", t.value, t.value, t.value
+        kind = t.kind
+        # Ranges: "between 200 and 250", "200-250", "200 to 250", "two or three".
+        if i + 1 < n and t.kind != "vague" and toks[i + 1].kind != "vague":
+            u = toks[i + 1]
+            mid = text[t.end:u.start]
+            is_between = p["between"].search(text[max(0, t.start - 10):t.start]) and p["and_mid"].match(mid)
+            is_dash = p["range_mid"].match(mid) and not p["from"].search(text[max(0, t.start - 6):t.start])
+            if mid.strip().lower() == "or" and (t.kind != u.kind or (t.value or 0) >= (u.value or 0)):
+                is_dash = False
+            if mid.strip() in ("-", "–", "—") and (t.kind != "digits" or u.kind != "digits"):
+                is_dash = False
+            if (is_between or is_dash) and t.value is not None and u.value is not None:
+                a, b = t.value, u.value
+                if u.scaled and not t.scaled and a < b:
+                    # "between 1 and 2 million": the scale word applies to both numbers.
+                    m = re.search(r"(hundred|thousand|million|billion|trillion|[kK]|bn|mn)\b", text[u.start:u.end])
+                    if m:
+                        a *= lexicon("numbers")["scales"].get(m.group(1).lower(), 1)
+                if a < b:
+                    last = u
+                    end = u.end
+                    if is_between:
+                        start = text.rfind("between", max(0, t.start - 10), t.start)
+                        start = start if start >= 0 else t.start
+                        if text[start:start + 7].lower() != "between":
+                            start = t.start
+                    qualifier, value, low, high, kind = "range", None, a, b, "range"
+                    i += 1
+        if kind == "vague" and t.bounds:
+            qualifier, value, (low, high) = "vague", None, t.bounds
+        reason = _reject(text, start, end, first, last)
+        if reason == "counter" and i + 1 < n:
+            # "17 of 24": the second number of a photo counter is not a figure either.
+            if keep_rejected:
+                u = toks[i + 1]
+                out.append(Quantity(t.start, t.end, t.start, t.value, t.value, t.value, "exact", rejected=reason))
+                out.append(Quantity(u.start, u.end, u.start, u.value, u.value, u.value, "exact", rejected=reason))
+            i += 2
+            continue
+        if reason is None and qualifier not in ("range", "vague"):
+            qm = p["qual_before"].search(text[max(0, start - 30):start])
+            if qm:
+                qualifier = qb.get(normalise_number_text(qm.group("q")), "exact")
+                start = start - (len(text[max(0, start - 30):start]) - qm.start("q"))
+            else:
+                am = p["qual_after"].match(text[end:end + 20])
+                if am:
+                    qualifier = qa.get(normalise_number_text(am.group("q").lstrip(" -")), "exact")
+                    end = end + am.end("q")
+            value, low, high = interval(qualifier, t.value)
+        if reason is None or keep_rejected:
+            out.append(
+                Quantity(
+                    start=start, end=end, num_start=first.start, value=value, low=low, high=high,
+                    qualifier=qualifier, unit=last.unit if last.unit != "count" else first.unit,
+                    currency=last.currency or first.currency, kind=kind, rejected=reason,
+                )
+            )
+        i += 1
+    return out
+
+
+def shift(q: Quantity, offset: int) -> Quantity:
+    """The quantity moved by ``offset`` characters (for scanning a slice of a text)."""
+    return replace(q, start=q.start + offset, end=q.end + offset, num_start=q.num_start + offset)
