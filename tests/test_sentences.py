@@ -1,0 +1,54 @@
+"""Sentence segmentation: abbreviations, initials, quotes, layout breaks."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import shared_path
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.extract.sentences import split_sentences
+
+
+def _split(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in split_sentences(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Rear Adm. Daniel Hagari said the strike hit a command post. Nothing more was said.",
+         ["Rear Adm. Daniel Hagari said the strike hit a command post.", "Nothing more was said."]),
+        ("The U.S. said it had sent a carrier. Iran warned against it.",
+         ["The U.S. said it had sent a carrier.", "Iran warned against it."]),
+        ("The attack on Oct. 7 killed about 1,200 people. Israel responded.",
+         ["The attack on Oct. 7 killed about 1,200 people.", "Israel responded."]),
+        ('"We will not leave," he said. "Never."', ['"We will not leave," he said.', '"Never."']),
+        ("“It is over.” The spokesman left.", ["“It is over.”", "The spokesman left."]),
+        ("Gen. Herzi Halevi and Lt. Col. Richard Hecht spoke. Both declined.",
+         ["Gen. Herzi Halevi and Lt. Col. Richard Hecht spoke.", "Both declined."]),
+        ("A war against the\n\nbesieged Gaza Strip.", ["A war against the\n\nbesieged Gaza Strip."]),
+        ("# Headline\n\nBody text here.", ["# Headline", "Body text here."]),
+        ("J. Smith arrived. He spoke.", ["J. Smith arrived.", "He spoke."]),
+        ("Prices rose 3.5 percent. Nobody expected it.", ["Prices rose 3.5 percent.", "Nobody expected it."]),
+    ],
+)
+def test_split(text: str, expected: list[str]) -> None:
+    assert _split(text) == expected
+
+
+@given(st.text(max_size=300))
+def test_spans_are_ordered_trimmed_and_inside_the_text(text: str) -> None:
+    prev = 0
+    for s in split_sentences(text):
+        assert prev <= s.start < s.end <= len(text)
+        assert not text[s.start].isspace() and not text[s.end - 1].isspace()
+        prev = s.end
+
+
+def test_seed_sentences() -> None:
+    p = next(shared_path("seed").iterdir())
+    text = p.read_text(encoding="utf-8")
+    sents = _split(text)
+    assert any(s.startswith("Israel has killed more than 8,300") and s.endswith("since October 7.") for s in sents)
+    assert any(s.startswith("Gaza City, October 31 (RHC)") and s.endswith("besieged Gaza Strip.") for s in sents)
