@@ -11,7 +11,7 @@ from rich.console import Console
 
 from provenance.errors import ProvenanceError
 
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False)
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -134,7 +134,7 @@ def extract(
     for r in rejected:
         where = f"{r.input}#{r.row}" if r.row is not None else r.input
         err_console.print(f"rejected: {where}: {r.reason}", markup=False)
-    if rejected:
+    if any(not r.skipped for r in rejected):
         raise typer.Exit(EXIT_REJECTED)
 
 
