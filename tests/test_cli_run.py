@@ -58,7 +58,7 @@ def test_unwritable_output_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     ro = tmp_path / "ro"
     ro.mkdir()
     real = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == ro else real(p, mode))
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == ro and mode & os.W_OK else real(p, mode))
     res = runner.invoke(app, ["run", SAMPLE, "--out", str(ro), "--quiet"])
     assert res.exit_code == 2
     assert res.stderr.strip() == f"Error: output folder {ro} is not writable. Choose a writable --out."
