@@ -14,6 +14,7 @@ app = typer.Typer(
 
 # Command modules register themselves on ``app`` when imported.
 from provenance.cli import run as _run  # noqa: E402,F401
+from provenance.cli import config as _config  # noqa: E402,F401
 
 
 def main() -> None:
