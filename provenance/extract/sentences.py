@@ -76,9 +76,9 @@ def split_sentences(text: str) -> list[Sentence]:
     for m in _PARA.finditer(text):
         # A blank line inside a sentence (a page-layout break before a lower-case word) is
         # not a boundary: the seed article breaks "against the\n\nbesieged Gaza Strip".
-        nxt = text[m.end():m.end() + 1]
+        following = text[m.end():m.end() + 1]
         before = text[:m.start()].rstrip()[-1:]
-        if nxt.islower() and before and before not in ".!?:;" + _CLOSERS:
+        if following.islower() and before and before not in ".!?:;" + _CLOSERS:
             continue
         cuts.append(m.start())
     for m in _BOUNDARY.finditer(text):

@@ -81,7 +81,12 @@ def write_report(
         for name in names:
             written.append(write_table(frames[name], out_dir / name, fmt, bom))
         settings = out_dir / "settings.toml"
-        atomic_write(settings, lambda tmp: Path(tmp).write_text(dump_config(config), encoding="utf-8"))
+        text = dump_config(config)
+
+        def write_settings(tmp: str) -> None:
+            Path(tmp).write_text(text, encoding="utf-8")
+
+        atomic_write(settings, write_settings)
         written.append(settings)
     except OSError as exc:
         raise OutputError(f"cannot write to {out_dir}: {exc.strerror}. Free space or choose another --out.") from exc
