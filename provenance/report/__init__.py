@@ -88,6 +88,9 @@ def write_report(
 
         atomic_write(settings, write_settings)
         written.append(settings)
+        from provenance.report.html import write_html  # imported here: html imports atomic_write from us
+
+        written.append(write_html(frames, out_dir, config))
     except OSError as exc:
         raise OutputError(f"cannot write to {out_dir}: {exc.strerror}. Free space or choose another --out.") from exc
     return written

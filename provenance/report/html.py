@@ -1,0 +1,677 @@
+"""The HTML report: one self-contained, printable file a fact-checker opens first.
+
+DataFrames in, one HTML string out. The page renders whatever tables a run produced (the
+extraction tables always; the matching tables -- claims, figure_cells, attribution_table,
+discrepancies, syndication, ... -- when matching ran) and says plainly when one is empty or
+absent. Every figure or attribution cell opens its evidence: the sentence with the figure,
+cue, source and descriptor highlighted, and the outlet, date and URL of the article.
+
+The page has no network dependencies (CSS, JavaScript and SVG plots are inline) and no
+timestamps or random ids, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from provenance.report.timeline import Point, outlet_colours, timeline_svg
+
+# Rows shown per table in the page; the CSV in the same folder always has them all.
+MAX_ROWS = 1000
+# Timeline plots drawn (clusters with the most reports first).
+MAX_PLOTS = 40
+
+QUALIFIER_WORDS = {
+    "more_than": "more than", "at_least": "at least", "about": "about", "nearly": "nearly",
+    "up_to": "up to", "less_than": "less than",
+}
+# Highlight kinds, in the order later kinds are drawn over earlier ones.
+MARK_KINDS = ("date", "actor", "content", "source", "descriptor", "cue", "figure")
+# Columns that locate text rather than say something; kept in the CSVs, left out of page tables.
+_LOCATOR = re.compile(r"(^|_)(start|end|index|spans)(_|$)|^sentence(_|$)|^article_id|^source$|^rule|^confidence")
+
+
+def _blank(x: Any) -> bool:
+    """True for None, NaN, NA and empty strings."""
+    if x is None:
+        return True
+    if isinstance(x, str):
+        return not x.strip()
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _int(x: Any) -> int | None:
+    """An int offset, or None."""
+    if _blank(x):
+        return None
+    try:
+        return int(x)
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(x: Any) -> float | None:
+    """A finite float, or None."""
+    if _blank(x):
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def fmt_number(x: Any) -> str:
+    """1200.0 -> '1,200'; 2.5 -> '2.5'; missing -> ''."""
+    f = _float(x)
+    if f is None:
+        return ""
+    return f"{f:,.0f}" if f == int(f) else f"{f:,.2f}".rstrip("0").rstrip(".")
+
+
+def fmt_figure(row: Any) -> str:
+    """A figure as a reader would say it: 'more than 200', '200-230', 'about 9,000'."""
+    q = str(_get(row, "qualifier") or "exact")
+    value, low, high = _get(row, "value"), _get(row, "low"), _get(row, "high")
+    if q == "range" or (_blank(value) and not _blank(low) and not _blank(high)):
+        return f"{fmt_number(low)}–{fmt_number(high)}"
+    if q == "vague":
+        return str(_get(row, "text") or f"{fmt_number(low)}–{fmt_number(high)}")
+    v = fmt_number(value if not _blank(value) else (low if not _blank(low) else high))
+    return f"{QUALIFIER_WORDS[q]} {v}" if q in QUALIFIER_WORDS else v
+
+
+def fmt_source(row: Any) -> str:
+    """'[Health Ministry, "Hamas-run"]' or '[unattributed]'."""
+    src = _get(row, "source_canonical")
+    if _blank(src):
+        src = _get(row, "source_text")
+    if _blank(src):
+        return "[unattributed]"
+    desc = _get(row, "descriptor")
+    return f"[{src}, “{desc}”]" if not _blank(desc) else f"[{src}]"
+
+
+def _get(row: Any, key: str) -> Any:
+    """row[key] for a dict or Series, None when absent."""
+    try:
+        v = row[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return None if _blank(v) else v
+
+
+def _words(s: Any) -> str:
+    """'qualifier_only' -> 'qualifier only'."""
+    return "" if _blank(s) else str(s).replace("_", " ")
+
+
+@dataclass
+class Cell:
+    """One table cell: its markup and the key it sorts by."""
+
+    html: Markup
+    sort: str | float = ""
+
+
+@dataclass
+class Table:
+    """A table for the page: columns, rows of cells, a note when truncated or empty."""
+
+    id: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    note: str = ""
+    numeric: list[bool] = field(default_factory=list)
+    total: int = 0
+
+
+class Evidence:
+    """The evidence snippets of a page, deduplicated, numbered in order of first use."""
+
+    def __init__(self, articles: pd.DataFrame, attributions: pd.DataFrame | None) -> None:
+        self.items: dict[tuple[Any, ...], tuple[str, Markup]] = {}
+        self.articles: dict[str, dict[str, Any]] = {}
+        if articles is not None and len(articles):
+            for rec in articles.to_dict("records"):
+                self.articles[str(rec.get("article_id"))] = rec
+        self.attr_by_article: dict[str, list[dict[str, Any]]] = {}
+        if attributions is not None and len(attributions):
+            for rec in attributions.to_dict("records"):
+                self.attr_by_article.setdefault(str(rec.get("article_id")), []).append(rec)
+
+    def _cue_for(self, row: dict[str, Any]) -> tuple[int, int] | None:
+        """The cue of the attribution that covers a figure (same source span, or enclosing it)."""
+        aid = str(row.get("article_id"))
+        s, ss = _int(row.get("start")), _int(row.get("source_start"))
+        best = None
+        for a in self.attr_by_article.get(aid, []):
+            cs, ce = _int(a.get("cue_start")), _int(a.get("cue_end"))
+            if cs is None or ce is None:
+                continue
+            if ss is not None and _int(a.get("source_start")) == ss:
+                return cs, ce
+            a0, a1 = _int(a.get("start")), _int(a.get("end"))
+            if s is not None and a0 is not None and a1 is not None and a0 <= s < a1 and best is None:
+                best = (cs, ce)
+        return best
+
+    def add(self, row: dict[str, Any], kind: str, extra: Sequence[tuple[str, str]] = ()) -> str | None:
+        """Register the evidence for a figure, attribution or claim row; returns its id, or None.
+
+        Args:
+            row: A row with ``article_id``, ``sentence``, ``sentence_start`` and the span columns
+                (``start``/``end``, ``source_start``/``source_end``, ``cue_start``/``cue_end``,
+                ``descriptor``) of the figures, attributions or claims tables.
+            kind: ``figure``, ``attribution`` or ``claim`` (which span is the main one).
+            extra: Further label/value pairs shown under the sentence (relation, reference, ...).
+        """
+        sentence = row.get("sentence")
+        ss = _int(row.get("sentence_start"))
+        if _blank(sentence) or ss is None:
+            return None
+        sentence = str(sentence)
+        key = (str(row.get("article_id")), kind, _int(row.get("start")), _int(row.get("end")), tuple(extra))
+        if key in self.items:
+            return self.items[key][0]
+        spans: list[tuple[int, int, str]] = []
+
+        def span(a: Any, b: Any, k: str) -> None:
+            a, b = _int(a), _int(b)
+            if a is not None and b is not None and b > a:
+                spans.append((a - ss, b - ss, k))
+
+        if kind == "figure":
+            span(row.get("start"), row.get("end"), "figure")
+            cue = (_int(row.get("cue_start")), _int(row.get("cue_end"))) if row.get("cue_start") is not None \
+                else self._cue_for(row)
+            if cue:
+                span(cue[0], cue[1], "cue")
+        else:
+            for part in str(row.get("content_spans") or "").split(";"):
+                if "-" in part:
+                    a, b = part.split("-", 1)
+                    span(a, b, "content")
+            span(row.get("cue_start"), row.get("cue_end"), "cue")
+        span(row.get("source_start"), row.get("source_end"), "source")
+        desc = row.get("descriptor")
+        if not _blank(desc):
+            i = sentence.lower().find(str(desc).lower())
+            if i >= 0:
+                spans.append((i, i + len(str(desc)), "descriptor"))
+        html = self._render(row, sentence, spans, kind, extra)
+        eid = f"ev{len(self.items) + 1}"
+        self.items[key] = (eid, html)
+        return eid
+
+    def _render(self, row: dict[str, Any], sentence: str, spans: list[tuple[int, int, str]], kind: str,
+                extra: Sequence[tuple[str, str]]) -> Markup:
+        art = self.articles.get(str(row.get("article_id")), {})
+        outlet = row.get("outlet") if not _blank(row.get("outlet")) else art.get("outlet")
+        published = row.get("published") if not _blank(row.get("published")) else art.get("published")
+        meta: list[tuple[str, Markup | str]] = [
+            ("Outlet", str(outlet or "unknown")),
+            ("Published", _date_text(published, art)),
+        ]
+        if not _blank(art.get("title")):
+            meta.append(("Headline", str(art["title"])))
+        url = art.get("url")
+        if not _blank(url):
+            meta.append(("URL", Markup('<a href="{0}" rel="noreferrer noopener">{0}</a>').format(str(url))))
+        meta.append(("Input", str(art.get("source") or row.get("source") or "")))
+        meta.append(("Article id", str(row.get("article_id"))))
+        offs = f"{_int(row.get('start'))}–{_int(row.get('end'))}" if _int(row.get("start")) is not None else ""
+        if offs:
+            meta.append(("Offsets", offs))
+        for k, v in extra:
+            if v:
+                meta.append((k, v))
+        dl = Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in meta)
+        return Markup('<p class="sentence">{}</p><dl class="meta">{}</dl>').format(mark_text(sentence, spans), dl)
+
+    def templates(self) -> Markup:
+        """The ``<template>`` elements the page's script opens in the evidence dialog."""
+        return Markup("\n").join(
+            Markup('<template id="{}">{}</template>').format(eid, html) for eid, html in self.items.values()
+        )
+
+
+def _date_text(published: Any, art: dict[str, Any]) -> str:
+    """'2024-03-05 (day; inferred year)' from an article's date fields."""
+    if _blank(published):
+        return "unknown"
+    bits = []
+    prec = art.get("published_precision")
+    if not _blank(prec) and prec not in ("day", "time"):
+        bits.append(f"{prec} only")
+    if str(art.get("published_inferred")).lower() == "true":
+        bits.append("year inferred")
+    return f"{published} ({', '.join(bits)})" if bits else str(published)
+
+
+def mark_text(text: str, spans: Iterable[tuple[int, int, str]]) -> Markup:
+    """Escape ``text`` and wrap each span in ``<mark class="m-KIND ...">``; overlapping spans combine.
+
+    Args:
+        text: The sentence.
+        spans: ``(start, end, kind)`` relative to ``text``; clipped to it.
+
+    Returns:
+        Safe HTML.
+    """
+    n = len(text)
+    clipped = [(max(0, a), min(n, b), k) for a, b, k in spans if min(n, b) > max(0, a)]
+    cuts = sorted({0, n, *(a for a, _, _ in clipped), *(b for _, b, _ in clipped)})
+    out: list[Markup] = []
+    for a, b in zip(cuts, cuts[1:]):
+        kinds = [k for k in MARK_KINDS if any(s <= a and b <= e and kk == k for s, e, kk in clipped)]
+        seg = escape(text[a:b])
+        if kinds:
+            cls = " ".join(f"m-{k}" for k in kinds)
+            out.append(Markup('<mark class="{}" title="{}">{}</mark>').format(cls, kinds[-1], seg))
+        else:
+            out.append(seg)
+    return Markup("").join(out)
+
+
+def _ev_button(eid: str | None, label: Markup | str, title: str = "") -> Markup:
+    """A cell entry that opens its evidence, or plain text when there is none."""
+    if eid is None:
+        return Markup("<span>{}</span>").format(label)
+    return Markup('<button type="button" class="ev" data-ev="{}" title="{}">{}</button>').format(
+        eid, title or "show the sentence", label)
+
+
+def _plain_cell(v: Any) -> Cell:
+    """A cell from a plain value, sorting numerically when it is a number."""
+    if _blank(v):
+        return Cell(Markup(""), "")
+    if isinstance(v, bool):
+        return Cell(escape(str(v).lower()), str(v).lower())
+    if isinstance(v, (int, float)):
+        return Cell(escape(fmt_number(v)), float(v))
+    s = str(v)
+    if s.startswith(("http://", "https://")):
+        return Cell(Markup('<a href="{0}" rel="noreferrer noopener">{0}</a>').format(s), s)
+    return Cell(escape(s), s.lower())
+
+
+def _table(frame_id: str, title: str, df: pd.DataFrame, columns: Sequence[str] | None = None,
+           evidence: Evidence | None = None, kind: str = "", csv_name: str = "") -> Table:
+    """A generic page table from a DataFrame: locator columns dropped, rows capped at MAX_ROWS.
+
+    When ``evidence`` and ``kind`` are given, every row gets a "sentence" cell opening its evidence.
+    """
+    cols = list(columns) if columns else [c for c in df.columns if not _LOCATOR.search(str(c))]
+    cols = [c for c in cols if c in df.columns]
+    shown = df.head(MAX_ROWS)
+    t = Table(frame_id, title, ([""] if evidence is not None and kind else []) + [_words(c) for c in cols],
+              total=len(df))
+    for rec in shown.to_dict("records"):
+        cells: list[Cell] = []
+        if evidence is not None and kind:
+            eid = evidence.add(rec, kind)
+            cells.append(Cell(_ev_button(eid, "sentence"), ""))
+        cells.extend(_plain_cell(rec.get(c)) for c in cols)
+        t.rows.append(cells)
+    t.numeric = [bool(i >= 0 and all(isinstance(r[i].sort, float) or r[i].sort == "" for r in t.rows))
+                 for i in range(len(t.columns))]
+    if len(df) > MAX_ROWS:
+        t.note = f"Showing the first {MAX_ROWS:,} of {len(df):,} rows; {csv_name or frame_id + '.csv'} has them all."
+    return t
+
+
+def _sorted_outlets(*frames: pd.DataFrame | None) -> list[str]:
+    """Outlets in order of their first publication date, then name (a stable column order)."""
+    first: dict[str, str] = {}
+    for df in frames:
+        if df is None or not len(df) or "outlet" not in df.columns:
+            continue
+        for o, p in zip(df["outlet"], df["published"] if "published" in df.columns else [None] * len(df)):
+            if _blank(o):
+                continue
+            p = "" if _blank(p) else str(p)
+            if str(o) not in first or (p and (not first[str(o)] or p < first[str(o)])):
+                first[str(o)] = p
+    return sorted(first, key=lambda o: (first[o] or "9999", o))
+
+
+def _cluster_labels(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """cluster_id -> label from the clusters table (or the figure table), when present."""
+    labels: dict[str, str] = {}
+    for name in ("figure_table", "attribution_table", "clusters"):
+        df = frames.get(name)
+        if df is None or "cluster_id" not in df.columns:
+            continue
+        col = next((c for c in ("label", "cluster_label", "claim", "representative") if c in df.columns), None)
+        if col:
+            for cid, lab in zip(df["cluster_id"], df[col]):
+                if not _blank(lab):
+                    labels[str(cid)] = str(lab)
+    return labels
+
+
+def _join_figures(cells: pd.DataFrame, figures: pd.DataFrame | None) -> pd.DataFrame:
+    """figure_cells with the sentence and source spans of the figures they came from."""
+    if figures is None or not len(figures) or not len(cells):
+        return cells
+    need = [c for c in ("sentence", "sentence_start", "sentence_end", "source_text", "source_start", "source_end",
+                        "text", "source_canonical", "descriptor", "qualifier", "value", "low", "high")
+            if c in figures.columns and c not in cells.columns]
+    if not need or not {"article_id", "start"} <= set(cells.columns):
+        return cells
+    right = figures[["article_id", "start", *need]].drop_duplicates(["article_id", "start"])
+    left = cells.assign(start=pd.to_numeric(cells["start"], errors="coerce"))
+    right = right.assign(start=pd.to_numeric(right["start"], errors="coerce"))
+    return left.merge(right, on=["article_id", "start"], how="left")
+
+
+def _reference_extra(rec: dict[str, Any]) -> list[tuple[str, str]]:
+    """Evidence lines for a figure cell: relation and reference check."""
+    out: list[tuple[str, str]] = []
+    if not _blank(rec.get("relation")):
+        out.append(("Relation", _words(rec["relation"])))
+    if not _blank(rec.get("reference_value")):
+        ref = fmt_number(rec["reference_value"])
+        if not _blank(rec.get("reference_date")):
+            ref += f" on {rec['reference_date']}"
+        lag = _float(rec.get("lag_days"))
+        if lag is not None:
+            ref += f"; lag {fmt_number(lag)} day{'' if abs(lag) == 1 else 's'}"
+        out.append(("Reference", ref))
+    return out
+
+
+def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[str]) -> tuple[Table, str]:
+    """The figure table: one row per figure cluster, one column per outlet (or per-figure rows).
+
+    Returns:
+        The table and a sentence saying what the rows are.
+    """
+    cells = frames.get("figure_cells")
+    figures = frames.get("figures")
+    if cells is not None and "cluster_id" in cells.columns and "outlet" in cells.columns:
+        df = _join_figures(cells, figures)
+        labels = _cluster_labels(frames)
+        cols = [o for o in outlets if o in set(df["outlet"].astype(str))]
+        t = Table("figure-table", "Figures by outlet", ["cluster", *cols, "outlets"], total=0)
+        groups = sorted(df.groupby(df["cluster_id"].astype(str), sort=False),
+                        key=lambda g: (-g[1]["outlet"].nunique(), g[0]))
+        t.total = len(groups)
+        for cid, g in groups[:MAX_ROWS]:
+            differ = "relation" in g.columns and any(
+                not _blank(r) and str(r) not in ("same", "same_figure", "identical") for r in g["relation"])
+            label = labels.get(cid, "")
+            head = Markup('<span class="cid">{}</span> {}').format(cid, label)
+            row = [Cell(head, (label or cid).lower())]
+            for o in cols:
+                mine = g[g["outlet"].astype(str) == o]
+                mine = mine.sort_values([c for c in ("published", "start") if c in mine.columns], kind="stable")
+                entries: list[Markup] = []
+                first_val: float | str = ""
+                for rec in mine.to_dict("records"):
+                    text = str(rec["cell"]) if not _blank(rec.get("cell")) else f"{fmt_figure(rec)} {fmt_source(rec)}"
+                    eid = ev.add(rec, "figure", _reference_extra(rec))
+                    rel = rec.get("relation")
+                    badge = Markup(' <span class="rel rel-{}">{}</span>').format(
+                        re.sub(r"\W+", "-", str(rel)), _words(rel)) if not _blank(rel) else Markup("")
+                    entries.append(_ev_button(eid, text) + badge)
+                    if first_val == "":
+                        v = _float(rec.get("value"))
+                        v = v if v is not None else _float(rec.get("low"))
+                        first_val = v if v is not None else ""
+                row.append(Cell(Markup("<br>").join(entries), first_val))
+            row.append(Cell(escape(str(g["outlet"].nunique())), float(g["outlet"].nunique())))
+            t.rows.append(row)
+            if differ:
+                row[0].html = row[0].html + Markup(' <span class="flag">outlets differ</span>')
+        t.numeric = [False] + [True] * len(cols) + [True]
+        if t.total > MAX_ROWS:
+            t.note = f"Showing {MAX_ROWS:,} of {t.total:,} clusters; figure_cells.csv has them all."
+        return t, ("One row per figure cluster (the same figure reported across outlets), one column per "
+                   "outlet. Click a value to see the sentence it comes from.")
+    if figures is not None and len(figures):
+        cols = [c for c in ("outlet", "published", "text", "value", "low", "high", "qualifier", "metric", "counted",
+                            "place", "source_canonical", "descriptor", "hedged") if c in figures.columns]
+        t = _table("figure-table", "Figures", figures, cols, ev, "figure", "figures.csv")
+        return t, ("Figures have not been matched across outlets in this run (no figure_cells table), so this "
+                   "is one row per figure as extracted. Click “sentence” to see where it comes from.")
+    return Table("figure-table", "Figures", []), ""
+
+
+def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[str]) -> tuple[Table, str]:
+    """The attribution table: one row per claim cluster, one column per outlet (or per-attribution rows)."""
+    cells = frames.get("attribution_cells")
+    if cells is None:
+        claims = frames.get("claims")
+        if claims is not None and {"cluster_id", "outlet"} <= set(claims.columns):
+            speaker = next((c for c in ("speaker_canonical", "source_canonical", "speaker") if c in claims.columns),
+                           None)
+            if speaker is not None:
+                cells = claims[claims["cluster_id"].notna()]
+                cells = cells.rename(columns={speaker: "source_canonical"}) if speaker != "source_canonical" \
+                    else cells
+                if "kind" in cells.columns:
+                    cells = cells[cells["kind"].astype(str) != "figure"] if (cells["kind"].astype(str) != "figure").any() \
+                        else cells
+    attrs = frames.get("attributions")
+    if cells is not None and len(cells) and {"cluster_id", "outlet"} <= set(cells.columns):
+        labels = _cluster_labels(frames)
+        cols = [o for o in outlets if o in set(cells["outlet"].astype(str))]
+        groups = sorted(cells.groupby(cells["cluster_id"].astype(str), sort=False),
+                        key=lambda g: (-g[1]["outlet"].nunique(), g[0]))
+        t = Table("attribution-table", "Attributions by outlet", ["cluster", *cols, "outlets"], total=len(groups))
+        for cid, g in groups[:MAX_ROWS]:
+            label = labels.get(cid, "")
+            row = [Cell(Markup('<span class="cid">{}</span> {}').format(cid, label), (label or cid).lower())]
+            for o in cols:
+                mine = g[g["outlet"].astype(str) == o]
+                entries = []
+                for rec in mine.to_dict("records"):
+                    src = fmt_source(rec)[1:-1]
+                    cue = rec.get("cue")
+                    text = f"{src}" + (f" ({cue})" if not _blank(cue) else "")
+                    entries.append(_ev_button(ev.add(rec, "attribution", _reference_extra(rec)), text))
+                row.append(Cell(Markup("<br>").join(entries), str(entries[0]) if entries else ""))
+            row.append(Cell(escape(str(g["outlet"].nunique())), float(g["outlet"].nunique())))
+            t.rows.append(row)
+        t.numeric = [False] + [False] * len(cols) + [True]
+        if t.total > MAX_ROWS:
+            t.note = f"Showing {MAX_ROWS:,} of {t.total:,} clusters; claims.csv has them all."
+        return t, ("One row per claim cluster, one column per outlet: the source as that outlet attributed it, "
+                   "with the descriptor it used and the cue. Click an entry to see the sentence.")
+    if attrs is not None and len(attrs):
+        cols = [c for c in ("outlet", "published", "source_canonical", "source_text", "descriptor", "cue", "kind",
+                            "content", "hedged") if c in attrs.columns]
+        t = _table("attribution-table", "Attributions", attrs, cols, ev, "attribution", "attributions.csv")
+        return t, ("Attributions have not been matched across outlets in this run, so this is one row per "
+                   "attribution as extracted. Click “sentence” to see it in context.")
+    return Table("attribution-table", "Attributions", []), ""
+
+
+def _pair_table(frame_id: str, title: str, df: pd.DataFrame | None, ev: Evidence,
+                figures: pd.DataFrame | None) -> Table:
+    """Discrepancies or syndication: generic columns, plus evidence for each side that has offsets."""
+    if df is None:
+        return Table(frame_id, title, [])
+    sides = [s for s in ("", "_a", "_b", "_1", "_2", "_left", "_right") if f"article_id{s}" in df.columns]
+    t = _table(frame_id, title, df, None, None, "", f"{frame_id}.csv")
+    if not sides or not len(df):
+        return t
+    fig_index: dict[tuple[str, int], dict[str, Any]] = {}
+    if figures is not None and len(figures):
+        for rec in figures.to_dict("records"):
+            fig_index[(str(rec["article_id"]), int(rec["start"]))] = rec
+    t.columns = [f"evidence{s.replace('_', ' ')}" for s in sides] + t.columns
+    t.numeric = [False] * len(sides) + t.numeric
+    for row, rec in zip(t.rows, df.head(MAX_ROWS).to_dict("records")):
+        ev_cells = []
+        for s in sides:
+            local = {k[: -len(s)] if s and k.endswith(s) else k: v for k, v in rec.items()
+                     if not s or k.endswith(s)}
+            st = _int(local.get("start"))
+            base = fig_index.get((str(local.get("article_id")), st)) if st is not None else None
+            merged = {**(base or {}), **{k: v for k, v in local.items() if not _blank(v)}}
+            eid = ev.add(merged, "figure" if base is not None else "attribution")
+            label = str(merged.get("outlet") or "sentence")
+            ev_cells.append(Cell(_ev_button(eid, label), label.lower()))
+        row[:0] = ev_cells
+    return t
+
+
+def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> list[dict[str, Any]]:
+    """One SVG timeline per figure cluster (the MAX_PLOTS clusters with most reports)."""
+    cells = frames.get("figure_cells")
+    if cells is None or not len(cells) or not {"cluster_id", "outlet", "published"} <= set(cells.columns):
+        return []
+    df = _join_figures(cells, frames.get("figures"))
+    labels = _cluster_labels(frames)
+    ref_frame = frames.get("reference")
+    groups = sorted(df.groupby(df["cluster_id"].astype(str), sort=False),
+                    key=lambda g: (-g[1]["outlet"].nunique(), -len(g[1]), g[0]))
+    plots = []
+    for cid, g in groups:
+        if len(plots) >= MAX_PLOTS:
+            break
+        pts = [Point(str(r["outlet"]), str(r["published"])[:19] if not _blank(r.get("published")) else "",
+                     _float(r.get("value")), _float(r.get("low")), _float(r.get("high")),
+                     str(r.get("qualifier") or "exact")) for r in g.to_dict("records")]
+        ref: list[tuple[str, float]] = []
+        if {"reference_date", "reference_value"} <= set(g.columns):
+            ref = sorted({(str(d)[:10], float(v)) for d, v in zip(g["reference_date"], g["reference_value"])
+                          if not _blank(d) and _float(v) is not None})
+        if ref_frame is not None and {"cluster_id", "date", "value"} <= set(ref_frame.columns):
+            r = ref_frame[ref_frame["cluster_id"].astype(str) == cid]
+            ref = sorted({(str(d)[:10], float(v)) for d, v in zip(r["date"], r["value"]) if _float(v) is not None})
+        svg = timeline_svg(pts, {o: c for o, c in colours.items() if o in set(g["outlet"].astype(str))}, ref)
+        if svg:
+            plots.append({"cluster_id": cid, "label": labels.get(cid, ""), "svg": Markup(svg),
+                          "outlets": int(g["outlet"].nunique()), "reports": len(g)})
+    return plots
+
+
+def summary(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str, str]]:
+    """(label, count, note) rows for the page's opening summary."""
+    arts = frames.get("articles", pd.DataFrame())
+    rej = frames.get("rejected", pd.DataFrame(columns=["skipped"]))
+    skipped = rej["skipped"].astype(str).str.lower().eq("true") if len(rej) else pd.Series([], dtype=bool)
+    rows = [
+        ("Articles", f"{len(arts):,}", ""),
+        ("Outlets", f"{arts['outlet'].nunique():,}" if len(arts) and "outlet" in arts.columns else "0", ""),
+        ("Rejected inputs", f"{int((~skipped).sum()):,}", "listed in rejected.csv with the reason"),
+    ]
+    if int(skipped.sum()):
+        rows.append(("Skipped (not articles)", f"{int(skipped.sum()):,}", "README or licence files in a corpus folder"))
+    for name, label in (("figures", "Figures extracted"), ("attributions", "Attributions extracted"),
+                        ("claims", "Claims"), ("clusters", "Claim clusters"),
+                        ("discrepancies", "Discrepancies (outlets differ)"),
+                        ("syndication", "Syndicated copies")):
+        df = frames.get(name)
+        rows.append((label, f"{len(df):,}" if df is not None else "–",
+                     "" if df is not None else "not computed in this run"))
+    return rows
+
+
+def _template() -> Any:
+    import jinja2
+
+    assets = resources.files("provenance.report").joinpath("assets")
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["num"] = fmt_number
+    tpl = env.from_string(assets.joinpath("report.html.j2").read_text("utf-8"))
+    return tpl, assets.joinpath("report.css").read_text("utf-8"), assets.joinpath("report.js").read_text("utf-8")
+
+
+def render_html(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None = None, title: str = "") -> str:
+    """Render the report page.
+
+    Args:
+        frames: Table name -> DataFrame, as ``pipeline.run`` produces (any subset).
+        config: Settings of the run (shown at the end of the page so a run can be reproduced).
+        title: Page title; "provenance report" when empty.
+
+    Returns:
+        The whole HTML document, deterministic for the same input.
+
+    Examples:
+        >>> import pandas as pd
+        >>> html = render_html({"articles": pd.DataFrame(columns=["article_id", "outlet"])})
+        >>> "No figures" in html
+        True
+    """
+    from provenance.config import dump_config
+
+    arts = frames.get("articles", pd.DataFrame(columns=["article_id", "outlet"]))
+    ev = Evidence(arts, frames.get("attributions"))
+    outlets = _sorted_outlets(arts, frames.get("figure_cells"), frames.get("claims"))
+    colours = outlet_colours(outlets)
+    fig_t, fig_about = figure_section(frames, ev, outlets)
+    att_t, att_about = attribution_section(frames, ev, outlets)
+    disc_t = _pair_table("discrepancies", "Discrepancies", frames.get("discrepancies"), ev, frames.get("figures"))
+    synd_t = _pair_table("syndication", "Syndicated copies", frames.get("syndication"), ev, frames.get("figures"))
+    first_t = _table("first-reports", "First reports", frames["first_reports"]) \
+        if "first_reports" in frames else None
+    art_cols = [c for c in ("outlet", "published", "title", "url", "author", "figures", "attributions", "duplicates")
+                if c in arts.columns]
+    arts_sorted = arts.sort_values([c for c in ("published", "outlet") if c in arts.columns], kind="stable",
+                                   na_position="last") if len(arts) else arts
+    art_t = _table("articles", "Articles", arts_sorted, art_cols)
+    rej = frames.get("rejected")
+    rej_t = None
+    if rej is not None and len(rej):
+        real = rej[~rej["skipped"].astype(str).str.lower().eq("true")] if "skipped" in rej.columns else rej
+        rej_t = _table("rejected", "Rejected inputs", real, [c for c in ("input", "row", "reason") if c in rej.columns])
+    plots = timelines(frames, colours)
+    tpl, css, js = _template()
+    return tpl.render(
+        title=title or "provenance report",
+        summary=summary(frames),
+        outlets=[(o, colours[o]) for o in outlets],
+        figure_table=fig_t, figure_about=fig_about,
+        attribution_table=att_t, attribution_about=att_about,
+        discrepancies=disc_t, syndication=synd_t, first_reports=first_t,
+        has_discrepancies="discrepancies" in frames, has_syndication="syndication" in frames,
+        articles=art_t, rejected=rej_t, plots=plots, max_plots=MAX_PLOTS,
+        evidence=ev.templates(),
+        settings=dump_config(config) if config else "",
+        css=Markup(css), js=Markup(js),
+        data_json=Markup(json.dumps({"outlets": outlets}, ensure_ascii=False).replace("</", "<\\/")),
+    )
+
+
+def write_html(frames: dict[str, pd.DataFrame], out_dir: str | Path, config: dict[str, Any] | None = None) -> Path:
+    """Write ``report.html`` into ``out_dir`` atomically.
+
+    Args:
+        frames: Table name -> DataFrame.
+        out_dir: An existing, writable run folder.
+        config: Settings of the run.
+
+    Returns:
+        The path written.
+    """
+    from provenance.report import atomic_write
+
+    target = Path(out_dir) / "report.html"
+    html = render_html(frames, config)
+    atomic_write(target, lambda tmp: Path(tmp).write_text(html, encoding="utf-8", newline="\n"))
+    return target
+
+
+__all__ = ["MAX_PLOTS", "MAX_ROWS", "Evidence", "fmt_figure", "fmt_number", "fmt_source", "mark_text",
+           "render_html", "write_html"]

@@ -1,0 +1,146 @@
+"""Timeline plots: each outlet's reported values for one figure cluster over publication time.
+
+Drawn by matplotlib as SVG (small, printable, no JavaScript), with the reference series when
+a run had one. Output is deterministic: fixed hash salt for SVG ids, no date or creator
+metadata, so a report regenerated from the same input is byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Marker per qualifier: an open interval points the way it is open.
+_MARKERS = {
+    "more_than": "^", "at_least": "^", "nearly": "v", "up_to": "v", "less_than": "v",
+    "about": "D", "range": "s", "vague": "s",
+}
+# Colour-blind friendly cycle (Okabe-Ito), assigned to outlets in a fixed order.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+           "#999999", "#882255", "#44AA99", "#117733")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One reported figure on the timeline."""
+
+    outlet: str
+    when: str  # ISO date or datetime
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str
+
+
+def outlet_colours(outlets: Sequence[str]) -> dict[str, str]:
+    """A fixed colour per outlet, in the order given (the same in every plot of a report)."""
+    return {o: PALETTE[i % len(PALETTE)] for i, o in enumerate(outlets)}
+
+
+def _num(x: Any) -> float | None:
+    """A finite float, or None for missing values."""
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _y(p: Point) -> float | None:
+    """Where to draw a figure: its value, else the middle of its bounds, else its one bound."""
+    if p.value is not None:
+        return p.value
+    if p.low is not None and p.high is not None:
+        return (p.low + p.high) / 2
+    return p.low if p.low is not None else p.high
+
+
+def timeline_svg(
+    points: Sequence[Point],
+    colours: dict[str, str],
+    reference: Sequence[tuple[str, float]] = (),
+    title: str = "",
+    reference_label: str = "reference",
+) -> str:
+    """Render one cluster's timeline as an SVG string.
+
+    Args:
+        points: The reported figures (one per outlet and article).
+        colours: Outlet -> colour (see ``outlet_colours``).
+        reference: ``(ISO date, value)`` pairs of the reference series, if any.
+        title: Plot title (the cluster label).
+        reference_label: Legend label of the reference series.
+
+    Returns:
+        An ``<svg>`` element as text (no XML prolog), or "" when nothing has a date and a value.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    pts = [(p, pd.Timestamp(p.when), _y(p)) for p in points if p.when and _y(p) is not None]
+    ref = sorted((pd.Timestamp(d), v) for d, v in reference if d and _num(v) is not None)
+    if not pts and not ref:
+        return ""
+    with matplotlib.rc_context({
+        "svg.hashsalt": "provenance", "svg.fonttype": "none", "font.size": 9, "font.family": "sans-serif",
+        "axes.spines.top": False, "axes.spines.right": False,
+    }):
+        fig, ax = plt.subplots(figsize=(6.4, 2.8))
+        try:
+            if ref:
+                ax.step([d for d, _ in ref], [v for _, v in ref], where="post", color="#777777",
+                         linestyle="--", linewidth=1.2, marker="x", markersize=5, label=reference_label, zorder=1)
+            times = [t for _, t, _ in pts] + [d for d, _ in ref]
+            lo, hi = min(times), max(times)
+            # Outlets reporting the same value on the same day would hide each other: nudge each
+            # outlet's markers sideways by a small fixed step (its position in the legend).
+            step = max(hi - lo, pd.Timedelta(days=2)) * 0.012
+            mid = (len(colours) - 1) / 2
+            for k, outlet in enumerate(colours):
+                nudge = step * (k - mid)
+                mine = sorted(((t + nudge, y, p) for p, t, y in pts if p.outlet == outlet),
+                              key=lambda m: (m[0], m[1]))
+                if not mine:
+                    continue
+                c = colours[outlet]
+                ax.plot([t for t, _, _ in mine], [y for _, y, _ in mine], color=c, linewidth=1, alpha=0.6, zorder=2)
+                for t, y, p in mine:
+                    bottom = p.low if p.low is not None else y
+                    top = p.high if p.high is not None else y
+                    if p.qualifier in ("range", "vague") and top > bottom:
+                        ax.vlines(t, bottom, top, color=c, linewidth=3, alpha=0.4, zorder=2)
+                    ax.plot([t], [y], linestyle="none", marker=_MARKERS.get(p.qualifier, "o"), markersize=6,
+                            color=c, zorder=3)
+                ax.plot([], [], color=c, marker="o", linestyle="-", label=outlet)
+            if hi - lo < pd.Timedelta(days=2):  # one day only: give the axis room either side
+                ax.set_xlim(lo - pd.Timedelta(days=1), hi + pd.Timedelta(days=1))
+            else:
+                pad = (hi - lo) * 0.08
+                ax.set_xlim(lo - pad, hi + pad)
+            ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=6))
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.set_ylabel("reported value")
+            ax.set_xlabel("publication date")
+            ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+            if title:
+                ax.set_title(title, loc="left", fontsize=10)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+            ax.margins(y=0.15)
+            fig.tight_layout()
+            buf = io.StringIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        finally:
+            plt.close(fig)
+    svg = buf.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+__all__ = ["PALETTE", "Point", "outlet_colours", "timeline_svg"]
