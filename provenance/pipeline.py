@@ -19,6 +19,7 @@ from provenance.ingest.table import ColumnMap
 from provenance.match import match_frames
 from provenance.models import Article, Rejection
 from provenance.report import prepare_out_dir, write_report
+from provenance.store import Session, Store, clean_partial_writes
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class Progress:
     ingested: Callable[[int], None] | None = None
     extracted: Callable[[int], None] | None = None
     stage: Callable[[str], None] | None = None
+    waiting: Callable[[str], None] | None = None  # another process holds the store's write lock
 
 
 @dataclass
@@ -84,10 +86,13 @@ def collect(
     outlets_file: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    session: Session | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Ingest and extract: the extraction tables (articles, rejected, dates, figures, ...).
 
     Exact duplicates (same outlet and text) are extracted once and counted in ``duplicates``.
+    With a store ``session``, articles already extracted by this extractor version are taken
+    from the store and new extractions are committed to it as they arrive.
     """
     cfg = config or load_config()
     ing = cfg["ingest"]
@@ -115,8 +120,15 @@ def collect(
     builder = FrameBuilder()
     eng = cfg["engine"]
     n_workers = eng["workers"] if workers is None else workers
-    for rows in map_extract(unique_articles(), n_workers, eng["chunk_size"], progress.extracted):
+    todo = unique_articles() if session is None else session.new_only(unique_articles())
+    for rows in map_extract(todo, n_workers, eng["chunk_size"], progress.extracted):
         builder.add(rows)
+        if session is not None:
+            session.save(rows)
+    if session is not None:
+        session.flush()
+        for rows in session.reused_rows():
+            builder.add(rows)
     frames = builder.frames(rejections)
     arts = frames["articles"]
     if len(arts):
@@ -134,6 +146,7 @@ def run(
     workers: int | None = None,
     fmt: str = "csv",
     progress: Progress | None = None,
+    db: str | Path | None = None,
 ) -> RunResult:
     """Run the whole job and write the report folder.
 
@@ -146,6 +159,8 @@ def run(
         workers: Extraction processes (0 = all cores); the config's value when None.
         fmt: ``csv`` or ``parquet`` for the tables.
         progress: Progress callbacks.
+        db: The SQLite store to reuse and update (``store.sqlite`` in ``out`` when None; no
+            store when both are None). A killed run restarts from its last commit.
 
     Returns:
         The tables and the files written; ``exit_code`` is 1 when some input was rejected.
@@ -153,21 +168,34 @@ def run(
     Raises:
         InputError: An input names nothing (bad usage).
         OutputError: The report folder cannot be written.
+        StoreError: The store cannot be opened or written.
     """
     cfg = config or load_config()
     progress = progress or Progress()
     if out is not None:
         prepare_out_dir(out)  # fail before the long part, not after
-    frames = collect(inputs, config=cfg, columns=columns, outlets_file=outlets_file, workers=workers,
-                     progress=progress)
-    if progress.stage:
-        progress.stage("matching")
-    frames.update(match_frames(frames, cfg))
-    files: list[Path] = []
-    if out is not None:
+        clean_partial_writes(out)  # temporary files of a killed run
+    inputs = list(inputs)
+    db = db if db is not None else (Path(out) / "store.sqlite" if out is not None else None)
+    store = Store(db, on_wait=progress.waiting) if db is not None else None
+    try:
+        session = Session(store, "run", inputs) if store is not None else None
+        frames = collect(inputs, config=cfg, columns=columns, outlets_file=outlets_file, workers=workers,
+                         progress=progress, session=session)
         if progress.stage:
-            progress.stage("writing")
-        files = write_report(frames, out, cfg, fmt)
+            progress.stage("matching")
+        matched = match_frames(frames, cfg)
+        frames.update(matched)
+        files: list[Path] = []
+        if out is not None:
+            if progress.stage:
+                progress.stage("writing")
+            files = write_report(frames, out, cfg, fmt)
+        if session is not None:  # recorded last: a failed write leaves the store as it was
+            session.finish(frames, matched)
+    finally:
+        if store is not None:
+            store.close()
     return RunResult(Path(out) if out is not None else None, frames, files)
 
 

@@ -54,6 +54,8 @@ def run(
     text_col: TextCol = None, outlet_col: OutletCol = None, date_col: DateCol = None, url_col: UrlCol = None,
     title_col: TitleCol = None, author_col: AuthorCol = None,
     quiet: QuietOpt = False,
+    db: Annotated[Path | None, typer.Option("--db", help="SQLite store to reuse and update "
+                                            "[default: store.sqlite in the --out folder].", show_default=False)] = None,
 ) -> None:
     """Ingest articles, extract claims, match them across outlets and write the report folder.
 
@@ -71,11 +73,12 @@ def run(
     cfg = load_config(config, overrides)
     cols = column_map(text_col, outlet_col, date_col, url_col, title_col, author_col)
     bar, prog = _progress(quiet)
+    prog.waiting = lambda msg: err_console.print(msg, markup=False)
     if bar:
         bar.start()
     try:
         result = pipeline.run(inputs, out, config=cfg, columns=cols, outlets_file=str(outlets) if outlets else None,
-                              fmt=fmt, progress=prog)
+                              fmt=fmt, progress=prog, db=db)
     finally:
         if bar:
             bar.stop()

@@ -1,0 +1,382 @@
+"""The SQLite store: connection, locking, and the reads and writes the pipeline needs.
+
+One writer at a time (SQLite's rule); readers never wait (WAL mode). A writer that finds the
+store locked waits, says so once through ``on_wait``, and gives up with a StoreError after
+``wait`` seconds. Every write is one transaction: a kill, a full disk or an I/O error leaves
+the store at its last complete commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import fields
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from provenance.errors import StoreError
+from provenance.ids import content_hash
+from provenance.models import Article, Rejection
+from provenance.store.schema import (
+    ARTICLE_FIELDS, CONTEXT_KEYS, EXTRACTION_TABLES, RESERVED, SCHEMA_VERSION, create_schema, match_table_ddl,
+    quote, rows_format, sql_type, sql_value, table_columns,
+)
+
+log = logging.getLogger(__name__)
+
+Rows = dict[str, list[dict[str, Any]]]
+# Article fields that do not change what extraction produces (so a copy under another path reuses it).
+_NOT_EXTRACTION_INPUTS = ("source", "duplicates")
+
+
+def now_utc() -> str:
+    """Current time, ISO 8601 UTC to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def extract_key(article: Article, version: str) -> str:
+    """Hash of everything an extraction depends on: extractor version, row format and the article."""
+    parts = [getattr(article, f) for f in ARTICLE_FIELDS if f not in _NOT_EXTRACTION_INPUTS and f != "text"]
+    return content_hash("extract", version, rows_format(), *parts, length=20)
+
+
+def _strip(rows: Rows, text: str) -> Rows:
+    """Rows ready for JSON: the sentence text each child row repeats is dropped (restored from
+    ``text`` on load) and tuples are tagged so they come back as tuples; key order is kept."""
+    out: Rows = {}
+    for table, rs in rows.items():
+        slim = []
+        for r in rs:
+            from_text = ("sentence" in r and isinstance(r.get("sentence_start"), int)
+                         and r["sentence"] == text[r["sentence_start"]:r["sentence_end"]])
+            s = {k: (None if from_text and k == "sentence" else
+                     {"__tuple__": list(v)} if isinstance(v, tuple) else v) for k, v in r.items()}
+            if from_text:
+                s["__sentence_from_text__"] = True
+            slim.append(s)
+        out[table] = slim
+    return out
+
+
+def _unstrip(rows: Rows, text: str) -> Rows:
+    """The inverse of ``_strip``."""
+    for rs in rows.values():
+        for r in rs:
+            for k, v in r.items():
+                if isinstance(v, dict) and set(v) == {"__tuple__"}:
+                    r[k] = tuple(v["__tuple__"])
+            if r.pop("__sentence_from_text__", False):
+                r["sentence"] = text[r["sentence_start"]:r["sentence_end"]]
+    return rows
+
+
+def _describe(exc: sqlite3.Error) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    msg = str(exc).lower()
+    return "locked" in msg or "busy" in msg
+
+
+class Store:
+    """A provenance store in one SQLite file.
+
+    Args:
+        path: The database file (created with its folder's permission if absent).
+        wait: Seconds to wait for another writer before giving up.
+        on_wait: Called once with a message when this process has to wait for another one.
+        warn_after: Seconds of waiting before ``on_wait`` is called.
+
+    Raises:
+        StoreError: The file cannot be opened, is not a SQLite database, or is from a newer schema.
+
+    Examples:
+        >>> with Store("store.sqlite") as st:  # doctest: +SKIP
+        ...     st.counts()["articles"]
+    """
+
+    def __init__(self, path: str | Path, *, wait: float = 600.0, on_wait: Callable[[str], None] | None = None,
+                 warn_after: float = 1.0) -> None:
+        self.path = Path(path)
+        self.wait = wait
+        self.on_wait = on_wait
+        self.warn_after = warn_after
+        self._columns: dict[str, set[str]] = {}
+        try:
+            self.conn = sqlite3.connect(str(self.path), timeout=0.2, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {_describe(exc)}. "
+                             "Check that its folder exists and is writable, or choose another --db.") from exc
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 200")
+            self._retry(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._init_schema()
+        except StoreError:
+            self.conn.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreError(f"{self.path} is not a usable provenance store ({_describe(exc)}). "
+                             "Choose another --db.") from exc
+
+    # -- connection and transactions ---------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (SQLite folds the write-ahead log back into the file)."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _retry(self, op: Callable[[], Any]) -> Any:
+        """Run ``op``, waiting while another process holds the write lock."""
+        started = time.monotonic()
+        warned = False
+        while True:
+            try:
+                return op()
+            except sqlite3.OperationalError as exc:
+                if not _is_locked(exc):
+                    raise
+                waited = time.monotonic() - started
+                if waited >= self.wait:
+                    raise StoreError(
+                        f"store {self.path} is locked by another process (waited {self.wait:g} s). "
+                        "Run again when it has finished, or use another --db."
+                    ) from exc
+                if not warned and waited >= self.warn_after:
+                    warned = True
+                    msg = f"waiting for another provenance process writing {self.path} ..."
+                    if self.on_wait:
+                        self.on_wait(msg)
+                    log.warning(msg)
+                time.sleep(0.05)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE): all of it is committed, or none of it.
+
+        Raises:
+            StoreError: The store stayed locked, or the disk is full or failing (rolled back).
+        """
+        self._retry(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+        try:
+            yield self.conn
+            self._retry(lambda: self.conn.execute("COMMIT"))
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
+                raise StoreError(f"cannot write store {self.path}: {_describe(exc)}. Free disk space "
+                                 "(or choose another --db) and run again; the store keeps its last "
+                                 "complete state.") from exc
+            raise
+
+    def _init_schema(self) -> None:
+        with self.transaction() as c:
+            row = None
+            if "store_meta" in {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}:
+                row = c.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+            if row is not None and int(row[0]) > SCHEMA_VERSION:
+                raise StoreError(f"{self.path} was written by a newer provenance (store schema {row[0]}, "
+                                 f"this one reads {SCHEMA_VERSION}). Upgrade provenance or choose another --db.")
+            create_schema(c)
+            c.execute("INSERT OR IGNORE INTO store_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            c.execute("INSERT OR IGNORE INTO store_meta VALUES ('created', ?)", (now_utc(),))
+
+    def _ensure_columns(self, table: str, row: dict[str, Any]) -> None:
+        """Add columns a newer frames.py produces (sqlite-utils style), inside the open transaction."""
+        have = self._columns.get(table)
+        if have is None:
+            have = self._columns[table] = table_columns(self.conn, table)
+        for k, v in row.items():
+            if k not in have:
+                self.conn.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(k)} {sql_type(v)}".rstrip())
+                have.add(k)
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def extract_keys(self) -> dict[str, str]:
+        """article_id -> extract_key for every stored article (what lets a run skip work done)."""
+        return dict(self.conn.execute("SELECT article_id, extract_key FROM articles"))
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        names = [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {n: self.conn.execute(f"SELECT count(*) FROM {quote(n)}").fetchone()[0] for n in names}
+
+    def stale(self, version: str) -> dict[str, int]:
+        """Articles whose rows came from another extractor version or row format: version -> count."""
+        q = ("SELECT extractor_version || ' / rows ' || rows_format, count(*) FROM articles "
+             "WHERE extractor_version != ? OR rows_format != ? GROUP BY 1 ORDER BY 1")
+        return dict(self.conn.execute(q, (version, rows_format())))
+
+    def article(self, article_id: str) -> Article:
+        """The stored article (text and metadata) with this id."""
+        cols = ", ".join(quote(f) for f in ARTICLE_FIELDS)
+        row = self.conn.execute(f"SELECT {cols} FROM articles WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        kw = dict(zip(ARTICLE_FIELDS, row))
+        kw["published_inferred"] = bool(kw["published_inferred"])
+        return Article(**kw)
+
+    def stale_articles(self, version: str) -> Iterator[Article]:
+        """Stored articles whose rows are from another extractor version or row format."""
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT article_id FROM articles WHERE extractor_version != ? OR rows_format != ? ORDER BY article_id",
+            (version, rows_format()))]
+        for aid in ids:
+            yield self.article(aid)
+
+    def load_rows(self, article_id: str, source: str | None = None) -> Rows:
+        """The exact table rows stored for an article, with ``source`` set to the one given."""
+        row = self.conn.execute(
+            "SELECT e.rows, e.rows_source, a.text, a.source FROM extractions e JOIN articles a USING (article_id) "
+            "WHERE article_id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        payload, rows_source, text, stored_source = row
+        rows: Rows = _unstrip(json.loads(payload), text)
+        want = source if source is not None else stored_source
+        if want != rows_source:
+            for rs in rows.values():
+                for r in rs:
+                    if r.get("source") == rows_source:
+                        r["source"] = want
+        return rows
+
+    def iter_rows(self) -> Iterator[tuple[Rows, int]]:
+        """Every stored article's rows (as its latest run saw it) and its duplicates count, by id."""
+        for aid, dup in self.conn.execute("SELECT article_id, duplicates FROM articles ORDER BY article_id").fetchall():
+            yield self.load_rows(aid), dup
+
+    def rejections(self) -> list[Rejection]:
+        """Rejections of every run, each distinct one once, in the order first met."""
+        q = ('SELECT input, "row", reason, skipped FROM rejections GROUP BY input, "row", reason, skipped '
+             "ORDER BY min(run_id), min(seq)")
+        return [Rejection(i, r, why, bool(s)) for i, r, why, s in self.conn.execute(q)]
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def put_extractions(self, items: Sequence[tuple[Article, Rows]], version: str) -> None:
+        """Store extracted articles (replacing older rows of the same ids) in one transaction."""
+        if not items:
+            return
+        fmt = rows_format()
+        stamp = now_utc()
+        cols = ARTICLE_FIELDS + ("chars", "extractor_version", "rows_format", "extract_key", "added_at")
+        upsert = (f"INSERT INTO articles ({', '.join(quote(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                  "ON CONFLICT(article_id) DO UPDATE SET "
+                  + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in cols if c != "article_id"))
+        with self.transaction() as c:
+            for art, rows in items:
+                aid = art.article_id
+                for t in ("sentences", *EXTRACTION_TABLES, "extractions"):
+                    c.execute(f"DELETE FROM {quote(t)} WHERE article_id = ?", (aid,))
+                values = [sql_value(v) for v in astuple_shallow(art)]
+                c.execute(upsert, (*values, len(art.text), version, fmt, extract_key(art, version), stamp))
+                c.execute("INSERT INTO extractions VALUES (?, ?, ?, ?)",
+                          (aid, version, art.source,
+                           json.dumps(_strip(rows, art.text), ensure_ascii=False, allow_nan=True)))
+                sentences: dict[int, tuple[int, int]] = {}
+                for table in EXTRACTION_TABLES:
+                    for r in rows.get(table, []):
+                        if "sentence_index" in r and r.get("sentence_start") is not None:
+                            sentences.setdefault(r["sentence_index"], (r["sentence_start"], r["sentence_end"]))
+                        self._insert_child(table, r, version)
+                c.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
+                              [(aid, i, s, e, art.text[s:e], version) for i, (s, e) in sorted(sentences.items())])
+
+    def _insert_child(self, table: str, row: dict[str, Any], version: str) -> None:
+        r = {k: v for k, v in row.items() if k not in CONTEXT_KEYS}
+        r.setdefault("extractor_version", version)
+        self._ensure_columns(table, r)
+        names = list(r)
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO {quote(table)} ({', '.join(quote(n) for n in names)}) "
+            f"VALUES ({', '.join('?' * len(names))})", [sql_value(r[n]) for n in names])
+
+    def record_run(
+        self, *, command: str, started: str, inputs: Iterable[str], version: str, counts: dict[str, int],
+        rejections: Iterable[Rejection] = (), seen: Iterable[tuple[str, str, int]] = (),
+        tables: dict[str, pd.DataFrame] | None = None,
+    ) -> int:
+        """Record a finished run in one transaction: its row, rejections, sources seen, matching tables.
+
+        Args:
+            command: ``run``, ``add``, ``report`` or ``refresh``.
+            started: ISO start time.
+            inputs: Inputs as given.
+            version: Extractor version of the run.
+            counts: ``articles``, ``extracted``, ``reused``, ``rejected``.
+            rejections: Rejected inputs and rows, in the order met.
+            seen: ``(article_id, source, duplicates)`` of each article in the run's inputs.
+            tables: Matching tables (claims, clusters, ...) to keep with the run.
+
+        Returns:
+            The new run id.
+        """
+        from provenance import __version__
+
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO runs (command, started, finished, inputs, extractor_version, articles, extracted, "
+                "reused, rejected, provenance_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (command, started, now_utc(), json.dumps(list(inputs), ensure_ascii=False), version,
+                 counts.get("articles", 0), counts.get("extracted", 0), counts.get("reused", 0),
+                 counts.get("rejected", 0), __version__))
+            run_id = int(cur.lastrowid or 0)
+            c.executemany('INSERT INTO rejections (run_id, seq, input, "row", reason, skipped) VALUES (?, ?, ?, ?, ?, ?)',
+                          [(run_id, i, r.input, r.row, r.reason, int(r.skipped)) for i, r in enumerate(rejections)])
+            c.executemany("UPDATE articles SET source = ?, duplicates = ? WHERE article_id = ?",
+                          [(src, int(dup), aid) for aid, src, dup in seen])
+            for name, df in (tables or {}).items():
+                self._put_table(run_id, name, df)
+        return run_id
+
+    def _put_table(self, run_id: int, name: str, df: pd.DataFrame) -> None:
+        if name in RESERVED or not name.isidentifier():
+            log.warning("not storing matching table %r: reserved or unusable name", name)
+            return
+        self.conn.execute(match_table_ddl(name))
+        for i, rec in enumerate(df.to_dict("records")):
+            r: dict[str, Any] = {"run_id": run_id, "row": i}
+            for k, v in rec.items():
+                r[str(k)] = None if _is_na(v) else sql_value(v)
+            self._ensure_columns(name, r)
+            names = list(r)
+            self.conn.execute(f"INSERT INTO {quote(name)} ({', '.join(quote(n) for n in names)}) "
+                              f"VALUES ({', '.join('?' * len(names))})", [r[n] for n in names])
+
+
+def _is_na(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def astuple_shallow(obj: Any) -> tuple[Any, ...]:
+    """Field values of a dataclass, not recursing (``dataclasses.astuple`` deep-copies)."""
+    return tuple(getattr(obj, f.name) for f in fields(obj))
+
+
+__all__ = ["Store", "extract_key", "now_utc"]
