@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from provenance.extract import actors as _actors
@@ -75,6 +75,15 @@ class _Rules:
     counted_word: re.Pattern[str]
     tail_adverbial: re.Pattern[str]
     word: re.Pattern[str]
+    transitive_ing: re.Pattern[str]
+    and_verb: re.Pattern[str]
+    coord: re.Pattern[str]
+    continuation: re.Pattern[str]
+    passive: re.Pattern[str]
+    aux: re.Pattern[str]
+    acc_left: re.Pattern[str]
+    acc_right: re.Pattern[str]
+    background_event: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +102,7 @@ def _rules() -> _Rules:
     return _Rules(
         keyword=re.compile(groups(met["keywords"]), i),
         object_verb=re.compile(rf"(?:{groups(met['object_verbs'])})\s+(?:a\s+total\s+of\s+)?$", i),
-        toll=re.compile(groups(met["toll_nouns"]) + "|" + groups(met["keywords"]).replace("?P<", "?P<k_"), i),
+        toll=re.compile(groups(met["toll_nouns"]), i),
         joint=re.compile(rf"^\s*(?:{_alt(met['joint']['joiners'], True)})\s+(?:{kw_any})\b", i),
         subcount=re.compile(rf"(?:^|\W)(?:{_alt(fig['subcounts']['cues'], True)})\s*(?:[:—–-]\s*)?$", i),
         running=re.compile(rf"\b(?:{_alt(fig['cumulative']['running'], True)})\b", i),
@@ -102,9 +111,11 @@ def _rules() -> _Rules:
         place=re.compile(
             rf"\b(?:in|inside|across|throughout|from)\s+(?P<place>{_alt(fig['places']['names'], True)})(?![\w-])"
         ),
-        clause_left=re.compile(r"(?:;|\s[—–]\s|:\s|[.!?][”\"’]?(?=[A-Z“]))"),
-        clause_right=re.compile(r"(?:;|\s[—–]\s|,\s+(?:and|but|while|whereas)\s|[.!?][”\"’]?(?=[A-Z“]))"),
-        glued=re.compile(r"(?<=[a-z0-9)][.!?])[”\"’]?(?=[A-Z“\"])"),
+        clause_left=re.compile(r"(?:;|\s?[—–]\s?|\s--\s|:\s|(?<=[a-z]{2})[.!?][”\"’]?(?=[A-Z“]))"),
+        clause_right=re.compile(
+            r"(?:;|\s?[—–]\s?|\s--\s|,\s+(?:and|but|while|whereas|where|when)\s|(?<=[a-z]{2})[.!?][”\"’]?(?=[A-Z“]))"
+        ),
+        glued=re.compile(r"(?<=[a-z]{2}[.!?])[”\"’]?(?=[A-Z“\"])"),
         according=re.compile(r"\baccording\s+to\s+", i),
         cue=re.compile(rf"\b(?:{_alt(cue_verbs)})\b"),
         relay=re.compile(rf"\b(?:{_alt(src['relay_cues'], True)})\s+", i),
@@ -127,10 +138,31 @@ def _rules() -> _Rules:
         tail_adverbial=re.compile(
             r"^(?:\s*,?\s*(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|"
             r"yesterday|tonight|earlier|later|late|overnight|this\s+week|last\s+week|last\s+night|"
-            r"on\s+\w+|in\s+a\s+[\w\s-]{0,30}?(?:statement|briefing|post|video|conference|interview)|"
+            r"on\s+\w+|(?:in|during|at)\s+an?\s+[\w\s-]{0,30}?(?:statement|briefing|post|video|conference|interview)|"
+            r"in\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*|"
             r"(?:morning|afternoon|evening|night)|[A-Z][a-z]{2,4}\.?\s+\d{1,2}\b))*\s*(?:[.,;:!?”\"]|$)"
         ),
-        word=re.compile(r"[\w’'.&-]+|[^\w\s]"),
+        word=re.compile(r"(?:[A-Z]\.){2,}|[\w’'&-]+(?:\.(?=\w))?[\w’'&-]*|[^\w\s]"),
+        transitive_ing=re.compile(
+            r"^(?:killing|wounding|injuring|abducting|kidnapping|displacing|arresting|detaining|releasing"
+            r"|freeing|holding|taking|seizing|capturing)$",
+            i,
+        ),
+        and_verb=re.compile(r"\b(?:and|or)\s+$", i),
+        coord=re.compile(r"^[^;:—–]{0,60}?(?:\b(?:and|or|among(?:\s+the)?|of)|,)\s*$", i),
+        continuation=re.compile(rf",\s+(?:{_alt(src['continuation_cues'], True)})\b", i),
+        passive=re.compile(rf"^\s+(?:{_alt(src['passive_after'], True)})\b", i),
+        aux=re.compile(r"\b(?:have|has|had|are|is|were|was|will|would)\b"),
+        acc_left=re.compile(
+            r"(?:,\s+(?:prompting|sparking|triggering|setting\s+off|which|while|whereas|but)\b|;|\s[—–-]{1,2}\s|—)",
+            i,
+        ),
+        acc_right=re.compile(r"(?:;|\s[—–-]{1,2}\s|—)"),
+        background_event=re.compile(
+            r"\b(?:attacks?|assaults?|rampage|massacres?|incursions?|onslaught|raids?)\b[^;]{0,80}?\b(?:that|which"
+            r"|who)\s+(?:has\s+|have\s+|had\s+)?(?:killed|left|claimed)\s+[^,;]{0,20}$",
+            i,
+        ),
     )
 
 
@@ -215,7 +247,15 @@ def _np_before(text: str, lo: int, cue: int) -> tuple[int, int, str] | None:
     """
     r = _rules()
     seg = text[lo:cue]
+    # "A paramedic, who was not authorized to speak, said": the speaker is before the clause.
+    rel = re.search(r",\s*(?:who|which)\b[^,]*,\s*$", seg)
+    if rel:
+        seg = seg[: rel.start()]
+        cue = lo + len(seg)
     toks = list(r.word.finditer(seg))
+    # "Britain's prime minister, Rishi Sunak, said": one appositive comma is part of the phrase.
+    if toks and toks[-1].group(0) == ",":
+        toks.pop()
     # Skip adverbs between subject and cue ("the ministry also said").
     while toks and toks[-1].group(0).lower() in ("also", "later", "earlier", "previously", "has", "have", "had", "again"):
         toks.pop()
@@ -224,12 +264,19 @@ def _np_before(text: str, lo: int, cue: int) -> tuple[int, int, str] | None:
     end = lo + toks[-1].end()
     start = None
     stop = ""
-    for t in reversed(toks):
+    commas = 0
+    for k in range(len(toks) - 1, -1, -1):
+        t = toks[k]
         w = t.group(0)
         lw = w.lower()
         if w[0].isupper() or lw in _NP_LOWER or re.fullmatch(r"[\w-]+-(?:run|controlled|led|backed)", lw):
             start = lo + t.start()
             continue
+        if w == "," and commas == 0 and start is not None and k > 0 and toks[k - 1].group(0)[0].isupper():
+            nxt = text[start:start + 1]
+            if nxt.isupper() and toks[k - 1].group(0).lower() not in ("said", "says"):
+                commas += 1
+                continue
         stop = lw
         break
     if start is None:
@@ -247,6 +294,10 @@ def _np_before(text: str, lo: int, cue: int) -> tuple[int, int, str] | None:
         return None
     if len(words) == 1 and start == lo and words[0] in ("The", "A", "An", "At", "In", "On"):
         return None
+    if words[-1].lower() in ("and", "or", "but"):
+        return start, end, "and"
+    if words[-1].lower() in ("i", "we"):
+        return None  # a first-person speaker is inside a quotation: its speaker is elsewhere
     return start, end, stop
 
 
@@ -254,7 +305,7 @@ def _np_after(text: str, pos: int, hi: int) -> tuple[int, int] | None:
     """The noun phrase starting at ``pos`` (after "according to", "citing", "said")."""
     r = _rules()
     seg = text[pos:hi]
-    m = re.match(r"[^,.;:()“”\"\n]+", seg)
+    m = re.match(r"(?:[^,.;:()“”\"\n—–]|(?<=[A-Z])\.|\.(?=[A-Za-z]))+", seg)
     if not m:
         return None
     np = m.group(0)
@@ -266,6 +317,9 @@ def _np_after(text: str, pos: int, hi: int) -> tuple[int, int] | None:
     cut = r.np_cut.search(np)
     if cut:
         np = np[: cut.start()]
+    dash = re.search(r"\s+-{1,2}\s", np)
+    if dash:
+        np = np[: dash.start()]
     np = np.rstrip()
     if not np or not re.search(r"[A-Za-z]", np):
         return None
@@ -279,40 +333,86 @@ def _subsentences(text: str, s: Sentence) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1) if bounds[k + 1] > bounds[k]]
 
 
-def _sentence_sources(text: str, a: int, b: int) -> list[_Src]:
-    """Fallback sources in ``text[a:b]``: according to X, X said, ..., said X."""
+def _sentence_sources(text: str, a: int, b: int, figure_starts: Sequence[int] = ()) -> list[_Src]:
+    """Fallback sources in ``text[a:b]``: according to X, X said, ..., said X.
+
+    Each source carries the span of text it covers: after a leading cue ("Officials said
+    2,228 ..."), before a trailing one ("..., the military said."), the whole sentence around
+    a parenthetical one ("..., officials said, and ..."), the relative clause of an embedded
+    one ("strikes that Gaza officials said killed 80 people").
+    """
     r = _rules()
     out: list[_Src] = []
     for m in r.according.finditer(text, a, b):
         np = _np_after(text, m.end(), b)
-        if np:
-            out.append(_Src(np[0], np[1], a, b, m.start(), "according_to"))
+        if not np:
+            continue
+        # "according to X" covers the clause it closes or opens, not every clause of the
+        # sentence: "an attack that left 1,400 dead, prompting strikes that have killed 2,800
+        # people, according to officials there" attributes only the 2,800.
+        before_figs = [f for f in figure_starts if a <= f < m.start()]
+        lo = a
+        if before_figs:
+            for bm in r.acc_left.finditer(text, a, before_figs[-1]):
+                lo = bm.end()
+        rm = r.acc_right.search(text, np[1], b)
+        out.append(_Src(np[0], np[1], lo, rm.start() if rm else b, m.start(), "according_to"))
     prev_cue_end = a
+    prev: _Src | None = None
     for m in r.cue.finditer(text, a, b):
         cue_s, cue_e = m.start(), m.end()
         before = text[a:cue_s]
         rest = text[cue_e:b]
+        if r.passive.match(rest):
+            continue  # "more than 900 Israelis reported killed"
         # ", said X" / "”, said X": inverted speaker after the cue.
         if re.search(r"[,”\"]\s*$", before) and re.match(r"\s+(?:the\s+|a\s+|an\s+)?[A-Z]", rest):
             np = _np_after(text, cue_e + len(rest) - len(rest.lstrip()), b)
             if np:
-                out.append(_Src(np[0], np[1], prev_cue_end, cue_s, cue_s, "inverted"))
+                prev = _Src(np[0], np[1], prev_cue_end, cue_s, cue_s, "inverted")
+                out.append(prev)
                 prev_cue_end = cue_e
                 continue
         np_b = _np_before(text, a, cue_s)
         if not np_b:
             continue
         s0, e0, stop = np_b
+        hedged = m.group(0).lower() in ("claimed", "claims", "claim", "alleged")
+        if stop == "and":
+            # "The UN said ... and added that ...": the coordinated verb keeps the subject.
+            if prev is not None:
+                out.append(_Src(prev.start, prev.end, cue_e, b, cue_s, "said", hedged))
+                prev_cue_end = cue_e
+            continue
         if stop in _RELATIVE:
-            continue  # "airstrikes that Israel says target ...": a relative clause, not a source
+            # "strikes that Gaza officials said killed 80": the relative clause is the content;
+            # "airstrikes that Israel says target Hamas forces have killed ...": it ends at the
+            # main clause's auxiliary.
+            first = re.match(r"\s*([\w’'-]+)", rest)
+            aux = r.aux.search(text, cue_e + (first.end() if first else 0), b)
+            out.append(_Src(s0, e0, cue_e, aux.start() if aux else b, cue_s, "said", hedged))
+            continue
         at_start = not text[prev_cue_end:s0].strip(" \n“\"‘'(")
-        if not at_start and r.tail_adverbial.match(rest):
-            cover = (prev_cue_end, s0)  # "..., the Israeli military said Monday."
+        tail = r.tail_adverbial.match(rest)
+        quote_before = re.search(r"[”\"],?\s*$", text[a:s0])
+        if quote_before or (not at_start and tail):
+            tail_end = rest[tail.end() - 1:tail.end()] if tail else ""
+            if quote_before or tail_end in (".", "!", "?", "”", '"', "") or tail.end() >= len(rest.rstrip()):
+                cover = (prev_cue_end, s0)  # "..., the Israeli military said Monday."
+            else:
+                cover = (prev_cue_end, b)  # "..., officials said, and more than 1,400 injured."
         else:
             cover = (cue_e, b)  # "Officials said 2,228 people ..."
-        hedged = m.group(0).lower() in ("claimed", "claims", "claim", "alleged")
-        out.append(_Src(s0, e0, cover[0], cover[1], cue_s, "said", hedged))
+        prev = _Src(s0, e0, cover[0], cover[1], cue_s, "said", hedged)
+        out.append(prev)
         prev_cue_end = cue_e
+    if prev is not None or out:
+        # ", adding that two were captured": the last speaker continues.
+        for m in r.continuation.finditer(text, a, b):
+            spk = [x for x in out if x.cue_start < m.start() and x.kind != "according_to"]
+            if spk:
+                x = spk[-1]
+                out.append(_Src(x.start, x.end, m.end(), b, m.start(), "said", x.hedged))
     return out
 
 
@@ -323,6 +423,32 @@ def _metric_from(m: re.Match[str] | None) -> str | None:
     if not m or not m.lastgroup:
         return None
     return m.lastgroup.removeprefix("k_")
+
+
+def _after_keyword(text: str, q: Quantity, right: int) -> re.Match[str] | None:
+    """The first metric keyword after a figure that speaks of it, within ``text[q.end:right]``.
+
+    Skipped: a transitive participle (", killing ...": the figure does the killing) and a
+    verb coordinated without an auxiliary ("hundreds of gunmen entered Israel and slaughtered").
+    A hostage noun in the counted phrase gives way to a later predicate ("nine hostages had died").
+    """
+    r = _rules()
+    first: re.Match[str] | None = None
+    for kw in r.keyword.finditer(text, q.end, right):
+        word = kw.group(0)
+        between = text[q.end:kw.start()]
+        if r.transitive_ing.match(word):
+            continue
+        if r.and_verb.search(between) and not r.aux.search(between) and word.lower().endswith("ed"):
+            continue
+        if first is None:
+            first = kw
+            if kw.lastgroup != "hostage" or not re.match(r"hostages?|captives?", word, re.IGNORECASE):
+                return kw
+            continue
+        if kw.lastgroup in ("killed", "injured", "released", "missing"):
+            return kw
+    return first
 
 
 def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | None) -> tuple[str, str]:
@@ -339,20 +465,18 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
             return "other", "joint"
         if metric:
             return metric, "object_verb"
-    after = text[q.end:right]
-    kw = r.keyword.search(after)
+    kw = _after_keyword(text, q, right)
     if kw:
         metric = _metric_from(kw)
-        j = r.joint.match(after[kw.end():])
+        j = r.joint.match(text, kw.end(), right)
         if j and _metric_from(r.keyword.search(j.group(0))) != metric:
             return "other", "joint"
         if metric:
             return metric, "after"
     if parent_metric:
         return parent_metric, "part_of"
-    before = text[left:q.start]
     last = None
-    for last in r.toll.finditer(before):
+    for last in r.toll.finditer(text, left, q.start):
         pass
     if last:
         metric = _metric_from(last)
@@ -361,12 +485,13 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
     return "other", "none"
 
 
+_WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 _COUNTED_STOP = frozenset(
     """were was have has had are is be been being will would could may might killed wounded injured
     died dead and or who that which since according from by to at on with as during after before across
     including said says say reported in among while but than per when where amid over into so if of
     also not all more most mostly many including what whose there here this these those they it he she
-    following under""".split()
+    following under overnight listed believed reported confirmed back a an""".split()
 ) | frozenset(
     k for ks in lexicon("metrics")["keywords"].values() for k in ks if re.fullmatch(r"[a-z]+", k)
 )
@@ -388,7 +513,12 @@ def _counted(text: str, q: Quantity, right: int) -> str | None:
         if w.endswith(".") and w.count(".") == 1:
             w = w[:-1]
         lw = w.lower()
-        if not re.match(r"[A-Za-z]", w) or lw in _COUNTED_STOP:
+        if (
+            not re.match(r"[A-Za-z]", w)
+            or lw in _COUNTED_STOP
+            or (lw.endswith("ing") and lw not in ("offspring",))
+            or w in _WEEKDAYS
+        ):
             if lw == "in" and words and k + 1 < len(toks) and toks[k + 1][:1].isupper():
                 words += ["in", toks[k + 1].rstrip(".")]
             break
@@ -405,8 +535,10 @@ def _clause(text: str, lo: int, hi: int, q: Quantity, nxt: int | None) -> tuple[
     left = lo
     for m in r.clause_left.finditer(text, max(lo, q.start - 200), q.start):
         left = m.end()
-    right = min(hi, q.end + 100)
-    if nxt is not None:
+    right = min(hi, q.end + 140)
+    if nxt is not None and not _rules().subcount.search(text, max(q.end, nxt - 30), nxt):
+        # The next figure ends this one's window, unless it only breaks this one down
+        # ("More than 3,785 people, including 1,524 children, have been killed").
         right = min(right, nxt)
     m = r.clause_right.search(text, q.end, right)
     if m:
@@ -414,20 +546,53 @@ def _clause(text: str, lo: int, hi: int, q: Quantity, nxt: int | None) -> tuple[
     return left, right
 
 
+def _background(text: str, start: int, q: Quantity) -> bool:
+    """True for a background figure inside someone's speech: "the attack, in which more than
+    1,000 died, ...", "the assault that killed 1,400", or a dash parenthetical."""
+    r = _rules()
+    seg = text[start:q.start]
+    if r.background.search(seg) or r.background_event.search(seg):
+        return True
+    return len(re.findall(r"\s[—–]\s|—|\s--\s", seg)) % 2 == 1
+
+
 def _pick(srcs: list[_Src], q: Quantity) -> _Src | None:
     """The fallback source covering a figure: the nearest speech cue, else according to."""
     covering = [s for s in srcs if s.cover_start <= q.start and q.end <= s.cover_end and s.kind != "according_to"]
     if covering:
         return min(covering, key=lambda s: abs(s.cue_start - q.start))
-    acc = [s for s in srcs if s.kind == "according_to"]
+    acc = [s for s in srcs if s.kind == "according_to" and s.cover_start <= q.start < s.cover_end]
     return acc[0] if acc else None
 
 
-def _from_attributions(atts: Sequence[Attribution], q: Quantity, sent: Sentence) -> Attribution | None:
-    """The innermost attribution covering the figure."""
+@lru_cache(maxsize=1)
+def _cue_words() -> frozenset[str]:
+    """Reporting cue words (lower case) an attribution's cue must contain to source a figure."""
+    src = lexicon("figures")["sources"]
+    words = {w.lower() for c in src["cue_verbs"] for w in c.split()}
+    return frozenset(words | {w.lower() for w in src["continuation_cues"]} | {"according"})
+
+
+def _usable(att: Attribution, text: str) -> bool:
+    """An attribution that can source a figure: a reporting cue, a source without digits,
+    and not a passive report ("were reported dead")."""
+    if att.source is None or any(ch.isdigit() for ch in att.source.text):
+        return False
+    words = {w.strip(".,;:").lower() for w in att.cue.text.split()}
+    if not words & _cue_words():
+        return False
+    return not _rules().passive.match(text, att.cue.end)
+
+
+def _from_attributions(
+    atts: Sequence[Attribution], q: Quantity, sent: Sentence, text: str
+) -> Attribution | None:
+    """The innermost usable attribution covering the figure."""
     best: Attribution | None = None
     best_len = 1 << 60
     for att in atts:
+        if not _usable(att, text):
+            continue
         for c in att.content:
             if c.start <= q.start and q.end <= c.end and c.end - c.start < best_len:
                 best, best_len = att, c.end - c.start
@@ -508,7 +673,8 @@ def extract_figures(
         lo, hi = sent.start, max(sent.end, q.end)
         if si not in sent_cache:
             subs = _subsentences(text, sent)
-            srcs = {k: _sentence_sources(text, a, b) for k, (a, b) in enumerate(subs)}
+            fstarts = [x.start for x in quants if lo <= x.start < hi]
+            srcs = {k: _sentence_sources(text, a, b, fstarts) for k, (a, b) in enumerate(subs)}
             nxt_s = sents[si + 1] if si + 1 < len(sents) else None
             tail = text[lo:hi] + (text[nxt_s.start:nxt_s.end] if nxt_s else "")
             sent_cache[si] = (subs, srcs, bool(r.hedge.search(tail)))
@@ -545,7 +711,14 @@ def extract_figures(
         remember(lo)
         source: SourceRef | None = None
         src_how = "none"
-        att = _from_attributions(attributions, q, sent)
+        att = _from_attributions(attributions, q, sent, text)
+        fs = _pick(srcs.get(sub_i, []), q)
+        if att is not None and att.source is not None and fs is not None:
+            # Both cover the figure: the sentence's own cue nearest the figure is the innermost
+            # statement; the attribution extractor's reading is kept when it names the same span
+            # (its canonical name and cross-sentence resolution are better than ours).
+            if not (att.source.start < fs.end and fs.start < att.source.end):
+                att = None
         if att is not None and att.source is not None:
             s = att.source
             canon, desc = (s.canonical, s.descriptor) if s.canonical else canonical_source(s.text)
@@ -554,7 +727,6 @@ def extract_figures(
             src_how = "attribution"
             cover_start = min((c.start for c in att.content), default=a)
         else:
-            fs = _pick(srcs.get(sub_i, []), q)
             if fs is not None:
                 mention = text[fs.start:fs.end]
                 canon, desc = canonical_source(mention)
@@ -571,7 +743,7 @@ def extract_figures(
                     canon, desc = canonical_source(mention)
                     source = SourceRef(np[0], np[1], mention, canon, desc)
                     src_how = "relay"
-            elif r.background.search(text, max(cover_start, a), q.start):
+            elif src_how in ("said", "inverted", "attribution") and _background(text, max(cover_start, a), q):
                 source, src_how = None, "background"
         if source is not None and source.canonical is None and source.text.lower() in _PRONOUNS:
             ref = last_person if source.text.lower() in ("he", "she", "i") else last_org
@@ -593,4 +765,20 @@ def extract_figures(
                 confidence=round(confidence, 2),
             )
         )
-    return figures
+    return _coordinate(text, figures)
+
+
+def _coordinate(text: str, figures: list[Figure]) -> list[Figure]:
+    """A figure with no metric of its own takes the next one's when they are coordinated
+    ("More than 900 Israelis and at least 687 Palestinians have been killed")."""
+    r = _rules()
+    out = list(figures)
+    for k in range(len(out) - 2, -1, -1):
+        f, g = out[k], out[k + 1]
+        if f.metric != "other" or "metric:none" not in f.rule:
+            continue
+        if g.metric == "other" or f.unit != "count" or g.unit != "count":
+            continue
+        if r.coord.match(text[f.end:g.start]):
+            out[k] = replace(f, metric=g.metric, rule=f.rule.replace("metric:none", "metric:coordinated"))
+    return out

@@ -93,15 +93,20 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     nums = lexicon("numbers")
     quals = lexicon("qualifiers")
     nf = lexicon("figures")["not_figures"]
-    cur = r"(?P<cur>US\$|\$|£|€|₪|NIS\s?)?"
-    digits = r"(?P<dig>\d+\s+[1-9]/[1-9]\d?(?![\d/])|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    cur = r"(?P<cur>US\$|\$|£|€|₪|₹\s?|NIS\s?|Rs\.?\s?)?"
+    # Mixed fractions, Indian grouping ("15,62,52,872"), thousands separators, plain digits.
+    digits = (
+        r"(?P<dig>\d+\s+[1-9]/[1-9]\d?(?![\d/])|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?"
+        r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    )
     scale = (
         r"(?:(?:\s*-\s*|\s+)(?P<sc>hundred|thousand|million|billion|trillion|dozen)\b"
         r"|(?P<ab>[kK]|bn|mn|m)\b|(?![\w]|[.,:/]\d))"
     )
     pct = r"(?P<pct>\s*%|\s*per\s?cent\b|\s+percent\b|\s+percentage\s+points?\b)?"
     money_word = r"(?P<mw>\s+(?:dollars|euros|shekels)\b)?"
-    vague = rf"(?P<vague>\b(?:{_alt([k for k in nums['vague'] if k != 'scores'])}|scores(?=\s+of\b))\b)"
+    glued = r"(?:\b|(?<=[a-z])(?=[A-Z]))"  # "attackHundreds killed" (headline run-ons)
+    vague = rf"(?P<vague>{glued}(?:{_alt([k for k in nums['vague'] if k != 'scores'])}|scores(?=\s+of\b))\b)"
     master = (
         rf"{vague}"
         rf"|(?<![\w.,/:#@$£€]){cur}{digits}{scale}{pct}{money_word}"
@@ -114,7 +119,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     flags = re.IGNORECASE
     return {
         "master": re.compile(master, flags),
-        "qual_before": re.compile(rf"(?:^|(?<=[\s(“\"'—–-]))(?P<q>{_alt(quals['before'])})\s+$", flags),
+        "qual_before": re.compile(
+            rf"(?:^|(?<=[\s(“\"'—–.-])|(?<=[a-z])(?=[A-Z]))(?P<q>{_alt(quals['before'])})\s+$", flags
+        ),
         "qual_after": re.compile(
             r"^(?P<q>\s*-?\s*plus\b|\+|\s+or\s+more\b|\s+or\s+so\b|\s+and\s+counting\b)", flags
         ),
@@ -127,7 +134,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "time_after": re.compile(
             r"^\s*(?:a\.?m\b\.?|p\.?m\b\.?|GMT\b|UTC\b|local\s+time\b|o['’]clock\b|hrs\b|h\d\d)", flags
         ),
-        "age_after": re.compile(r"^(?:\s*|-)years?(?:\s*|-)olds?\b|^-month-old", flags),
+        "age_after": re.compile(
+            r"^(?:\s*(?:,|and|or)\s*\d{1,3})*(?:\s*|-)(?:years?|months?|weeks?)(?:\s*|-)olds?\b", flags
+        ),
         "age_before": re.compile(
             rf"\b(?:{_alt(nf['age_words'])}|(?:under|over)\s+the\s+age\s+of|(?:children|kids|minors"
             r"|boys|girls|teens|teenagers|those|anyone|people)\s+(?:under|over|below|above))\s+$",
@@ -135,9 +144,19 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "age_name": re.compile(r"[A-Z][\w’'.-]+,\s*$"),
         "comma_after": re.compile(r"^\s*[,)]"),
-        "duration_after": re.compile(rf"^(?:\s*-\s*|\s+)(?:{'|'.join(nf['time_units'])})\b", flags),
+        "duration_after": re.compile(
+            rf"^(?:\s*(?:,|and|or|to)\s*\d{{1,3}})*\+?(?:\s*-\s*|\s+)(?:{'|'.join(nf['time_units'])})\b", flags
+        ),
         "measure_after": re.compile(rf"^(?:\s*-\s*|\s*)(?:{'|'.join(nf['measure_units'])})(?![\w])", flags),
-        "multiplier_after": re.compile(r"^(?:\s+times\b|\s*-?\s*fold\b)", flags),
+        "multiplier_after": re.compile(
+            r"^(?:\s+times\s+(?:as|more|less|fewer|higher|lower|greater|larger|bigger|smaller|the|that"
+            r"|what|over|faster|slower)\b|\s*-?\s*fold\b)",
+            flags,
+        ),
+        "ratio_before": re.compile(r"(?:^|\W)(?:one|1)\s+(?:in|of\s+every)\s+$", flags),
+        "ratio_after": re.compile(
+            r"^\s+(?:in|of\s+every)\s+(?:\d|every\b|(?:two|three|four|five|six|seven|eight|nine|ten)\b)", flags
+        ),
         "identifier_before": re.compile(rf"(?:\b(?:{'|'.join(nf['identifier_words'])})\s*|#\s*|[A-Za-z]-)$"),
         "modifier_after": re.compile(r"^-(?!plus\b|odd\b)[A-Za-z]"),
         "fraction_after": re.compile(r"^\s*-?\s*(?:halves|thirds|quarters|fifths|tenths|sixths|eighths)\b", flags),
@@ -210,7 +229,7 @@ def parse_number(s: str) -> float | None:
     m = re.fullmatch(r"(\d+)\s+([1-9])/([1-9]\d?)", s)
     if m:
         return int(m.group(1)) + int(m.group(2)) / int(m.group(3))
-    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*-?\s*([a-z]+)?", s)
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*-?\s*([a-z]+)?", s)
     if m:
         base = float(m.group(1).replace(",", ""))
         if m.group(2):
@@ -313,6 +332,10 @@ def _reject(text: str, start: int, end: int, first: _Tok, last: _Tok) -> str | N
             return "age"
     if p["identifier_before"].search(before):
         return "identifier"
+    if p["ratio_before"].search(before) or (
+        normalise_number_text(numtext) in ("one", "1") and p["ratio_after"].match(after)
+    ):
+        return "ratio"
     if p["age_after"].match(after) or p["age_before"].search(before):
         return "age"
     if last.unit == "count":
