@@ -15,6 +15,7 @@ app = typer.Typer(
 # Command modules register themselves on ``app`` when imported.
 from provenance.cli import run as _run  # noqa: E402,F401
 from provenance.cli import config as _config  # noqa: E402,F401
+from provenance.cli import claimreview as _claimreview  # noqa: E402,F401
 from provenance.cli import show as _show  # noqa: E402,F401
 from provenance.cli import registry as _registry  # noqa: E402,F401
 from provenance.cli import store as _store  # noqa: E402,F401

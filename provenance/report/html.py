@@ -86,10 +86,10 @@ def fmt_figure(row: Any) -> str:
     """A figure as a reader would say it: 'more than 200', '200-230', 'about 9,000'."""
     q = str(_get(row, "qualifier") or "exact")
     value, low, high = _get(row, "value"), _get(row, "low"), _get(row, "high")
-    if q == "range" or (_blank(value) and not _blank(low) and not _blank(high)):
-        return f"{fmt_number(low)}–{fmt_number(high)}"
     if q == "vague":
         return str(_get(row, "text") or f"{fmt_number(low)}–{fmt_number(high)}")
+    if q == "range" or (_blank(value) and not _blank(low) and not _blank(high)):
+        return f"{fmt_number(low)}–{fmt_number(high)}"
     v = fmt_number(value if not _blank(value) else (low if not _blank(low) else high))
     return f"{QUALIFIER_WORDS[q]} {v}" if q in QUALIFIER_WORDS else v
 
@@ -533,6 +533,14 @@ def _pair_table(frame_id: str, title: str, df: pd.DataFrame | None, ev: Evidence
     return t
 
 
+def _prefix_ids(svg: str, prefix: str) -> str:
+    """Make an SVG's element ids unique in the page (matplotlib reuses them across figures)."""
+    for i in sorted(set(re.findall(r'id="([^"]+)"', svg)), key=len, reverse=True):
+        svg = svg.replace(f'id="{i}"', f'id="{prefix}{i}"').replace(f"#{i})", f"#{prefix}{i})") \
+            .replace(f'"#{i}"', f'"#{prefix}{i}"')
+    return svg
+
+
 def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> list[dict[str, Any]]:
     """One SVG timeline per figure cluster (the MAX_PLOTS clusters with most reports)."""
     cells = frames.get("figure_cells")
@@ -559,6 +567,7 @@ def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> list[
             ref = sorted({(str(d)[:10], float(v)) for d, v in zip(r["date"], r["value"]) if _float(v) is not None})
         svg = timeline_svg(pts, {o: c for o, c in colours.items() if o in set(g["outlet"].astype(str))}, ref)
         if svg:
+            svg = _prefix_ids(svg, f"t{len(plots) + 1}-")
             plots.append({"cluster_id": cid, "label": labels.get(cid, ""), "svg": Markup(svg),
                           "outlets": int(g["outlet"].nunique()), "reports": len(g)})
     return plots
