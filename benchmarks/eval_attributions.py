@@ -1,0 +1,349 @@
+"""Evaluate attribution extraction on PolNeAR (BRAT standoff Source / Cue / Content).
+
+Measures, for source, cue and content, exact and overlap precision / recall / F1 with
+one-to-one matching (a maximum bipartite matching, so one predicted span never counts for two
+gold spans), plus relation F1: a predicted attribution matches a gold one when its cue, its
+source and its content all overlap the gold attribution's (two missing sources agree).
+"Overlap" means the two spans share at least one non-space character; "exact" means the same
+characters once surrounding whitespace is trimmed. Spans made of several fragments (BRAT
+discontinuous spans, or several content spans of one attribution) are compared as the union
+of their fragments.
+
+Usage::
+
+    python benchmarks/eval_attributions.py                 # dev split
+    python benchmarks/eval_attributions.py --split train --limit 200
+    python benchmarks/eval_attributions.py --speed         # also time dates + figures
+
+As a library: ``evaluate(split_dir) -> dict`` (see :func:`evaluate`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from provenance.extract import actors as _actors  # noqa: E402
+from provenance.extract import attributions as _attributions  # noqa: E402
+from provenance.extract.sentences import split_sentences  # noqa: E402
+from provenance.models import Attribution  # noqa: E402
+
+DEFAULT_POLNEAR = REPO.parent / "shared" / "data" / "polnear" / "data"
+
+Ranges = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class GoldAttribution:
+    """One gold attribution: each part as character ranges (empty source = no source)."""
+
+    source: Ranges
+    cue: Ranges
+    content: Ranges
+
+
+@dataclass
+class Document:
+    """A PolNeAR article with its gold attributions."""
+
+    name: str
+    text: str
+    gold: list[GoldAttribution] = field(default_factory=list)
+
+
+def _parse_ranges(spec: str) -> Ranges:
+    """``"10 20;30 40"`` -> ((10, 20), (30, 40))."""
+    out = []
+    for part in spec.split(";"):
+        a, b = part.split()
+        out.append((int(a), int(b)))
+    return tuple(out)
+
+
+def read_brat(ann_path: Path, text: str) -> list[GoldAttribution]:
+    """Read the attribution events of one ``.ann`` file.
+
+    Args:
+        ann_path: The BRAT standoff file.
+        text: The article text the offsets index (used to trim whitespace).
+
+    Returns:
+        Gold attributions in file order; ``Discard`` / ``Discuss`` annotations are skipped.
+    """
+    spans: dict[str, tuple[str, Ranges]] = {}
+    events: list[dict[str, str]] = []
+    for line in ann_path.read_text("utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) < 2:
+            continue
+        if cols[0].startswith("T"):
+            label, _, rng = cols[1].partition(" ")
+            try:
+                spans[cols[0]] = (label, _parse_ranges(rng))
+            except ValueError:
+                continue
+        elif cols[0].startswith("E"):
+            roles: dict[str, str] = {}
+            for arg in cols[1].split():
+                role, _, tid = arg.partition(":")
+                role = role.rstrip("0123456789")
+                roles.setdefault(role, "")
+                roles[role] += (" " if roles[role] else "") + tid
+            events.append(roles)
+    gold = []
+    for ev in events:
+        parts: dict[str, list[tuple[int, int]]] = {"Source": [], "Cue": [], "Content": []}
+        for role in parts:
+            for tid in ev.get(role, "").split():
+                if tid in spans:
+                    parts[role].extend(spans[tid][1])
+        if not parts["Cue"]:
+            continue
+        gold.append(GoldAttribution(*(_trim(text, parts[r]) for r in ("Source", "Cue", "Content"))))
+    return gold
+
+
+def _trim(text: str, ranges: Iterable[tuple[int, int]]) -> Ranges:
+    """Sort ranges and trim surrounding whitespace from each; drop empty ones."""
+    out = []
+    for a, b in sorted(ranges):
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return tuple(out)
+
+
+def load_split(split_dir: Path | str, limit: int | None = None) -> list[Document]:
+    """Load a PolNeAR split (``.../data/dev``); one annotation per article (the first by name).
+
+    Args:
+        split_dir: A folder with ``text/`` and ``attributions/``.
+        limit: Keep only the first ``limit`` articles (sorted by name).
+
+    Returns:
+        Documents with gold attributions.
+    """
+    split_dir = Path(split_dir)
+    docs: list[Document] = []
+    seen: set[str] = set()
+    for ann in sorted((split_dir / "attributions").glob("*.ann")):
+        base = ann.stem.rsplit("_", 1)[0]
+        if base in seen:
+            continue
+        txt = split_dir / "text" / f"{base}.txt"
+        if not txt.exists():
+            continue
+        seen.add(base)
+        text = txt.read_text("utf-8")
+        docs.append(Document(base, text, read_brat(ann, text)))
+        if limit and len(docs) >= limit:
+            break
+    return docs
+
+
+# ---------------------------------------------------------------------------- matching
+
+
+def _nonspace(text: str, ranges: Ranges) -> frozenset[int]:
+    """Offsets of non-space characters in ``ranges``."""
+    return frozenset(i for a, b in ranges for i in range(a, b) if not text[i].isspace())
+
+
+def _max_matching(n_pred: int, n_gold: int, ok: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+    """Maximum bipartite matching (Kuhn's augmenting paths); returns (pred, gold) pairs."""
+    adj = [[g for g in range(n_gold) if ok(p, g)] for p in range(n_pred)]
+    match_g: list[int] = [-1] * n_gold
+
+    def augment(p: int, seen: list[bool]) -> bool:
+        for g in adj[p]:
+            if not seen[g]:
+                seen[g] = True
+                if match_g[g] < 0 or augment(match_g[g], seen):
+                    match_g[g] = p
+                    return True
+        return False
+
+    for p in range(n_pred):
+        if adj[p]:
+            augment(p, [False] * n_gold)
+    return [(p, g) for g, p in enumerate(match_g) if p >= 0]
+
+
+@dataclass
+class Counts:
+    """True positives, predicted and gold counts for one measure."""
+
+    tp: int = 0
+    pred: int = 0
+    gold: int = 0
+
+    def prf(self) -> dict[str, float]:
+        """Precision, recall and F1 (0 when undefined)."""
+        p = self.tp / self.pred if self.pred else 0.0
+        r = self.tp / self.gold if self.gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "tp": self.tp,
+                "pred": self.pred, "gold": self.gold}
+
+
+def _pred_ranges(text: str, x: Attribution) -> tuple[Ranges, Ranges, Ranges]:
+    """Source, cue and content of a predicted attribution as trimmed ranges."""
+    src = _trim(text, [(x.source.start, x.source.end)]) if x.source else ()
+    return src, _trim(text, [(x.cue.start, x.cue.end)]), _trim(text, [(c.start, c.end) for c in x.content])
+
+
+def score_document(
+    text: str, gold: Sequence[GoldAttribution], pred: Sequence[Attribution], counts: dict[str, Counts]
+) -> None:
+    """Add one document's matches to ``counts`` (keys ``<part>_<exact|overlap>``, ``relation``)."""
+    P = [_pred_ranges(text, x) for x in pred]
+    G = [(g.source, g.cue, g.content) for g in gold]
+    for i, part in enumerate(("source", "cue", "content")):
+        ps = [p[i] for p in P if p[i]]
+        gs = [g[i] for g in G if g[i]]
+        pset = [_nonspace(text, r) for r in ps]
+        gset = [_nonspace(text, r) for r in gs]
+        for mode in ("exact", "overlap"):
+            c = counts.setdefault(f"{part}_{mode}", Counts())
+            c.pred += len(ps)
+            c.gold += len(gs)
+            if mode == "exact":
+                ok = lambda a, b: ps[a] == gs[b]  # noqa: E731
+            else:
+                ok = lambda a, b: not pset[a].isdisjoint(gset[b])  # noqa: E731
+            c.tp += len(_max_matching(len(ps), len(gs), ok))
+    pn = [tuple(_nonspace(text, r) for r in p) for p in P]
+    gn = [tuple(_nonspace(text, r) for r in g) for g in G]
+
+    def rel_ok(a: int, b: int) -> bool:
+        (ps_, pc, pt), (gs_, gc, gt) = pn[a], gn[b]
+        if pc.isdisjoint(gc) or pt.isdisjoint(gt):
+            return False
+        if not ps_ and not gs_:
+            return True
+        return not ps_.isdisjoint(gs_)
+
+    c = counts.setdefault("relation", Counts())
+    c.pred += len(P)
+    c.gold += len(G)
+    c.tp += len(_max_matching(len(P), len(G), rel_ok))
+
+
+def predict(text: str) -> list[Attribution]:
+    """Run the shipped extractor (sentences, actors, attributions) on one text."""
+    sentences = split_sentences(text)
+    actors = _actors.extract_actors(text, sentences)
+    return _attributions.extract_attributions(text, sentences, actors)
+
+
+def evaluate(
+    split_dir: Path | str = DEFAULT_POLNEAR / "dev",
+    *,
+    limit: int | None = None,
+    extractor: Callable[[str], list[Attribution]] = predict,
+) -> dict[str, object]:
+    """Score ``extractor`` on a PolNeAR split.
+
+    Args:
+        split_dir: A PolNeAR split folder (``text/`` and ``attributions/``).
+        limit: Only the first ``limit`` articles.
+        extractor: text -> attributions (defaults to the shipped pipeline).
+
+    Returns:
+        ``{"articles", "seconds", "articles_per_s", "<part>_<exact|overlap>": {p, r, f1, ...},
+        "relation": {...}}`` for part in source, cue, content.
+    """
+    docs = load_split(split_dir, limit)
+    counts: dict[str, Counts] = {}
+    t0 = time.perf_counter()
+    preds = [extractor(d.text) for d in docs]
+    secs = time.perf_counter() - t0
+    for d, p in zip(docs, preds):
+        score_document(d.text, d.gold, p, counts)
+    out: dict[str, object] = {
+        "articles": len(docs),
+        "seconds": round(secs, 3),
+        "articles_per_s": round(len(docs) / secs, 1) if secs else None,
+        "ms_per_article": round(1000 * secs / len(docs), 2) if docs else None,
+    }
+    out.update({k: v.prf() for k, v in sorted(counts.items())})
+    return out
+
+
+def speed_comparison(split_dir: Path | str = DEFAULT_POLNEAR / "dev", *, repeat: int = 3) -> dict[str, float]:
+    """Per-article cost (ms) of attributions+actors versus dates+figures on the same texts.
+
+    Args:
+        split_dir: Folder whose ``text/*.txt`` are timed.
+        repeat: Take the best of this many passes.
+
+    Returns:
+        ``{"attributions_ms", "dates_ms", "figures_ms", "dates_plus_figures_ms", "ratio"}``.
+    """
+    from provenance.extract import dates as _dates
+    from provenance.extract import figures as _figures
+
+    texts = [d.text for d in load_split(split_dir)]
+    sents = [split_sentences(t) for t in texts]
+
+    def best(fn: Callable[[str, list], object]) -> float:
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            for t, s in zip(texts, sents):
+                fn(t, s)
+            times.append(time.perf_counter() - t0)
+        return 1000 * min(times) / len(texts)
+
+    attr_ms = best(lambda t, s: _attributions.extract_attributions(t, s, _actors.extract_actors(t, s)))
+    date_ms = best(lambda t, s: _dates.extract_dates(t, "2016-10-01", "day", s))
+    dates_cache = [_dates.extract_dates(t, "2016-10-01", "day", s) for t, s in zip(texts, sents)]
+    attr_cache = [_attributions.extract_attributions(t, s, _actors.extract_actors(t, s)) for t, s in zip(texts, sents)]
+    it = iter(range(len(texts)))
+    idx = {id(t): i for i, t in enumerate(texts)}
+    del it
+
+    def fig(t: str, s: list) -> object:
+        i = idx[id(t)]
+        return _figures.extract_figures(t, s, dates_cache[i], attr_cache[i], "2016-10-01")
+
+    fig_ms = best(fig)
+    both = date_ms + fig_ms
+    return {
+        "attributions_ms": round(attr_ms, 3),
+        "dates_ms": round(date_ms, 3),
+        "figures_ms": round(fig_ms, 3),
+        "dates_plus_figures_ms": round(both, 3),
+        "ratio": round(attr_ms / both, 3) if both else float("inf"),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: print the metrics as JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_POLNEAR)
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--speed", action="store_true", help="also compare cost with dates + figures")
+    args = ap.parse_args(argv)
+    res = evaluate(args.data / args.split, limit=args.limit)
+    if args.speed:
+        res["speed"] = speed_comparison(args.data / args.split)
+    sys.stdout.write(json.dumps(res, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
