@@ -354,8 +354,7 @@ class Store:
 
     def _put_table(self, run_id: int, name: str, df: pd.DataFrame) -> None:
         if name in RESERVED or not name.isidentifier():
-            log.warning("not storing matching table %r: reserved or unusable name", name)
-            return
+            return  # matching's enriched copy of an extraction table: rebuilt from the rows each time
         self.conn.execute(match_table_ddl(name))
         for i, rec in enumerate(df.to_dict("records")):
             r: dict[str, Any] = {"run_id": run_id, "row": i}
