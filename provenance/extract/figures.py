@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from provenance.extract import actors as _actors
-from provenance.extract.numbers import Quantity, lexicon, scan_quantities
+from provenance.extract.numbers import Quantity, last_word, lexicon, scan_quantities
 from provenance.models import Attribution, DateMention, Figure, Sentence, SourceRef
 
 VERSION = "1"
@@ -46,6 +46,22 @@ def _alt(items: Sequence[str], escape: bool = False) -> str:
     for it in sorted(items, key=len, reverse=True):
         out.append(r"\s+".join(re.escape(w) for w in it.split()) if escape else it.replace(" ", r"\s+"))
     return "|".join(out)
+
+
+@lru_cache(maxsize=1)
+def _gates() -> dict[str, frozenset[str]]:
+    """Last words that can end an end-anchored phrase: its regex runs only after one of them."""
+    met = lexicon("metrics")
+    fig = lexicon("figures")
+
+    def lasts(phrases: Sequence[str]) -> frozenset[str]:
+        return frozenset(re.sub(r"[?\\]", "", p.split()[-1]).lower() for p in phrases)
+
+    return {
+        "object_verb": lasts([v for vs in met["object_verbs"].values() for v in vs]) | {"of"},
+        "subcount": lasts(fig["subcounts"]["cues"]) | {"", "—", "–", "-"},
+        "as_of": frozenset({"of", "by", "through", "until", "at"}),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,7 +472,11 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
     r = _rules()
     if q.unit != "count":
         return "other", "unit"
-    ov = r.object_verb.search(text, max(left, q.start - 40), q.start)
+    ov = (
+        r.object_verb.search(text, max(left, q.start - 40), q.start)
+        if last_word(text, q.start) in _gates()["object_verb"]
+        else None
+    )
     if ov:
         metric = _metric_from(ov)
         after = text[q.end:right]
@@ -536,7 +556,9 @@ def _clause(text: str, lo: int, hi: int, q: Quantity, nxt: int | None) -> tuple[
     for m in r.clause_left.finditer(text, max(lo, q.start - 200), q.start):
         left = m.end()
     right = min(hi, q.end + 140)
-    if nxt is not None and not _rules().subcount.search(text, max(q.end, nxt - 30), nxt):
+    if nxt is not None and not (
+        last_word(text, nxt) in _gates()["subcount"] and _rules().subcount.search(text, max(q.end, nxt - 30), nxt)
+    ):
         # The next figure ends this one's window, unless it only breaks this one down
         # ("More than 3,785 people, including 1,524 children, have been killed").
         right = min(right, nxt)
@@ -687,7 +709,12 @@ def extract_figures(
         # part_of: "including 3,457 children" breaks down the previous figure in the sentence.
         part_of = None
         parent_metric = None
-        if figures and figures[-1].start >= a and r.subcount.search(text, max(a, q.start - 30), q.start):
+        if (
+            figures
+            and figures[-1].start >= a
+            and last_word(text, q.start) in _gates()["subcount"]
+            and r.subcount.search(text, max(a, q.start - 30), q.start)
+        ):
             part_of = len(figures) - 1
             parent_metric = figures[-1].metric
         metric, how = _metric(text, q, left, right, parent_metric)
@@ -703,7 +730,12 @@ def extract_figures(
 
         as_of = as_of_default
         for d in dates:
-            if a <= d.start < b and d.value and r.as_of.search(text, max(a, d.start - 12), d.start):
+            if (
+                a <= d.start < b
+                and d.value
+                and last_word(text, d.start) in _gates()["as_of"]
+                and r.as_of.search(text, max(a, d.start - 12), d.start)
+            ):
                 as_of = d.value
                 break
 

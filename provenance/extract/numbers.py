@@ -168,7 +168,39 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             flags,
         ),
         "word_split": re.compile(r"[\s-]+"),
+        # Candidate starts: words (split at a lower-to-upper run-on), digit runs, currency signs.
+        "candidate": re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|[$£€₪₹]"),
         "space": re.compile(r"\s+"),
+    }
+
+
+_STRIP = ".,;:()[]“”\"'‘’"
+
+
+def last_word(text: str, end: int) -> str:
+    """The lower-case word right before ``end`` (punctuation stripped), for cheap rule gating."""
+    seg = text[max(0, end - 24):end].rstrip()
+    i = max(seg.rfind(" "), seg.rfind("\n"), seg.rfind("\t"), seg.rfind("\u00a0"))
+    return seg[i + 1:].lower().strip(_STRIP)
+
+
+@lru_cache(maxsize=1)
+def _gates() -> dict[str, frozenset[str]]:
+    """Last words that can end each end-anchored rule's phrase: the rule's regex runs only then."""
+    quals = lexicon("qualifiers")
+    nf = lexicon("figures")["not_figures"]
+
+    def lasts(phrases: Any) -> frozenset[str]:
+        return frozenset(p.split()[-1].lower().strip(_STRIP) for p in phrases)
+
+    months = "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december"
+    return {
+        "qual": lasts(quals["before"]),
+        "month": frozenset(months.split()),
+        "identifier": frozenset(re.sub(r"\\", "", w).lower().strip(_STRIP) for w in nf["identifier_words"]) | {"#", ""},
+        "age": lasts(nf["age_words"]) | {"of", "under", "over", "below", "above"},
+        "counter": frozenset({"photo", "image", "slide", "picture", "page"}),
+        "ratio": frozenset({"in", "every"}),
     }
 
 
@@ -267,6 +299,60 @@ class _Tok:
     bounds: tuple[float, float] | None = None
 
 
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")  # keeps offsets
+_DIGIT_RUN = re.compile(r"\d+")
+_ARTICLE_BEFORE = re.compile(r"(?:^|(?<=\W))an?\s+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _start_words() -> tuple[str, ...]:
+    """Lower-case words a number word, a vague quantity or a currency prefix can start with."""
+    nums = lexicon("numbers")
+    words = set(nums["words"]) | {w for w in nums["scales"] if len(w) > 2}
+    words |= {k.split()[0] for k in nums["vague"] if k.split()[0] != "a"} | {"few"}
+    # Drop words another one starts with: find("seven") also finds "seventeen", "seventy".
+    return tuple(sorted(w for w in words if not any(o != w and w.startswith(o) for o in words)))
+
+
+def _matches(text: str) -> list[re.Match[str]]:
+    """Non-overlapping matches of the master pattern, tried only where a number can start.
+
+    Equivalent to ``master.finditer(text)`` but an order of magnitude faster: the master
+    pattern is a long case-insensitive alternation that the regex engine would try at every
+    position, while ``str.find`` locates the few places a number can start in C.
+    """
+    master = _patterns()["master"]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters lower-case to two ("İ"): keep offsets
+        lowered = text.translate(_LOWER)
+    cands: set[int] = {m.start() for m in _DIGIT_RUN.finditer(text)}
+    for sym in ("$", "£", "€", "₪", "₹", "NIS", "Rs"):
+        i = text.find(sym)
+        while i != -1:
+            cands.add(i - 2 if sym == "$" and text[max(0, i - 2):i] == "US" else i)
+            i = text.find(sym, i + 1)
+    for w in _start_words():
+        i = lowered.find(w)
+        while i != -1:
+            if i == 0 or not lowered[i - 1].isalpha() or (text[i - 1].islower() and text[i].isupper()):
+                cands.add(i)
+                # "a dozen", "a few hundred", "an estimated": the article starts the match.
+                art = _ARTICLE_BEFORE.search(text, max(0, i - 4), i)
+                if art:
+                    cands.add(art.start())
+            i = lowered.find(w, i + 1)
+    out: list[re.Match[str]] = []
+    pos = 0
+    for c in sorted(cands):
+        if c < pos:
+            continue
+        m = master.match(text, c)
+        if m and m.end() > m.start():
+            out.append(m)
+            pos = m.end()
+    return out
+
+
 def _tokens(text: str) -> list[_Tok]:
     """Raw number tokens in ``text``."""
     p = _patterns()
@@ -274,7 +360,7 @@ def _tokens(text: str) -> list[_Tok]:
     vague, cur_map = nums["vague"], nums["currency"]
     space = p["space"]
     out: list[_Tok] = []
-    for m in p["master"].finditer(text):
+    for m in _matches(text):
         if m.group("vague"):
             key = space.sub(" ", m.group("vague").lower())
             lo, hi = vague.get(key, vague.get(key.split()[-1], (None, None)))
@@ -310,6 +396,7 @@ def _tokens(text: str) -> list[_Tok]:
 def _reject(text: str, start: int, end: int, first: _Tok, last: _Tok) -> str | None:
     """Why the number spanning ``start``-``end`` is not a figure, or None if it is one."""
     p = _patterns()
+    g = _gates()
     before = text[max(0, start - 40):start]
     after = text[end:end + 40]
     numtext = text[first.start:first.end]
@@ -317,26 +404,31 @@ def _reject(text: str, start: int, end: int, first: _Tok, last: _Tok) -> str | N
         raw = numtext.strip()
         if re.fullmatch(r"\d{4}", raw) and 1800 <= int(raw) <= 2100:
             return "year"
-        if p["month_before"].search(before) or p["month_after"].match(after):
+        lw = last_word(before, len(before))
+        if (lw in g["month"] or lw[:1].isdigit()) and p["month_before"].search(before) or p["month_after"].match(after):
             return "date"
         if p["time_after"].match(after):
             return "time"
-        if p["counter_after"].match(after) or (p["counter_before"].search(before) and re.match(r"^\s+of\s+\d", after)):
+        if p["counter_after"].match(after) or (
+            lw in g["counter"] and p["counter_before"].search(before) and re.match(r"^\s+of\s+\d", after)
+        ):
             return "counter"
         if (
-            p["age_name"].search(before)
+            before.rstrip().endswith(",")
+            and p["age_name"].search(before)
             and p["comma_after"].match(after)
             and re.fullmatch(r"\d{1,3}", raw)
             and int(raw) < 120
         ):
             return "age"
-    if p["identifier_before"].search(before):
+    lw = last_word(before, len(before))
+    if (lw in g["identifier"] or lw.endswith("-")) and p["identifier_before"].search(before):
         return "identifier"
-    if p["ratio_before"].search(before) or (
+    if (lw in g["ratio"] and p["ratio_before"].search(before)) or (
         normalise_number_text(numtext) in ("one", "1") and p["ratio_after"].match(after)
     ):
         return "ratio"
-    if p["age_after"].match(after) or p["age_before"].search(before):
+    if p["age_after"].match(after) or (lw in g["age"] and p["age_before"].search(before)):
         return "age"
     if last.unit == "count":
         if p["duration_after"].match(after):
@@ -380,6 +472,7 @@ def scan_quantities(text: str, keep_rejected: bool = False) -> list[Quantity]:
     qb = {normalise_number_text(k): v for k, v in quals["before"].items()}
     qa = {normalise_number_text(k): v for k, v in quals["after"].items()}
     toks = _tokens(text)
+    qb_last = _gates()["qual"]
     out: list[Quantity] = []
     i = 0
     n = len(toks)
@@ -428,7 +521,11 @@ def scan_quantities(text: str, keep_rejected: bool = False) -> list[Quantity]:
             i += 2
             continue
         if reason is None and qualifier not in ("range", "vague"):
-            qm = p["qual_before"].search(text[max(0, start - 30):start])
+            qm = (
+                p["qual_before"].search(text[max(0, start - 30):start])
+                if last_word(text, start) in qb_last
+                else None
+            )
             if qm:
                 qualifier = qb.get(normalise_number_text(qm.group("q")), "exact")
                 start = start - (len(text[max(0, start - 30):start]) - qm.start("q"))
