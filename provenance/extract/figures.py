@@ -119,7 +119,7 @@ def _rules() -> _Rules:
         keyword=re.compile(groups(met["keywords"]), i),
         object_verb=re.compile(rf"(?:{groups(met['object_verbs'])})\s+(?:a\s+total\s+of\s+)?$", i),
         toll=re.compile(groups(met["toll_nouns"]), i),
-        joint=re.compile(rf"^\s*(?:{_alt(met['joint']['joiners'], True)})\s+(?:{kw_any})\b", i),
+        joint=re.compile(rf"\s*(?:{_alt(met['joint']['joiners'], True)})\s+(?:{kw_any})\b", i),
         subcount=re.compile(rf"(?:^|\W)(?:{_alt(fig['subcounts']['cues'], True)})\s*(?:[:—–-]\s*)?$", i),
         running=re.compile(rf"\b(?:{_alt(fig['cumulative']['running'], True)})\b", i),
         event=re.compile(rf"\b(?:{_alt(fig['cumulative']['event'], True)})\b", i),
@@ -167,7 +167,7 @@ def _rules() -> _Rules:
         and_verb=re.compile(r"\b(?:and|or)\s+$", i),
         coord=re.compile(r"^[^;:—–]{0,60}?(?:\b(?:and|or|among(?:\s+the)?|of)|,)\s*$", i),
         continuation=re.compile(rf",\s+(?:{_alt(src['continuation_cues'], True)})\b", i),
-        passive=re.compile(rf"^\s+(?:{_alt(src['passive_after'], True)})\b", i),
+        passive=re.compile(rf"\s+(?:{_alt(src['passive_after'], True)})\b", i),
         aux=re.compile(r"\b(?:have|has|had|are|is|were|was|will|would)\b"),
         acc_left=re.compile(
             r"(?:,\s+(?:prompting|sparking|triggering|setting\s+off|which|while|whereas|but)\b|;|\s[—–-]{1,2}\s|—)",
@@ -185,6 +185,19 @@ def _rules() -> _Rules:
 # --- sources ------------------------------------------------------------------------------
 
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+_APPOSITIVE = re.compile(
+    r"(?:an?|the)\s+(?:[\w’'-]+\s+){0,3}?(?:spokes(?:man|woman|person)|official|minister|head|director|chief"
+    r"|commander|leader|member|adviser|advisor|representative|president|secretary|ambassador|officer|envoy)\b",
+    re.IGNORECASE,
+)
+# A relative clause holding a cue ends at punctuation or at the main clause's auxiliary.
+_RELATIVE_END = re.compile(r"[,;”\"]|\b(?:have|has|had|are|is|were|was|will|would)\b")
+_TIME_WORD = re.compile(
+    r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Jan|Feb|March|April|May|June"
+    r"|July|Aug|Sept?|Oct|Nov|Dec)"
+)
+_PASSIVE_CUES = frozenset({"reported", "confirmed", "estimated", "counted", "recorded", "claimed", "alleged"})
+_HEAD_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their"})
 _RELATIVE = frozenset({"that", "which", "who", "whom", "whose", "where"})
 _NP_LOWER = frozenset(
     """the a an of for in and its his her their health ministry ministry's officials official authorities
@@ -288,11 +301,24 @@ def _np_before(text: str, lo: int, cue: int) -> tuple[int, int, str] | None:
         if w[0].isupper() or lw in _NP_LOWER or re.fullmatch(r"[\w-]+-(?:run|controlled|led|backed)", lw):
             start = lo + t.start()
             continue
-        if w == "," and commas == 0 and start is not None and k > 0 and toks[k - 1].group(0)[0].isupper():
-            nxt = text[start:start + 1]
-            if nxt.isupper() and toks[k - 1].group(0).lower() not in ("said", "says"):
-                commas += 1
+        if start is None and w.isalpha():
+            # The head noun of "the colonel", "a Red Crescent paramedic".
+            j = k - 1
+            while j >= 0 and toks[j].group(0)[:1].isupper() and toks[j].group(0).lower() not in _HEAD_DETERMINERS:
+                j -= 1
+            if j < 0 or toks[j].group(0).lower() in _HEAD_DETERMINERS:
+                start = lo + t.start()
                 continue
+        if (
+            w == ","
+            and commas == 0
+            and start is not None
+            and k > 0
+            and toks[k - 1].group(0)[:1].isupper()
+            and _APPOSITIVE.match(text, start)
+        ):
+            commas += 1  # "Oleg Petrenko, a spokesman for the Foreign Ministry, said"
+            continue
         stop = lw
         break
     if start is None:
@@ -321,7 +347,7 @@ def _np_after(text: str, pos: int, hi: int) -> tuple[int, int] | None:
     """The noun phrase starting at ``pos`` (after "according to", "citing", "said")."""
     r = _rules()
     seg = text[pos:hi]
-    m = re.match(r"(?:[^,.;:()“”\"\n—–]|(?<=[A-Z])\.|\.(?=[A-Za-z]))+", seg)
+    m = re.match(r"(?:[^,.;:()“”\"\n—–]|(?<=\.[A-Z])\.|\.(?=[A-Za-z]))+", seg)
     if not m:
         return None
     np = m.group(0)
@@ -379,10 +405,14 @@ def _sentence_sources(text: str, a: int, b: int, figure_starts: Sequence[int] = 
         cue_s, cue_e = m.start(), m.end()
         before = text[a:cue_s]
         rest = text[cue_e:b]
-        if r.passive.match(rest):
+        if m.group(0).lower() in _PASSIVE_CUES and r.passive.match(rest):
             continue  # "more than 900 Israelis reported killed"
         # ", said X" / "”, said X": inverted speaker after the cue.
-        if re.search(r"[,”\"]\s*$", before) and re.match(r"\s+(?:the\s+|a\s+|an\s+)?[A-Z]", rest):
+        if (
+            re.search(r"[,”\"]\s*$", before)
+            and re.match(r"\s+(?:the\s+|a\s+|an\s+)?[A-Z]", rest)
+            and not _TIME_WORD.match(rest)
+        ):
             np = _np_after(text, cue_e + len(rest) - len(rest.lstrip()), b)
             if np:
                 prev = _Src(np[0], np[1], prev_cue_end, cue_s, cue_s, "inverted")
@@ -405,8 +435,8 @@ def _sentence_sources(text: str, a: int, b: int, figure_starts: Sequence[int] = 
             # "airstrikes that Israel says target Hamas forces have killed ...": it ends at the
             # main clause's auxiliary.
             first = re.match(r"\s*([\w’'-]+)", rest)
-            aux = r.aux.search(text, cue_e + (first.end() if first else 0), b)
-            out.append(_Src(s0, e0, cue_e, aux.start() if aux else b, cue_s, "said", hedged))
+            end_m = _RELATIVE_END.search(text, cue_e + (first.end() if first else 0), b)
+            out.append(_Src(s0, e0, cue_e, end_m.start() if end_m else b, cue_s, "said", hedged))
             continue
         at_start = not text[prev_cue_end:s0].strip(" \n“\"‘'(")
         tail = r.tail_adverbial.match(rest)
@@ -453,6 +483,10 @@ def _after_keyword(text: str, q: Quantity, right: int) -> re.Match[str] | None:
     for kw in r.keyword.finditer(text, q.end, right):
         word = kw.group(0)
         between = text[q.end:kw.start()]
+        if word[:1].isupper():
+            continue  # "the U.N. Relief and Works Agency for Palestine Refugees": a name
+        if first is not None and _RELATIVE_PRONOUN.search(text, first.end(), kw.start()):
+            break  # "200 hostages taken during a raid that killed 1,400": another clause
         if r.transitive_ing.match(word):
             continue
         if r.and_verb.search(between) and not r.aux.search(between) and word.lower().endswith("ed"):
@@ -505,6 +539,7 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
     return "other", "none"
 
 
+_RELATIVE_PRONOUN = re.compile(r"\b(?:that|which|who|whom)\b")
 _WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 _COUNTED_STOP = frozenset(
     """were was have has had are is be been being will would could may might killed wounded injured
@@ -603,7 +638,8 @@ def _usable(att: Attribution, text: str) -> bool:
     words = {w.strip(".,;:").lower() for w in att.cue.text.split()}
     if not words & _cue_words():
         return False
-    return not _rules().passive.match(text, att.cue.end)
+    cue = att.cue.text.split()[-1].lower()
+    return not (cue in _PASSIVE_CUES and _rules().passive.match(text, att.cue.end))
 
 
 def _from_attributions(
@@ -778,6 +814,15 @@ def extract_figures(
             elif src_how in ("said", "inverted", "attribution") and _background(text, max(cover_start, a), q):
                 source, src_how = None, "background"
         if source is not None and source.canonical is None and source.text.lower() in _PRONOUNS:
+            for k in range(si - 1, max(-1, si - 4), -1):
+                for x in reversed(_sentence_sources(text, sents[k].start, sents[k].end)):
+                    mention = text[x.start:x.end]
+                    if mention.lower() not in _PRONOUNS:
+                        _note(mention)
+                        break
+                else:
+                    continue
+                break
             ref = last_person if source.text.lower() in ("he", "she", "i") else last_org
             if ref:
                 source = SourceRef(source.start, source.end, source.text, ref[0], ref[1])
