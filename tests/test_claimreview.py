@@ -76,11 +76,6 @@ def _check(node: Any, allowed: tuple[str, ...], where: str) -> None:
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     frames = matched_frames()
-    cells = frames["figure_cells"].merge(
-        frames["figures"][["article_id", "start", "sentence"]], on=["article_id", "start"], how="left")
-    claims = cells.assign(kind="figure", speaker_canonical=frames["figure_cells"]["source_canonical"])
-    frames["claims"] = claims[["cluster_id", "article_id", "outlet", "published", "start", "end", "kind",
-                               "sentence", "speaker_canonical"]]
     out = tmp_path_factory.mktemp("run")
     write_report(frames, out, load_config())
     return out
@@ -90,7 +85,7 @@ def _review(run_dir: Path, **kw: Any) -> dict[str, Any]:
     args = dict(rating="Misleading", review_url="https://factcheck.example/dam-toll", reviewer="Example Fact Check",
                 date_published="2024-03-08")
     args.update(kw)
-    return claim_review(run_dir, "fc-killed", **args)
+    return claim_review(run_dir, "cc-toll", **args)
 
 
 def test_valid_claimreview(run_dir: Path) -> None:
@@ -104,7 +99,7 @@ def test_valid_claimreview(run_dir: Path) -> None:
 def test_appearances_are_every_article_of_the_cluster_first_one_first(run_dir: Path) -> None:
     doc = _review(run_dir)
     claims = pd.read_csv(run_dir / "claims.csv")
-    mine = claims[claims["cluster_id"] == "fc-killed"]
+    mine = claims[claims["cluster_id"] == "cc-toll"]
     apps = doc["itemReviewed"]["appearance"]
     assert len(apps) == mine["article_id"].nunique()
     assert {a["publisher"]["name"] for a in apps} == set(mine["outlet"])
@@ -127,11 +122,18 @@ def test_unknown_cluster(run_dir: Path) -> None:
 
 def test_cli_writes_json(run_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "review.json"
-    res = runner.invoke(app, ["claimreview", "fc-killed", "--rating", "Misleading", "--url",
+    res = runner.invoke(app, ["claimreview", "cc-toll", "--rating", "Misleading", "--url",
                               "https://factcheck.example/x", "--by", "Example Fact Check", "--run", str(run_dir),
                               "--date", "2024-03-08", "--out", str(out)])
     assert res.exit_code == 0, res.output
     _check(json.loads(out.read_text("utf-8")), ("ClaimReview",), "ClaimReview")
+
+
+def test_cluster_from_figure_cells(run_dir: Path) -> None:
+    doc = claim_review(run_dir, "fc-killed", rating="x", review_url="https://x.example", reviewer="x",
+                       date_published="2024-01-01")
+    _check(doc, ("ClaimReview",), "ClaimReview")
+    assert len(doc["itemReviewed"]["appearance"]) == 5
 
 
 @pytest.mark.parametrize("extra, message", [
@@ -140,7 +142,7 @@ def test_cli_writes_json(run_dir: Path, tmp_path: Path) -> None:
     (["--date", "8 March"], "Error: --date 8 March is not a date. Use YYYY-MM-DD."),
 ])
 def test_cli_user_mistakes(run_dir: Path, extra: list[str], message: str) -> None:
-    args = ["claimreview", "fc-killed", "--rating", "Misleading", "--url", "https://factcheck.example/x",
+    args = ["claimreview", "cc-toll", "--rating", "Misleading", "--url", "https://factcheck.example/x",
             "--by", "Example Fact Check", "--run", str(run_dir)]
     res = runner.invoke(app, args + extra)
     assert res.exit_code == 2

@@ -24,7 +24,7 @@ from provenance.extract import extract_article
 from provenance.ingest import iter_ingest
 from provenance.ingest.outlets import load_registry
 from provenance.ingest.table import ColumnMap
-from provenance.models import Article, Extraction
+from provenance.models import Article, Extraction, Rejection
 
 # Style and plain-text tag per highlight kind; earlier kinds win where spans overlap in plain text.
 STYLES = {
@@ -47,9 +47,15 @@ def _read_table(run: Path, name: str) -> pd.DataFrame | None:
 
 
 def _ingest(path: str, *, columns: ColumnMap | None, year: int | None, outlets_file: str | None) -> list[Article]:
+    """The articles in one file; InputError with ingest's reason when it holds none."""
     registry = load_registry(outlets_file)
-    return [a for a in iter_ingest([path], columns=columns, year=year or None, registry=registry)
-            if isinstance(a, Article)]
+    items = list(iter_ingest([path], columns=columns, year=year or None, registry=registry))
+    arts = [a for a in items if isinstance(a, Article)]
+    if not arts:
+        reasons = [r.reason for r in items if isinstance(r, Rejection)]
+        why = f": {reasons[0]}" if reasons else ""
+        raise InputError(f"{path} holds no article{why}. Fix the file or the column options.")
+    return arts
 
 
 def find_extractions(
@@ -96,9 +102,6 @@ def find_extractions(
             if not arts:
                 raise InputError(f"{file} has no article at row {target}. "
                                  "Rows are numbered from 1, the header excluded.")
-        if not arts:
-            raise InputError(f"{file} holds no article. Run `provenance run {file} --out DIR` "
-                             "and read DIR/rejected.csv for the reason.")
         return [extract_article(a) for a in arts]
     if run is None:
         raise InputError(f"{ref} is not a file. Give a file, or an article id with --run DIR "

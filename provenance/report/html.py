@@ -26,6 +26,8 @@ from markupsafe import Markup, escape
 
 from provenance.report.timeline import Point, outlet_colours, timeline_svg
 
+# Columns whose values are identifiers written with underscores ("conflicting_figure"): shown as words.
+_WORDY = frozenset({"relation", "relations", "kind", "timing", "rule", "attribution_kind", "qualifier"})
 # Rows shown per table in the page; the CSV in the same folder always has them all.
 MAX_ROWS = 1000
 # Timeline plots drawn (clusters with the most reports first).
@@ -35,10 +37,13 @@ QUALIFIER_WORDS = {
     "more_than": "more than", "at_least": "at least", "about": "about", "nearly": "nearly",
     "up_to": "up to", "less_than": "less than",
 }
+# Relations that mean "reads the same as the cluster's representative": no badge in the table.
+SAME = frozenset({"same", "same_figure", "representative"})
 # Highlight kinds, in the order later kinds are drawn over earlier ones.
 MARK_KINDS = ("date", "actor", "content", "source", "descriptor", "cue", "figure")
 # Columns that locate text rather than say something; kept in the CSVs, left out of page tables.
-_LOCATOR = re.compile(r"(^|_)(start|end|index|spans)(_|$)|^sentence(_|$)|^article_id|^source$|^rule|^confidence")
+_LOCATOR = re.compile(r"(^|_)(start|end|index|spans)(_|$)|^sentence(_|$)|^article(_id)?(_|$)|(^|_)(claim|article|figure)_id$"
+                      r"|^source$|^rule$|^confidence$|^relations$")
 
 
 def _blank(x: Any) -> bool:
@@ -143,16 +148,86 @@ class Table:
 class Evidence:
     """The evidence snippets of a page, deduplicated, numbered in order of first use."""
 
-    def __init__(self, articles: pd.DataFrame, attributions: pd.DataFrame | None) -> None:
+    def __init__(self, articles: pd.DataFrame, attributions: pd.DataFrame | None,
+                 figures: pd.DataFrame | None = None, claims: pd.DataFrame | None = None) -> None:
         self.items: dict[tuple[Any, ...], tuple[str, Markup]] = {}
         self.articles: dict[str, dict[str, Any]] = {}
         if articles is not None and len(articles):
             for rec in articles.to_dict("records"):
                 self.articles[str(rec.get("article_id"))] = rec
-        self.attr_by_article: dict[str, list[dict[str, Any]]] = {}
-        if attributions is not None and len(attributions):
-            for rec in attributions.to_dict("records"):
-                self.attr_by_article.setdefault(str(rec.get("article_id")), []).append(rec)
+        self.attr_by_article = self._index(attributions)
+        self.fig_by_article = self._index(figures)
+        self.claim_by_article = self._index(claims)
+
+    @staticmethod
+    def _index(df: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
+        """Rows of a table grouped by article id."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        if df is not None and len(df) and "article_id" in df.columns:
+            for rec in df.to_dict("records"):
+                out.setdefault(str(rec.get("article_id")), []).append(rec)
+        return out
+
+    def add_claim(self, row: dict[str, Any], extra: Sequence[tuple[str, str]] = ()) -> str | None:
+        """Evidence for a claim row (its text and offsets): the attributions and figures inside it."""
+        a0, a1, text = _int(row.get("start")), _int(row.get("end")), row.get("text")
+        if a0 is None or a1 is None or _blank(text):
+            return None
+        aid = str(row.get("article_id"))
+        key = (aid, "claim", a0, a1, tuple(extra))
+        if key in self.items:
+            return self.items[key][0]
+        spans: list[tuple[int, int, str]] = []
+
+        def add(s: Any, e: Any, k: str) -> None:
+            s, e = _int(s), _int(e)
+            if s is not None and e is not None and e > s and s < a1 and e > a0:
+                spans.append((s - a0, e - a0, k))
+
+        for at in self.attr_by_article.get(aid, []):
+            cs = _int(at.get("cue_start"))
+            if cs is None or not a0 <= cs < a1:
+                continue
+            for part in str(at.get("content_spans") or "").split(";"):
+                if "-" in part:
+                    add(*part.split("-", 1), "content")
+            add(at.get("cue_start"), at.get("cue_end"), "cue")
+            add(at.get("source_start"), at.get("source_end"), "source")
+            self._descriptor(spans, str(text), at.get("descriptor"))
+        for f in self.fig_by_article.get(aid, []):
+            if a0 <= (_int(f.get("start")) or -1) < a1:
+                add(f.get("start"), f.get("end"), "figure")
+        return self._store(key, row, str(text), spans, extra)
+
+    def locate(self, article_id: Any, start: Any, extra: Sequence[tuple[str, str]] = ()) -> str | None:
+        """Evidence for a span known only by article and start offset (a figure, a claim or an attribution)."""
+        aid, st = str(article_id), _int(start)
+        if st is None:
+            return None
+        for f in self.fig_by_article.get(aid, []):
+            if _int(f.get("start")) == st:
+                return self.add(f, "figure", extra)
+        for c in self.claim_by_article.get(aid, []):
+            if _int(c.get("start")) == st:
+                return self.add_claim(c, extra)
+        for at in self.attr_by_article.get(aid, []):
+            if (_int(at.get("start")) or 0) <= st < (_int(at.get("end")) or -1):
+                return self.add(at, "attribution", extra)
+        return None
+
+    @staticmethod
+    def _descriptor(spans: list[tuple[int, int, str]], text: str, desc: Any) -> None:
+        """Mark the descriptor ("Hamas-run") where it occurs in the text."""
+        if not _blank(desc):
+            i = text.lower().find(str(desc).lower())
+            if i >= 0:
+                spans.append((i, i + len(str(desc)), "descriptor"))
+
+    def _store(self, key: tuple[Any, ...], row: dict[str, Any], text: str, spans: list[tuple[int, int, str]],
+               extra: Sequence[tuple[str, str]]) -> str:
+        eid = f"ev{len(self.items) + 1}"
+        self.items[key] = (eid, self._render(row, text, spans, extra))
+        return eid
 
     def _cue_for(self, row: dict[str, Any]) -> tuple[int, int] | None:
         """The cue of the attribution that covers a figure (same source span, or enclosing it)."""
@@ -171,13 +246,13 @@ class Evidence:
         return best
 
     def add(self, row: dict[str, Any], kind: str, extra: Sequence[tuple[str, str]] = ()) -> str | None:
-        """Register the evidence for a figure, attribution or claim row; returns its id, or None.
+        """Register the evidence for a figure or attribution row; returns its id, or None.
 
         Args:
             row: A row with ``article_id``, ``sentence``, ``sentence_start`` and the span columns
                 (``start``/``end``, ``source_start``/``source_end``, ``cue_start``/``cue_end``,
                 ``descriptor``) of the figures, attributions or claims tables.
-            kind: ``figure``, ``attribution`` or ``claim`` (which span is the main one).
+            kind: ``figure`` or ``attribution`` (which span is the main one).
             extra: Further label/value pairs shown under the sentence (relation, reference, ...).
         """
         sentence = row.get("sentence")
@@ -208,17 +283,10 @@ class Evidence:
                     span(a, b, "content")
             span(row.get("cue_start"), row.get("cue_end"), "cue")
         span(row.get("source_start"), row.get("source_end"), "source")
-        desc = row.get("descriptor")
-        if not _blank(desc):
-            i = sentence.lower().find(str(desc).lower())
-            if i >= 0:
-                spans.append((i, i + len(str(desc)), "descriptor"))
-        html = self._render(row, sentence, spans, kind, extra)
-        eid = f"ev{len(self.items) + 1}"
-        self.items[key] = (eid, html)
-        return eid
+        self._descriptor(spans, sentence, row.get("descriptor"))
+        return self._store(key, row, sentence, spans, extra)
 
-    def _render(self, row: dict[str, Any], sentence: str, spans: list[tuple[int, int, str]], kind: str,
+    def _render(self, row: dict[str, Any], sentence: str, spans: list[tuple[int, int, str]],
                 extra: Sequence[tuple[str, str]]) -> Markup:
         art = self.articles.get(str(row.get("article_id")), {})
         outlet = row.get("outlet") if not _blank(row.get("outlet")) else art.get("outlet")
@@ -326,7 +394,8 @@ def _table(frame_id: str, title: str, df: pd.DataFrame, columns: Sequence[str] |
         if evidence is not None and kind:
             eid = evidence.add(rec, kind)
             cells.append(Cell(_ev_button(eid, "sentence"), ""))
-        cells.extend(_plain_cell(rec.get(c)) for c in cols)
+        cells.extend(_plain_cell(_words(rec.get(c)) if c in _WORDY and not _blank(rec.get(c)) else rec.get(c))
+                     for c in cols)
         t.rows.append(cells)
     t.numeric = [bool(i >= 0 and all(isinstance(r[i].sort, float) or r[i].sort == "" for r in t.rows))
                  for i in range(len(t.columns))]
@@ -410,11 +479,11 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
         cols = [o for o in outlets if o in set(df["outlet"].astype(str))]
         t = Table("figure-table", "Figures by outlet", ["cluster", *cols, "outlets"], total=0)
         groups = sorted(df.groupby(df["cluster_id"].astype(str), sort=False),
-                        key=lambda g: (-g[1]["outlet"].nunique(), g[0]))
+                        key=lambda g: (-g[1]["outlet"].nunique(), labels.get(g[0], ""), g[0]))
         t.total = len(groups)
         for cid, g in groups[:MAX_ROWS]:
             differ = "relation" in g.columns and any(
-                not _blank(r) and str(r) not in ("same", "same_figure", "identical") for r in g["relation"])
+                not _blank(r) and str(r) not in SAME for r in g["relation"])
             label = labels.get(cid, "")
             head = Markup('<span class="cid">{}</span> {}').format(cid, label)
             row = [Cell(head, (label or cid).lower())]
@@ -428,7 +497,8 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
                     eid = ev.add(rec, "figure", _reference_extra(rec))
                     rel = rec.get("relation")
                     badge = Markup(' <span class="rel rel-{}">{}</span>').format(
-                        re.sub(r"\W+", "-", str(rel)), _words(rel)) if not _blank(rel) else Markup("")
+                        re.sub(r"\W+", "-", str(rel)), _words(rel)) if not _blank(rel) and str(rel) not in SAME \
+                        else Markup("")
                     entries.append(_ev_button(eid, text) + badge)
                     if first_val == "":
                         v = _float(rec.get("value"))
@@ -453,47 +523,55 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
     return Table("figure-table", "Figures", []), ""
 
 
+def _speaker(rec: dict[str, Any]) -> str:
+    """'Health Ministry ("Hamas-run") said' or 'unattributed', for an attribution cell."""
+    src = _first(rec, ("speaker", "speaker_canonical", "source_canonical", "speaker_text", "source_text"))
+    if not src:
+        return "unattributed"
+    desc = _first(rec, ("descriptor",))
+    cue = _first(rec, ("cue",))
+    return src + (f" (“{desc}”)" if desc else "") + (f", {cue}" if cue else "")
+
+
+def _first(rec: dict[str, Any], keys: Sequence[str]) -> str:
+    """The first non-blank value among ``keys``."""
+    for k in keys:
+        if not _blank(rec.get(k)):
+            return str(rec[k])
+    return ""
+
+
 def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[str]) -> tuple[Table, str]:
     """The attribution table: one row per claim cluster, one column per outlet (or per-attribution rows)."""
-    cells = frames.get("attribution_cells")
-    if cells is None:
-        claims = frames.get("claims")
-        if claims is not None and {"cluster_id", "outlet"} <= set(claims.columns):
-            speaker = next((c for c in ("speaker_canonical", "source_canonical", "speaker") if c in claims.columns),
-                           None)
-            if speaker is not None:
-                cells = claims[claims["cluster_id"].notna()]
-                cells = cells.rename(columns={speaker: "source_canonical"}) if speaker != "source_canonical" \
-                    else cells
-                if "kind" in cells.columns:
-                    cells = cells[cells["kind"].astype(str) != "figure"] if (cells["kind"].astype(str) != "figure").any() \
-                        else cells
+    claims = frames.get("claims")
     attrs = frames.get("attributions")
-    if cells is not None and len(cells) and {"cluster_id", "outlet"} <= set(cells.columns):
+    if claims is not None and len(claims) and {"cluster_id", "outlet"} <= set(claims.columns):
+        cells = claims[claims["cluster_id"].notna() & claims["cluster_id"].astype(str).ne("")]
         labels = _cluster_labels(frames)
         cols = [o for o in outlets if o in set(cells["outlet"].astype(str))]
         groups = sorted(cells.groupby(cells["cluster_id"].astype(str), sort=False),
-                        key=lambda g: (-g[1]["outlet"].nunique(), g[0]))
-        t = Table("attribution-table", "Attributions by outlet", ["cluster", *cols, "outlets"], total=len(groups))
+                        key=lambda g: (-g[1]["outlet"].nunique(), labels.get(g[0], ""), g[0]))
+        t = Table("attribution-table", "Attributions by outlet", ["claim", *cols, "outlets"], total=len(groups))
         for cid, g in groups[:MAX_ROWS]:
             label = labels.get(cid, "")
             row = [Cell(Markup('<span class="cid">{}</span> {}').format(cid, label), (label or cid).lower())]
             for o in cols:
                 mine = g[g["outlet"].astype(str) == o]
+                mine = mine.sort_values([c for c in ("published", "start") if c in mine.columns], kind="stable")
                 entries = []
                 for rec in mine.to_dict("records"):
-                    src = fmt_source(rec)[1:-1]
-                    cue = rec.get("cue")
-                    text = f"{src}" + (f" ({cue})" if not _blank(cue) else "")
-                    entries.append(_ev_button(ev.add(rec, "attribution", _reference_extra(rec)), text))
-                row.append(Cell(Markup("<br>").join(entries), str(entries[0]) if entries else ""))
+                    extra = [("Relation", _words(rec["relation"]))] if not _blank(rec.get("relation")) else []
+                    entries.append(_ev_button(ev.add_claim(rec, extra), _speaker(rec)))
+                row.append(Cell(Markup("<br>").join(entries), _speaker(mine.iloc[0].to_dict()).lower()
+                                if len(mine) else ""))
             row.append(Cell(escape(str(g["outlet"].nunique())), float(g["outlet"].nunique())))
             t.rows.append(row)
         t.numeric = [False] + [False] * len(cols) + [True]
         if t.total > MAX_ROWS:
             t.note = f"Showing {MAX_ROWS:,} of {t.total:,} clusters; claims.csv has them all."
-        return t, ("One row per claim cluster, one column per outlet: the source as that outlet attributed it, "
-                   "with the descriptor it used and the cue. Click an entry to see the sentence.")
+        return t, ("One row per claim cluster (the same statement or figure across outlets), one column per "
+                   "outlet: the source as that outlet attributed it, with the descriptor and the cue it used, or "
+                   "“unattributed”. Click an entry to see the sentence.")
     if attrs is not None and len(attrs):
         cols = [c for c in ("outlet", "published", "source_canonical", "source_text", "descriptor", "cue", "kind",
                             "content", "hedged") if c in attrs.columns]
@@ -503,31 +581,25 @@ def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: 
     return Table("attribution-table", "Attributions", []), ""
 
 
-def _pair_table(frame_id: str, title: str, df: pd.DataFrame | None, ev: Evidence,
-                figures: pd.DataFrame | None) -> Table:
+def _pair_table(frame_id: str, title: str, df: pd.DataFrame | None, ev: Evidence) -> Table:
     """Discrepancies or syndication: generic columns, plus evidence for each side that has offsets."""
     if df is None:
         return Table(frame_id, title, [])
-    sides = [s for s in ("", "_a", "_b", "_1", "_2", "_left", "_right") if f"article_id{s}" in df.columns]
-    t = _table(frame_id, title, df, None, None, "", f"{frame_id}.csv")
+    sides = []
+    for s in ("", "_a", "_b"):
+        art = next((c for c in (f"article_id{s}", f"article{s}") if c in df.columns), None)
+        if art and f"start{s}" in df.columns:
+            sides.append((s, art))
+    t = _table(frame_id, title, df, None, None, "", f"{frame_id.replace('-', '_')}.csv")
     if not sides or not len(df):
         return t
-    fig_index: dict[tuple[str, int], dict[str, Any]] = {}
-    if figures is not None and len(figures):
-        for rec in figures.to_dict("records"):
-            fig_index[(str(rec["article_id"]), int(rec["start"]))] = rec
-    t.columns = [f"evidence{s.replace('_', ' ')}" for s in sides] + t.columns
+    t.columns = [("evidence " + s.strip("_")).strip() for s, _ in sides] + t.columns
     t.numeric = [False] * len(sides) + t.numeric
     for row, rec in zip(t.rows, df.head(MAX_ROWS).to_dict("records")):
         ev_cells = []
-        for s in sides:
-            local = {k[: -len(s)] if s and k.endswith(s) else k: v for k, v in rec.items()
-                     if not s or k.endswith(s)}
-            st = _int(local.get("start"))
-            base = fig_index.get((str(local.get("article_id")), st)) if st is not None else None
-            merged = {**(base or {}), **{k: v for k, v in local.items() if not _blank(v)}}
-            eid = ev.add(merged, "figure" if base is not None else "attribution")
-            label = str(merged.get("outlet") or "sentence")
+        for s, art in sides:
+            eid = ev.locate(rec.get(art), rec.get(f"start{s}"))
+            label = str(rec.get(f"outlet{s}") or "sentence")
             ev_cells.append(Cell(_ev_button(eid, label), label.lower()))
         row[:0] = ev_cells
     return t
@@ -541,23 +613,32 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return svg
 
 
-def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> list[dict[str, Any]]:
-    """One SVG timeline per figure cluster (the MAX_PLOTS clusters with most reports)."""
+def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
+    """One SVG timeline per figure cluster with something to compare (the MAX_PLOTS with most reports).
+
+    Returns:
+        The plots, and how many clusters were left out for having a single report and no reference.
+    """
     cells = frames.get("figure_cells")
     if cells is None or not len(cells) or not {"cluster_id", "outlet", "published"} <= set(cells.columns):
-        return []
+        return [], 0
     df = _join_figures(cells, frames.get("figures"))
     labels = _cluster_labels(frames)
     ref_frame = frames.get("reference")
     groups = sorted(df.groupby(df["cluster_id"].astype(str), sort=False),
                     key=lambda g: (-g[1]["outlet"].nunique(), -len(g[1]), g[0]))
-    plots = []
+    plots: list[dict[str, Any]] = []
+    skipped = 0
     for cid, g in groups:
         if len(plots) >= MAX_PLOTS:
             break
         pts = [Point(str(r["outlet"]), str(r["published"])[:19] if not _blank(r.get("published")) else "",
                      _float(r.get("value")), _float(r.get("low")), _float(r.get("high")),
                      str(r.get("qualifier") or "exact")) for r in g.to_dict("records")]
+        has_ref = "reference_value" in g.columns and bool(pd.to_numeric(g["reference_value"], errors="coerce").notna().any())
+        if len(pts) < 2 and not has_ref:
+            skipped += 1
+            continue
         ref: list[tuple[str, float]] = []
         if {"reference_date", "reference_value"} <= set(g.columns):
             ref = sorted({(str(d)[:10], float(v)) for d, v in zip(g["reference_date"], g["reference_value"])
@@ -570,7 +651,7 @@ def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> list[
             svg = _prefix_ids(svg, f"t{len(plots) + 1}-")
             plots.append({"cluster_id": cid, "label": labels.get(cid, ""), "svg": Markup(svg),
                           "outlets": int(g["outlet"].nunique()), "reports": len(g)})
-    return plots
+    return plots, skipped
 
 
 def summary(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str, str]]:
@@ -626,13 +707,13 @@ def render_html(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None =
     from provenance.config import dump_config
 
     arts = frames.get("articles", pd.DataFrame(columns=["article_id", "outlet"]))
-    ev = Evidence(arts, frames.get("attributions"))
+    ev = Evidence(arts, frames.get("attributions"), frames.get("figures"), frames.get("claims"))
     outlets = _sorted_outlets(arts, frames.get("figure_cells"), frames.get("claims"))
     colours = outlet_colours(outlets)
     fig_t, fig_about = figure_section(frames, ev, outlets)
     att_t, att_about = attribution_section(frames, ev, outlets)
-    disc_t = _pair_table("discrepancies", "Discrepancies", frames.get("discrepancies"), ev, frames.get("figures"))
-    synd_t = _pair_table("syndication", "Syndicated copies", frames.get("syndication"), ev, frames.get("figures"))
+    disc_t = _pair_table("discrepancies", "Discrepancies", frames.get("discrepancies"), ev)
+    synd_t = _pair_table("syndication", "Syndicated copies", frames.get("syndication"), ev)
     first_t = _table("first-reports", "First reports", frames["first_reports"]) \
         if "first_reports" in frames else None
     art_cols = [c for c in ("outlet", "published", "title", "url", "author", "figures", "attributions", "duplicates")
@@ -645,7 +726,7 @@ def render_html(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None =
     if rej is not None and len(rej):
         real = rej[~rej["skipped"].astype(str).str.lower().eq("true")] if "skipped" in rej.columns else rej
         rej_t = _table("rejected", "Rejected inputs", real, [c for c in ("input", "row", "reason") if c in rej.columns])
-    plots = timelines(frames, colours)
+    plots, single = timelines(frames, colours)
     tpl, css, js = _template()
     return tpl.render(
         title=title or "provenance report",
@@ -655,7 +736,7 @@ def render_html(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None =
         attribution_table=att_t, attribution_about=att_about,
         discrepancies=disc_t, syndication=synd_t, first_reports=first_t,
         has_discrepancies="discrepancies" in frames, has_syndication="syndication" in frames,
-        articles=art_t, rejected=rej_t, plots=plots, max_plots=MAX_PLOTS,
+        articles=art_t, rejected=rej_t, plots=plots, max_plots=MAX_PLOTS, single_plots=single,
         evidence=ev.templates(),
         settings=dump_config(config) if config else "",
         css=Markup(css), js=Markup(js),

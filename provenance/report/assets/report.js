@@ -17,7 +17,8 @@
       if (keep) { shown += 1; }
     });
     var count = document.querySelector('[data-count-for="' + table.id + '"]');
-    if (count) { count.textContent = words.length ? shown + " of " + rows.length + " rows" : rows.length + " rows"; }
+    var noun = rows.length === 1 ? " row" : " rows";
+    if (count) { count.textContent = words.length ? shown + " of " + rows.length + noun : rows.length + noun; }
   }
 
   // Sort: click a header; numbers sort as numbers, empty cells last, ties keep their order.
