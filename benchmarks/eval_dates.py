@@ -223,7 +223,8 @@ def score(
 
 
 def predict_ours(doc: Doc) -> list[Prediction]:
-    """Our extractor with the creation time as publication date."""
+    """Our extractor with the creation time as publication date (datelines included: TBAQ
+    annotates most of them)."""
     precision = "time" if "T" in doc.dct else "day"
     return [(d.start, d.end, d.value) for d in extract_dates(doc.text, doc.dct or None, precision)]
 
