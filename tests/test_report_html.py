@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html as htmllib
+import os
 import re
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -113,3 +115,7 @@ def test_write_report_writes_report_html(tmp_path: Path) -> None:
     page = (tmp_path / "report.html").read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert not list(tmp_path.glob(".*.tmp")), "no temporary file left behind"
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for p in written:  # ordinary files, readable by whoever may read the folder (not mkstemp's 0600)
+        assert stat.S_IMODE(p.stat().st_mode) == 0o666 & ~mask, p
