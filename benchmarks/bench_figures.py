@@ -28,15 +28,15 @@ import sys
 import time
 import warnings
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from provenance.extract.figures import extract_figures  # noqa: E402
-from provenance.extract.sentences import split_sentences  # noqa: E402
+from provenance.extract.figures import extract_figures
+from provenance.extract.sentences import split_sentences
 
 ABP = REPO.parent / "shared" / "data" / "abp" / "abp_articles.jsonl.gz"
 
@@ -92,9 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     n = len(rows)
     lines = [
         f"Command: `python benchmarks/bench_figures.py --limit {a.limit}`  ",
-        f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
-        f"{platform.processor() or platform.system()}, Python {platform.python_version()}, "
-        f"{_cpus()} CPUs shared with other jobs; run took {total:.0f} s wall.",
+        (
+            f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
+            f"{platform.processor() or platform.system()}, Python {platform.python_version()}, "
+            f"{_cpus()} CPUs shared with other jobs; run took {total:.0f} s wall."
+        ),
         "",
         "| | ours (split + extract_figures) | quantulum3 `parser.parse` | ratio |",
         "|---|---|---|---|",
@@ -102,11 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         f"| CPU time, total | {oc:.2f} s | {qc:.2f} s | {qc / oc:.0f}x |",
         f"| CPU time per article, mean | {oc / n * 1000:.2f} ms | {qc / n * 1000:.1f} ms | {qc / oc:.0f}x |",
         f"| wall time per article, mean | {ow / n * 1000:.2f} ms | {qw / n * 1000:.1f} ms | {qw / ow:.0f}x |",
-        f"| wall time per article, median | {statistics.median(r['ours_wall'] for r in rows) * 1000:.2f} ms "
-        f"| {statistics.median(r['q3_wall'] for r in rows) * 1000:.1f} ms "
-        f"| per-article ratio median {statistics.median(ratios):.0f}x |",
-        f"| numbers found | {sum(r['ours_n'] for r in rows)} figures | "
-        f"{sum(r['q3_n'] for r in rows)} quantities | |",
+        (
+            f"| wall time per article, median | {statistics.median(r['ours_wall'] for r in rows) * 1000:.2f} ms "
+            f"| {statistics.median(r['q3_wall'] for r in rows) * 1000:.1f} ms "
+            f"| per-article ratio median {statistics.median(ratios):.0f}x |"
+        ),
+        (
+            f"| numbers found | {sum(r['ours_n'] for r in rows)} figures | "
+            f"{sum(r['q3_n'] for r in rows)} quantities | |"
+        ),
     ]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0

@@ -40,12 +40,12 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from provenance.extract import actors as _actors  # noqa: E402
-from provenance.extract import attributions as _attributions  # noqa: E402
-from provenance.extract import dates as _dates  # noqa: E402
-from provenance.extract.figures import extract_figures  # noqa: E402
-from provenance.extract.sentences import split_sentences  # noqa: E402
-from provenance.models import Figure  # noqa: E402
+from provenance.extract import actors as _actors
+from provenance.extract import attributions as _attributions
+from provenance.extract import dates as _dates
+from provenance.extract.figures import extract_figures
+from provenance.extract.sentences import split_sentences
+from provenance.models import Figure
 
 GOLD = REPO / "tests" / "gold" / "figures" / "gold.jsonl"
 DEFAULT_DATA = REPO.parent / "shared" / "data"

@@ -300,8 +300,13 @@ def test_hedges() -> None:
         ("More than 300,000 people have lost their homes, and the ministry said 1,417 had been killed.",
          "1,417", "the ministry", None),
         # "according to" covers its own clause only
-        ("Hamas launched an attack that left 1,400 dead, prompting strikes that have killed 2,800 people, "
-         "according to officials there.", "1,400", None, None),
+        (
+            (
+                "Hamas launched an attack that left 1,400 dead, prompting strikes that have killed "
+                "2,800 people, according to officials there."
+            ),
+            "1,400", None, None,
+        ),
         # relayed: the named origin wins over the relayer
         ("The UN agency said, citing the Health Ministry, that 3,000 people had been killed.", "3,000",
          "the Health Ministry", None),

@@ -13,13 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from eval_figures import GOLD, GoldError, evaluate, load_gold  # noqa: E402
+from eval_figures import GOLD, GoldError, evaluate, load_gold
 
 BASELINE = json.loads((REPO / "benchmarks" / "baselines" / "figures.json").read_text("utf-8"))
 # The bars issue 3 sets on the test split.

@@ -18,16 +18,21 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 __all__ = [
-    "Quantity", "lexicon", "parse_number", "scan_quantities", "interval", "normalise_number_text",
+    "Quantity",
+    "interval",
+    "lexicon",
+    "normalise_number_text",
+    "parse_number",
+    "scan_quantities",
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon(name: str) -> dict[str, Any]:
     """Load ``lexicon/<name>.toml`` (cached)."""
     raw = resources.files("provenance.extract.lexicon").joinpath(f"{name}.toml").read_text("utf-8")
