@@ -10,6 +10,7 @@ import glob
 import gzip
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +30,7 @@ HTML_EXT = (".html", ".htm", ".xhtml")
 TABLE_EXT = (".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson", ".jsonl.gz", ".json.gz", ".csv.gz", ".tsv.gz")
 # Files found in folders that document a corpus rather than belong to it.
 DOC_NAMES = ("readme", "license", "licence", "source.txt", "copying", "changelog")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 __all__ = ["ColumnMap", "discover", "ingest", "iter_ingest", "load_registry"]
 
@@ -187,6 +189,10 @@ def _ingest_table(
                 continue
             if "\x00" in text:
                 yield Rejection(path, n, "text cell contains NUL bytes")
+                continue
+            bad = next((k for k, v in rec.items() if isinstance(v, str) and _SURROGATE.search(v)), None)
+            if bad is not None:  # JSON "\ud800": no UTF-8 file or store can hold it
+                yield Rejection(path, n, f"{bad} cell holds invalid Unicode (an unpaired surrogate such as \\ud800)")
                 continue
             if len(text) > max_cell:
                 yield Rejection(path, n, f"text cell has {len(text):,} characters, over ingest.max_cell_chars")
