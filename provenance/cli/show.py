@@ -34,8 +34,8 @@ def show(
 ) -> None:
     """Print one article with its dates, figures, attributions and actors highlighted inline.
 
-    On a terminal the spans are coloured; in a pipe they are tagged as [[text|kind]]. Below the
-    text, a table per kind lists each span with its character offsets.
+    On a terminal the spans are coloured; in a pipe they are tagged as \\[\\[text|kind]]. Below
+    the text, a table per kind lists each span with its character offsets.
 
     Examples:
         provenance show corpora/sample/meridian-2024-03-05.txt
