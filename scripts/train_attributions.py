@@ -4,7 +4,7 @@ Writes two files that are committed with the package:
 
 * ``provenance/extract/lexicon/cues.tsv``: the cue lexicon (words that head attribution cues
   in train often enough, plus the hand-listed cues of ``lexicon/cues_manual.tsv``);
-* ``provenance/extract/models/attributions.crfsuite``: a linear-chain CRF over paragraph
+* ``provenance/extract/models/attributions.crfsuite.xz``: a linear-chain CRF (xz-compressed) over paragraph
   tokens (features in ``provenance/extract/attribution_tagger.py``).
 
 Data: ../shared/data/polnear/data/train (PolNeAR v1.0.0, 7 US outlets, Nov 2015 - Sep 2016,
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import lzma
 import sys
 import time
 from collections import Counter
@@ -111,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c1", type=float, default=0.2)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=120)
+    ap.add_argument("--minfreq", type=float, default=3)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--out", type=Path, default=MODELS / at.MODEL_NAME)
     args = ap.parse_args(argv)
@@ -140,11 +142,15 @@ def main(argv: list[str] | None = None) -> int:
     log.info("tokens: %d", n_tok)
     trainer.set_params({
         "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
-        "feature.possible_transitions": True, "feature.minfreq": 2,
+        "feature.possible_transitions": True, "feature.minfreq": args.minfreq,
     })
     t0 = time.time()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    trainer.train(str(args.out))
+    raw = args.out.with_suffix("") if args.out.suffix == ".xz" else args.out
+    trainer.train(str(raw))
+    if args.out.suffix == ".xz":
+        args.out.write_bytes(lzma.compress(raw.read_bytes(), preset=9))
+        raw.unlink()
     log.info("trained in %.0f s -> %s (%.1f MB)", time.time() - t0, args.out, args.out.stat().st_size / 1e6)
     return 0
 

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
@@ -22,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from importlib import resources
 from pathlib import Path
 
@@ -107,6 +109,7 @@ class Registry:
                 if k:
                     self.by_key[k] = e.canonical
         _alias_regex.cache_clear()
+        _alias_first_words.cache_clear()
         _fuzzy_choices.cache_clear()
 
     def lookup(self, name: str) -> str | None:
@@ -148,7 +151,7 @@ def load_aliases(path: str | Path) -> int:
     return len(entries)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=8)
 def _lexicon_rows(name: str) -> list[list[str]]:
     """Rows of a TSV lexicon file, header and comments skipped."""
     raw = resources.files("provenance.extract.lexicon").joinpath(name).read_text("utf-8")
@@ -305,58 +308,104 @@ def actor_type(canonical: str | None, mention: str) -> str:
     return "other"
 
 
-def role_of(phrase: str) -> str | None:
-    """The role a phrase names ("a spokesman for ..." -> "spokesman"), or None."""
+@lru_cache(maxsize=1)
+def _role_regex() -> re.Pattern[str]:
+    """One pattern over every role phrase of actors_types.tsv, longest first."""
     _, roles = _types()
-    low = phrase.lower()
-    best: tuple[int, str] | None = None
-    for word, role in roles.items():
-        m = re.search(r"\b" + re.escape(word) + r"\b", low)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), role)
-    return best[1] if best else None
+    words = sorted(roles, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+def role_of(phrase: str) -> str | None:
+    """The first role a phrase names ("a spokesman for ..." -> "spokesman"), or None."""
+    m = _role_regex().search(phrase)
+    return _types()[1][m.group(1).lower()] if m else None
 
 
 # ----------------------------------------------------------------------------- extraction
 
 _NAME = r"(?:[A-Z][\w'’\-]+|(?:al|el)-[A-Z][\w\-]+)(?:[ \-](?:(?:al|el|bin|ibn|abu|de|van|von|du)[ \-])?(?:[A-Z][\w'’\-]+|(?:al|el)-[A-Z][\w\-]+))*"
-_ORG = r"(?:the\s+)?(?:[\w'’\-]+\s+){0,7}?[\w'’\-]+"
+_NAME_END = re.compile("(?:" + _NAME + r")$")
+_NAME_START = re.compile(_NAME)
+_ROLES_RX = (r"spokesman|spokeswoman|spokesperson|head|chief|leader|director|director-general|minister|"
+             r"president|official|commander|secretary|secretary-general|ambassador|envoy|chairman|founder|"
+             r"adviser|advisor|member|negotiator|representative|officer|deputy head|deputy")
 # "Abu Hamza, who speaks for the al-Quds Brigades"; "Salama Maarouf, the head of the Hamas
-# office in Gaza"; "Ashraf al-Qudra, a spokesman for the ministry".
+# office in Gaza"; "Ashraf al-Qudra, a spokesman for the ministry". Matched from the comma
+# (a literal, so the scan is fast); the name is then read backwards from the comma.
 _APPOSITIVE = re.compile(
-    r"(?P<name>" + _NAME + r"),\s+(?:who\s+(?P<verb>speaks|spoke)\s+for|(?:the|a|an)\s+(?P<role>(?:[\w\-]+\s+){0,2}?"
-    r"(?:spokesman|spokeswoman|spokesperson|head|chief|leader|director|director-general|minister|president|"
-    r"official|commander|secretary|secretary-general|ambassador|envoy|chairman|founder|adviser|advisor|"
-    r"member|negotiator|representative|officer|deputy head|deputy))\s+(?:of|for|at|in|to)\s+)"
-    r"(?P<org>(?:the\s+)?[^,.;:\"“”()]{2,80}?)(?=\s*(?:[,.;:\"“”()]|\s+(?:said|says|told|added|has|had|was|is)\b|$))"
+    r",\s+(?:who\s+(?P<verb>speaks|spoke)\s+for|(?:the|a|an)\s+(?P<role>(?:[\w\-]+\s+){0,2}?"
+    r"(?:" + _ROLES_RX + r"))\s+(?:of|for|at|in|to)\s+)"
+    r"(?P<org>(?:the\s+)?[^,.;:\"“”()\n]{2,80}?)(?=\s*(?:[,.;:\"“”()]|\s+(?:said|says|told|added|has|had|was|is)\b|$))"
 )
 # "Hamas spokesman Abu Obeida"; "Prime Minister Benjamin Netanyahu"; "IDF spokesman Daniel Hagari".
 _ROLE_BEFORE = re.compile(
-    r"(?P<org>(?:[A-Z][\w'’\-.]*\s+){0,4}?)(?P<role>spokesman|spokeswoman|spokesperson|Prime\s+Minister|"
-    r"President|Minister|Secretary|Foreign\s+Minister|Defense\s+Minister|Defence\s+Minister|"
+    r"\b(?P<role>spokesman|spokeswoman|spokesperson|Prime\s+Minister|President|Minister|Secretary|"
     r"Secretary-General|Director-General|leader|official|chief|commander|Rear\s+Adm\.|Lt\.\s+Col\.|Gen\.)"
-    r"\s+(?P<name>" + _NAME + r")"
+    r"\s+(?=[A-Z])"
 )
+_ORG_WORDS_BEFORE = re.compile(r"(?:(?:[A-Z][\w'’\-.]*|of|the)\s+){1,5}$")
+_WORD_START = re.compile(r"(?<![\w-])[A-Za-z]")
+
+
+def _trie_pattern(words: Iterable[str], *, fold: bool) -> str:
+    """A regex matching any of ``words``, built as a trie so matching is one pass per position.
+
+    Spaces match any run of whitespace and apostrophes either form; with ``fold`` the trie is
+    built on lower-cased words (the caller compiles the pattern case-insensitively).
+    """
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in (w.lower() if fold else w):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = []
+        end = "" in node
+        for ch, sub in sorted(node.items()):
+            if ch == "":
+                continue
+            piece = r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch)
+            alts.append(piece + emit(sub))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if end else body
+
+    return emit(trie)
 
 
 @lru_cache(maxsize=1)
 def _alias_regex() -> re.Pattern[str]:
-    """One alternation over every registry alias (with an optional descriptor prefix)."""
+    """Every registry alias in one trie-shaped pattern, with an optional descriptor prefix."""
     reg = registry()
-    ci: list[str] = []
-    cs: list[str] = []
+    ci: set[str] = set()
+    cs: set[str] = set()
     for e in reg.entries.values():
         for a in e.aliases:
             if len(a) < 3 and not a.isupper():
                 continue
-            (cs if a.isupper() and len(a) <= 6 else ci).append(a)
-    def alt(xs: list[str]) -> str:
-        esc = [re.escape(x).replace(r"\ ", r"\s+").replace("'", "['’]") for x in sorted(set(xs), key=len, reverse=True)]
-        return "|".join(esc)
+            (cs if a.isupper() and len(a) <= 6 else ci).add(a)
+            if not a.isupper() and " of " in a:  # "military wing of the Islamic Jihad"
+                ci.add(a.replace(" of ", " of the "))
     suffixes = "|".join(r[1] for r in _lexicon_rows("descriptors.tsv") if r[0] == "suffix")
-    desc = r"(?:(?:[A-Z][\w]*[-‑](?:" + suffixes + r"))\s+)?"
-    pat = r"(?<![\w-])(?:(?:the|The)\s+)?" + desc + r"(?:(?i:" + alt(ci) + r")|" + alt(cs) + r")(?![\w-])"
+    desc = r"(?:[A-Z][\w]*[-‑](?:" + suffixes + r")\s+)?"
+    pat = (r"(?<![\w-])(?:(?:the|The)\s+)?" + desc + r"(?:(?i:" + _trie_pattern(ci, fold=True) + r")|"
+           + _trie_pattern(cs, fold=False) + r")(?![\w-])")
     return re.compile(pat)
+
+
+@lru_cache(maxsize=1)
+def _alias_first_words() -> frozenset[str]:
+    """First three letters (lower case) of every alias, of "the" and of descriptor prefixes."""
+    reg = registry()
+    out = {"the"}
+    for e in reg.entries.values():
+        for a in e.aliases:
+            out.add(a[:3].lower())
+    return frozenset(out)
 
 
 def _affiliation(org_phrase: str) -> str | None:
@@ -392,27 +441,37 @@ def extract_actors(
         sources = [(s, e) for lab, s, e, _ in tag_article(text, sentences) if lab == "SRC"]
     # Names introduced with a role.
     for m in _APPOSITIVE.finditer(text):
-        name = m.group("name")
+        nm = _NAME_END.search(text, max(0, m.start() - 60), m.start())
+        if nm is None or nm.group(0).split()[0].lower() in _pronouns():
+            continue
+        name = nm.group(0)
         role = "spokesman" if m.group("verb") else role_of(m.group("role") or "")
         aff = _affiliation(m.group("org"))
         canon = reg.lookup(name) or name
-        found.append(Actor(m.start("name"), m.end("name"), name, canon, "person", role, aff,
-                           None))
+        found.append(Actor(nm.start(), nm.end(), name, canon, "person", role, aff, None))
     for m in _ROLE_BEFORE.finditer(text):
-        name = m.group("name")
-        if name.split()[0].lower() in _pronouns():
+        nm = _NAME_START.match(text, m.end())
+        if nm is None or nm.group(0).split()[0].lower() in _pronouns():
             continue
-        org = m.group("org").strip()
+        name = nm.group(0)
+        before = _ORG_WORDS_BEFORE.search(text, max(0, m.start() - 80), m.start())
+        org = before.group(0).strip() if before else ""
         role = role_of(m.group("role")) or m.group("role").lower().rstrip(".")
-        aff = None
-        if org:
-            aff = _affiliation(org)
+        aff = _affiliation(org) if org and org[0].isupper() else None
         canon = reg.lookup(name) or name
         if canon in reg.entries and not aff:
             aff = reg.entries[canon].affiliation
-        found.append(Actor(m.start("name"), m.end("name"), name, canon, "person", role, aff, None))
-    # Registry aliases.
-    for m in _alias_regex().finditer(text):
+        found.append(Actor(nm.start(), nm.end(), name, canon, "person", role, aff, None))
+    # Registry aliases: try the trie pattern only where a word starts with an alias's first letters.
+    rx = _alias_regex()
+    firsts = _alias_first_words()
+    for w in _WORD_START.finditer(text):
+        pos = w.start()
+        if text[pos:pos + 3].lower() not in firsts:
+            continue
+        m = rx.match(text, pos)
+        if m is None:
+            continue
         mention = m.group(0)
         canon, desc = canonicalize(mention)
         if canon is None:
@@ -436,13 +495,16 @@ def extract_actors(
 def _dedupe(actors: list[Actor]) -> list[Actor]:
     """Drop mentions overlapping an earlier-kept one (order of rules = priority), then sort."""
     kept: list[Actor] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for a in actors:
-        if any(a.start < e and s < a.end for s, e in taken):
-            # Enrich a kept registry mention of the same actor with the role we found.
+        i = bisect.bisect_left(starts, a.end)
+        # Kept spans are disjoint, so only the one starting just before a.end can overlap.
+        if i and ends[i - 1] > a.start:
             continue
         kept.append(a)
-        taken.append((a.start, a.end))
+        starts.insert(i, a.start)
+        ends.insert(i, a.end)
     kept.sort(key=lambda a: (a.start, a.end))
     return kept
 

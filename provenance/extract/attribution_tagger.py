@@ -7,12 +7,13 @@ into attributions and resolves sources. Features are lexical (word, suffix, shap
 of two words), the learned cue lexicon (``lexicon/cues.tsv``), quotation state carried
 across sentences, and the position relative to the nearest cue word in the sentence.
 
-The model file ``models/attributions.crfsuite`` is written by ``scripts/train_attributions.py``
+The model file ``models/attributions.crfsuite.xz`` (crfsuite format, xz-compressed) is written by ``scripts/train_attributions.py``
 from PolNeAR's train split (see ``docs/attributions.md``).
 """
 
 from __future__ import annotations
 
+import lzma
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from provenance.models import Sentence
 
-MODEL_NAME = "attributions.crfsuite"
+MODEL_NAME = "attributions.crfsuite.xz"
 #: Words that head a cue at least this often in train count as cue words for the
 #: structural features (nearest cue to the left / right).
 CUE_RATIO = 0.2
@@ -36,6 +37,9 @@ _PRONOUNS = frozenset(
 _DIST_BUCKETS = (0, 1, 2, 3, 3, 4, 4, 4, 5, 5, 5, 5)
 
 Token = tuple[int, int]
+_QS = tuple("qs=%d" % i for i in range(4))
+_LC = tuple("lc=%d" % i for i in range(7))
+_RC = tuple("rc=%d" % i for i in range(7))
 
 
 @lru_cache(maxsize=1)
@@ -77,15 +81,28 @@ def _shape(w: str) -> str:
     return w
 
 
+def _lemma(lw: str) -> str:
+    """A crude stem that groups inflections of one verb ("says", "said" stay apart)."""
+    for suf in ("ing", "ed", "es", "s"):
+        if lw.endswith(suf) and len(lw) - len(suf) >= 3:
+            return lw[: -len(suf)]
+    return lw
+
+
 @lru_cache(maxsize=200_000)
-def _static(w: str) -> tuple[str, str, tuple[str, ...]]:
-    """Per-word-type features: (lower form, shape, feature strings)."""
+def _static(w: str) -> tuple[str, str, tuple[str, ...], tuple[str, str, str, str]]:
+    """Per-word-type features: (lower form, shape, own features, window strings).
+
+    The window strings (``w-1=``, ``w+1=``, ``w-2=``, ``w+2=`` with this word) are built once
+    per word type, so tagging a token costs list look-ups rather than string building.
+    """
     lw = w.lower().replace("’", "'")
     shape = _shape(w)
     feats = ["w=" + lw, "sh=" + shape]
     if len(lw) > 3:
         feats.append("s3=" + lw[-3:])
         feats.append("p4=" + lw[:4])
+        feats.append("lm=" + _lemma(lw))
     if len(lw) > 2:
         feats.append("s2=" + lw[-2:])
     row = cue_table().get(lw)
@@ -99,7 +116,7 @@ def _static(w: str) -> tuple[str, str, tuple[str, ...]]:
         feats.append("pron")
     if w in '"' + _OPEN_Q + _CLOSE_Q:
         feats.append("q")
-    return lw, shape, tuple(feats)
+    return lw, shape, tuple(feats), ("w-1=" + lw, "w+1=" + lw, "w-2=" + lw, "w+2=" + lw)
 
 
 def _paragraphs(text: str, sentences: Sequence[Sentence]) -> list[list[Sentence]]:
@@ -170,6 +187,18 @@ def paragraph_sequences(
             right[i] = last
             if is_cue[i]:
                 last = i
+        caprun = [False] * n
+        for i in range(n):
+            if shp[i] in ("Xx", "X") and ((i and shp[i - 1] in ("Xx", "X")) or (i + 1 < n and shp[i + 1] in ("Xx", "X"))):
+                caprun[i] = True
+        colon_before = [False] * n
+        seen_colon = False
+        for i in range(n):
+            if i and sids[i] != sids[i - 1]:
+                seen_colon = False
+            colon_before[i] = seen_colon
+            if words[i] == ":":
+                seen_colon = True
         sent_has_cue: dict[int, bool] = {}
         sent_has_q: dict[int, bool] = {}
         for i in range(n):
@@ -180,36 +209,43 @@ def paragraph_sequences(
         feats: list[list[str]] = []
         for i in range(n):
             f = list(stat[i][2])
-            p1 = low[i - 1] if i else "<s>"
-            n1 = low[i + 1] if i + 1 < n else "</s>"
-            f.append("w-1=" + p1)
-            f.append("w+1=" + n1)
-            f.append("w-2=" + (low[i - 2] if i > 1 else "<s>"))
-            f.append("w+2=" + (low[i + 2] if i + 2 < n else "</s>"))
-            f.append("b-=" + p1 + "|" + low[i])
-            f.append("b+=" + low[i] + "|" + n1)
+            if i:
+                f.append(stat[i - 1][3][0])
+                f.append("b-=" + low[i - 1] + "|" + low[i])
+                f.append(stat[i - 2][3][2] if i > 1 else "w-2=<s>")
+            else:
+                f.extend(("w-1=<s>", "w-2=<s>", "pstart"))
+            if i + 1 < n:
+                f.append(stat[i + 1][3][1])
+                f.append("b+=" + low[i] + "|" + low[i + 1])
+                f.append(stat[i + 2][3][3] if i + 2 < n else "w+2=</s>")
+            else:
+                f.extend(("w+1=</s>", "w+2=</s>"))
             f.append("sh3=" + (shp[i - 1] if i else "<s>") + shp[i] + (shp[i + 1] if i + 1 < n else "</s>"))
-            f.append("qs=%d" % qstate[i])
+            f.append(_QS[qstate[i]])
             if i == 0 or sids[i] != sids[i - 1]:
                 f.append("sstart")
             if i == n - 1 or sids[i] != sids[i + 1]:
                 f.append("send")
-            if i == 0:
-                f.append("pstart")
             lc = left[i]
             rc = right[i]
             if lc >= 0:
                 d = i - lc
-                f.append("lc=%d" % (_DIST_BUCKETS[d] if d < 12 else 6))
+                f.append(_LC[_DIST_BUCKETS[d] if d < 12 else 6])
                 f.append("lcw=" + low[lc])
+                f.append("lcn=" + (low[lc + 1] if lc + 1 < n else "</s>"))
             else:
                 f.append("nolc")
             if rc >= 0:
                 d = rc - i
-                f.append("rc=%d" % (_DIST_BUCKETS[d] if d < 12 else 6))
+                f.append(_RC[_DIST_BUCKETS[d] if d < 12 else 6])
                 f.append("rcw=" + low[rc])
             else:
                 f.append("norc")
+            if caprun[i]:
+                f.append("caprun")
+            if colon_before[i]:
+                f.append("aftcolon")
             if not sent_has_cue.get(sids[i]):
                 f.append("snocue")
             if sent_has_q.get(sids[i]):
@@ -236,7 +272,12 @@ class AttributionTagger:
 
         self.model_path = Path(model_path) if model_path else default_model_path()
         self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(self.model_path))
+        if self.model_path.suffix == ".xz":  # stored compressed: a third of the size
+            # crfsuite reads the buffer in place: keep a reference for the tagger's lifetime.
+            self._model_bytes = lzma.decompress(self.model_path.read_bytes())
+            self._tagger.open_inmemory(self._model_bytes)
+        else:
+            self._tagger.open(str(self.model_path))
 
     def tag(self, text: str, sentences: Sequence[Sentence]) -> list[tuple[str, int, int, int]]:
         """Labelled spans ``(label, start, end, sentence_no)`` in text order.

@@ -20,13 +20,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
 
 from provenance.extract import coref
-from provenance.extract.attribution_tagger import cue_lexicon, tag_article
+from provenance.extract.attribution_tagger import cue_lexicon, cue_table, tag_article
 from provenance.extract.sentences import sentence_index
 from provenance.models import Actor, Attribution, Sentence, SourceRef, Span
 
 VERSION = "1"
+
+#: A cue word stands without the tagger (``rule_attributions``) when it heads a cue at least
+#: this often in PolNeAR train ...
+FALLBACK_RATIO = 0.8
+#: ... and at least this many times.
+FALLBACK_COUNT = 20
 
 _QUOTES = "\"“”‘’«»"
 _OPEN = "\"“«"
@@ -55,6 +63,14 @@ def _participle(cue: Span) -> bool:
     return w.endswith("ing") and w not in ("according",)
 
 
+_COORD = re.compile(r"\b(?:and|but|or)\s+(?:(?:also|then|later|has|have|had|was|is)\s+)*$")
+
+
+def _coordinated(text: str, prev_cue_end: int, cue: Span) -> bool:
+    """True when a cue is coordinated with an earlier one ("X cited ... and says")."""
+    return prev_cue_end < cue.start and _COORD.search(text, max(prev_cue_end, cue.start - 30), cue.start) is not None
+
+
 def _hedged(cue: Span) -> bool:
     """True when a word of the cue hedges (lexicon column ``hedged``)."""
     lex = cue_lexicon()
@@ -72,6 +88,7 @@ def assemble(
     sentences: Sequence[Sentence] = (),
     *,
     keep_cue_only: bool = False,
+    extend_content: bool = True,
 ) -> list[tuple[Span | None, Span, list[Span]]]:
     """Group tagged runs into (source, cue, contents) triples.
 
@@ -82,6 +99,8 @@ def assemble(
             left without content gets the content the sentence's structure implies
             (``complete_content``).
         keep_cue_only: Keep cues that found no content (off: they are mostly noise).
+        extend_content: Run a content that follows its cue on to the end of the sentence
+            when nothing else is tagged after it (the tagger sometimes stops early).
 
     Returns:
         One triple per cue, in cue order.
@@ -125,6 +144,22 @@ def assemble(
         if nxt and cues[nxt[0]][2] - sid <= 2:
             contents[nxt[0]].append(span)
     del last_attr_sent
+    if sentences and extend_content:
+        starts_by_sent: dict[int, list[int]] = {}
+        for _, s0, _, sid in spans:
+            starts_by_sent.setdefault(sid, []).append(s0)
+        for k, (s, e, sid) in enumerate(cues):
+            if sid >= len(sentences):
+                continue
+            mine = [c for c in contents[k] if sentences[sid].start <= c.start < sentences[sid].end]
+            if not mine or mine[-1].start < e:
+                continue
+            last = mine[-1]
+            if any(last.end <= x for x in starts_by_sent.get(sid, ())):
+                continue
+            ext = _strip_span(text, last.start, sentences[sid].end)
+            if ext is not None and ext.end > last.end:
+                contents[k][contents[k].index(last)] = ext
     out = []
     for k, (s, e, sid) in enumerate(cues):
         if not contents[k] and sentences and sid < len(sentences):
@@ -169,6 +204,12 @@ def complete_content(text: str, sent: Sentence, cue: Span, source: Span | None) 
     if len(after.strip(" .,;:!?\"”")) >= 12 and not after.lstrip().startswith((",", ".")):
         return _strip_span(text, after_start, sent.end)
     left_end = min(cue.start, source.start if source is not None else cue.start)
+    if source is None:
+        # "..., the minister said": the subject sits between the last comma and the cue.
+        seg = text[sent.start:cue.start]
+        comma = max(seg.rfind(","), seg.rfind("”"), seg.rfind('"'))
+        if comma > 0 and len(seg[comma + 1:].split()) <= 8:
+            left_end = sent.start + comma + 1
     before = text[sent.start:left_end].rstrip()
     if before.endswith((",", ",”", ',"', "?”", "!”", '?"', '!"')) and len(before) >= 12:
         end = sent.start + len(before)
@@ -202,6 +243,149 @@ def clean_source(text: str, span: Span) -> Span | None:
     return _trim(text, span)
 
 
+_SKIP_BEFORE_CUE = frozenset(
+    "also has have had previously later then repeatedly again recently once already still "
+    "first initially subsequently ultimately quickly publicly privately flatly".split()
+)
+_SUBJECT_PRONOUNS = frozenset("he she they it we i you who".split())
+_NP_TOKEN = re.compile(r"[\w.’'\-]+|[^\w\s]")
+_DETS = frozenset("the a an this that these those his her their its our some many most several".split())
+
+
+def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
+    """The subject right before a cue the tagger left without a source ("Mr. Smith said").
+
+    Scans left from the cue over a few adverbs and auxiliaries, then takes a subject
+    pronoun, a run of capitalised words (a name, "Mr. Smith", "Rep. Jones"), or a
+    determiner-led noun phrase of up to four words ("the ministry", "some officials"). A
+    parenthetical between subject and cue ("Mr. King, 82, told") is kept in the span, as
+    PolNeAR keeps identifying appositives in the source.
+    """
+    toks = [(m.start() + sent.start, m.end() + sent.start) for m in _NP_TOKEN.finditer(text[sent.start:cue.start])]
+    i = len(toks) - 1
+    while i >= 0 and text[toks[i][0]:toks[i][1]].lower() in _SKIP_BEFORE_CUE:
+        i -= 1
+    end_override = None
+    if i >= 1 and text[toks[i][0]:toks[i][1]] == ",":
+        j = i - 1
+        while j >= 0 and text[toks[j][0]:toks[j][1]] not in (",", "“", '"', "”", ";", ":"):
+            j -= 1
+        if j >= 1 and text[toks[j][0]:toks[j][1]] == "," and i - j <= 16:
+            end_override = toks[i][1]
+            i = j - 1
+        else:
+            return None
+    if i < 0:
+        return None
+    a, b = toks[i]
+    w = text[a:b]
+    if w.lower() in _SUBJECT_PRONOUNS:
+        return Span(a, b, w) if w.lower() != "who" and end_override is None else None
+    if w[:1].isupper() and w.lower() not in _DETS:
+        j = i
+        while j - 1 >= 0:
+            pw = text[toks[j - 1][0]:toks[j - 1][1]]
+            if pw[:1].isupper() or pw.lower() in ("al", "el", "bin", "de", "van", "von"):
+                j -= 1
+            else:
+                break
+        # "the Hamas-run health ministry in Gaza said": extend left to a determiner, a
+        # comma or the sentence start, within a few words.
+        k = j - 1
+        while k >= 0 and j - k <= 6:
+            pw = text[toks[k][0]:toks[k][1]]
+            if pw.lower() in _DETS:
+                j = k
+                break
+            if not (pw[0].isalnum()) or pw.lower() in _SKIP_BEFORE_CUE or pw.lower() in _SUBJECT_PRONOUNS:
+                if pw in (",", ";", ":", "“", '"', "”"):
+                    j = k + 1
+                break
+            k -= 1
+        else:
+            if k < 0:
+                j = 0
+        start = toks[j][0]
+        b = end_override or b
+        return Span(start, b, text[start:b])
+    if w.isalpha() and w.islower():
+        for j in range(i - 1, max(-1, i - 5), -1):
+            pw = text[toks[j][0]:toks[j][1]].lower()
+            if pw in _DETS:
+                start = toks[j][0]
+                b = end_override or b
+                return Span(start, b, text[start:b])
+            if not pw.isalpha():
+                break
+    return None
+
+
+@lru_cache(maxsize=1)
+def _fallback_cue_regex() -> re.Pattern[str]:
+    """Speech cues reliable enough to stand without the tagger (lexicon/cues.tsv: a cue at
+    least ``FALLBACK_RATIO`` of the time in train and ``FALLBACK_COUNT`` times, plus the
+    hand-listed cues)."""
+    words = {w for w, (c, r, _h) in cue_table().items()
+             if (r >= FALLBACK_RATIO and c >= FALLBACK_COUNT) or c == 0}
+    words |= set(_manual_cues())
+    words.discard("according")
+    alt = "|".join(sorted((re.escape(w) for w in words if w.isalpha()), key=len, reverse=True))
+    return re.compile(r"\b(?:according\s+to|(?:" + alt + r"))\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _manual_cues() -> tuple[str, ...]:
+    """The hand-listed cue words of lexicon/cues_manual.tsv."""
+    raw = resources.files("provenance.extract.lexicon").joinpath("cues_manual.tsv").read_text("utf-8")
+    rows = [ln.split("\t")[0] for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
+    return tuple(r for r in rows[1:])
+
+
+_INVERTED_SOURCE = re.compile(
+    r"\s+((?:the|a|an)\s+[^,.;:“”\"]{2,60}?|[A-Z][\w.’'\-]*(?:\s+(?:[A-Z][\w.’'\-]*|al-\w+|bin|de))*)(?=\s*(?:[,.;:]|$|\s+(?:on|in|at|late|early|during|after|before|yesterday|today|this|last)\b))"
+)
+
+
+def rule_attributions(text: str, sent: Sentence) -> list[tuple[Span | None, Span, list[Span]]]:
+    """Attributions a sentence's structure gives around a reliable speech cue.
+
+    The safety net under the tagger for the constructions a fact-checker needs most:
+    "X said (that) ...", "“...,” X said", "..., said X", "..., according to X" and
+    "According to X, ...". Returns (source, cue, contents) triples like ``assemble``.
+    """
+    out: list[tuple[Span | None, Span, list[Span]]] = []
+    for m in _fallback_cue_regex().finditer(text, sent.start, sent.end):
+        cue = Span(m.start(), m.end(), m.group(0))
+        if cue.text.lower().startswith("according"):
+            sm = re.match(r"\s+([^,.;:“”\"]{2,80}?)(?=\s*(?:[,.;:]|$))", text[cue.end:sent.end])
+            if not sm:
+                continue
+            src = Span(cue.end + sm.start(1), cue.end + sm.end(1), sm.group(1))
+            head = text[sent.start:cue.start].rstrip()
+            if len(head) >= 12:
+                c = _strip_span(text, sent.start, sent.start + len(head.rstrip(",")))
+            else:
+                c = _strip_span(text, src.end, sent.end)
+                if c is not None and c.text.startswith(","):
+                    c = _strip_span(text, c.start + 1, c.end)
+            if c is not None:
+                out.append((src, cue, [c]))
+            break
+        src = infer_source(text, sent, cue)
+        if src is None:
+            im = _INVERTED_SOURCE.match(text, cue.end, sent.end)
+            if im and text[sent.start:cue.start].rstrip().endswith((",", ",”", ',"', "?”", "!”")):
+                src = Span(im.start(1), im.end(1), im.group(1))
+        c = complete_content(text, sent, cue, src)
+        if c is None or src is None:
+            continue
+        if c.start < cue.start < c.end or c.start < src.start < c.end:
+            continue
+        out.append((src, cue, [c]))
+        break
+    return out
+
+
 def _continues(text: str, prev: Span, nxt: Span) -> bool:
     """True when ``nxt`` continues the content ``prev``: only whitespace or punctuation
     between them, and no paragraph break unless a quotation is still open."""
@@ -222,6 +406,8 @@ def extract_attributions(
     *,
     keep_cue_only: bool = False,
     inherit_sources: bool = True,
+    infer_sources: bool = True,
+    rules: bool = True,
 ) -> list[Attribution]:
     """Find attributed statements in ``text``.
 
@@ -234,6 +420,10 @@ def extract_attributions(
         inherit_sources: Give a participle cue with no source of its own ("adding that",
             "saying") the source of the previous attribution in its sentence (rule
             ``...+inherited``; the span is that earlier mention).
+        rules: In sentences no assembled attribution covers, apply
+            ``rule_attributions`` (reliable speech cues in standard constructions).
+        infer_sources: Take the subject right before a cue as its source when the tagger
+            found none ("Mr. Smith said"; rule ``...+subject``).
 
     Returns:
         Attributions ordered by cue offset. ``source`` is None when the text names no source;
@@ -246,29 +436,49 @@ def extract_attributions(
         >>> [a.cue.text for a in extract_attributions(t, split_sentences(t), [])]
         ['said']
     """
-    spans = tag_article(text, sentences)
-    if not spans:
+    if not text:
         return []
+    spans = tag_article(text, sentences)
     triples = assemble(text, spans, sentences, keep_cue_only=keep_cue_only)
+    if rules and sentences:
+        # Sentences the assembled attributions already cover (a cue or content in them).
+        tagged: set[int] = set()
+        for _src, cue, content in triples:
+            for sp in (cue, *content):
+                tagged.update(range(sentence_index(sentences, sp.start), sentence_index(sentences, sp.end - 1) + 1))
+        extra = []
+        for sid, sent in enumerate(sentences):
+            if sid not in tagged:
+                extra.extend((t, sid) for t in rule_attributions(text, sent))
+        if extra:
+            triples = sorted(triples + [t for t, _ in extra], key=lambda t: t[1].start)
     resolver = coref.SourceResolver(text, sentences, actors)
     out: list[Attribution] = []
     prev_ref: SourceRef | None = None
     prev_sent = -1
+    prev_cue_end = 0
     for src, cue, content in triples:
         ref: SourceRef | None = None
         rule = "crf+assemble"
         if src is not None:
             src = clean_source(text, src)
+        if src is None and infer_sources and sentences:
+            src = infer_source(text, sentences[sentence_index(sentences, cue.start)], cue)
+            if src is not None:
+                rule = "crf+assemble+subject"
         if src is not None:
             ref = resolver.resolve(src)
         sent_no = sentence_index(sentences, cue.start) if sentences else -1
-        if ref is None and inherit_sources and prev_ref is not None and sent_no == prev_sent and _participle(cue):
+        if ref is None and inherit_sources and prev_ref is not None and sent_no == prev_sent and (
+            _participle(cue) or _coordinated(text, prev_cue_end, cue)
+        ):
             # "..., he said, adding that ...": the participle's speaker is the previous cue's.
             ref, rule = prev_ref, "crf+assemble+inherited"
         content = [c2 for c2 in (_trim(text, c, lead="#*_>• ", trail=" ") for c in content) if c2 is not None]
         if not content and not keep_cue_only:
             continue
         prev_ref, prev_sent = (ref, sent_no) if ref is not None else (prev_ref, prev_sent)
+        prev_cue_end = cue.end
         out.append(
             Attribution(
                 source=ref,
