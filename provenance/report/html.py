@@ -581,27 +581,92 @@ def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: 
     return Table("attribution-table", "Attributions", []), ""
 
 
-def _pair_table(frame_id: str, title: str, df: pd.DataFrame | None, ev: Evidence) -> Table:
-    """Discrepancies or syndication: generic columns, plus evidence for each side that has offsets."""
+_DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
+
+
+def diff_markup(detail: str) -> Markup:
+    """A word diff written as ``[-removed-]`` / ``{+added+}`` as ``<del>`` / ``<ins>``."""
+    out: list[Markup] = []
+    pos = 0
+    for m in _DIFF.finditer(detail):
+        out.append(escape(detail[pos:m.start()]))
+        out.append(Markup("<del>{}</del>").format(m.group(1)) if m.group(1) is not None
+                   else Markup("<ins>{}</ins>").format(m.group(2)))
+        pos = m.end()
+    out.append(escape(detail[pos:]))
+    return Markup("").join(out)
+
+
+def _short(text: Any, n: int = 90) -> str:
+    """Text cut to ``n`` characters at a word boundary."""
+    t = " ".join(str(text or "").split())
+    return t if len(t) <= n else t[: n].rsplit(" ", 1)[0] + "…"
+
+
+def _side(rec: dict[str, Any], s: str, art_col: str | None, ev: Evidence, extra: Sequence[tuple[str, str]],
+          label: str = "") -> Cell:
+    """One side of a pair: outlet and date, and its cell text (or ``label``) opening the evidence."""
+    outlet = _first(rec, (f"outlet{s}",))
+    when = _first(rec, (f"published{s}",))
+    text = _first(rec, (f"cell{s}",)) or label or "sentence"
+    eid = ev.locate(rec.get(art_col), rec.get(f"start{s}"), extra) if art_col else None
+    head = Markup("<strong>{}</strong> <span class=\"when\">{}</span><br>").format(outlet, when) if outlet else \
+        Markup("")
+    return Cell(head + _ev_button(eid, text), f"{outlet} {when}".lower())
+
+
+def discrepancy_table(df: pd.DataFrame | None, ev: Evidence, labels: dict[str, str]) -> Table:
+    """Discrepancies: one row per pair of reports that differ, with the relation and both reports."""
     if df is None:
-        return Table(frame_id, title, [])
-    sides = []
-    for s in ("", "_a", "_b"):
-        art = next((c for c in (f"article_id{s}", f"article{s}") if c in df.columns), None)
-        if art and f"start{s}" in df.columns:
-            sides.append((s, art))
-    t = _table(frame_id, title, df, None, None, "", f"{frame_id.replace('-', '_')}.csv")
-    if not sides or not len(df):
-        return t
-    t.columns = [("evidence " + s.strip("_")).strip() for s, _ in sides] + t.columns
-    t.numeric = [False] * len(sides) + t.numeric
-    for row, rec in zip(t.rows, df.head(MAX_ROWS).to_dict("records")):
-        ev_cells = []
-        for s, art in sides:
-            eid = ev.locate(rec.get(art), rec.get(f"start{s}"))
-            label = str(rec.get(f"outlet{s}") or "sentence")
-            ev_cells.append(Cell(_ev_button(eid, label), label.lower()))
-        row[:0] = ev_cells
+        return Table("discrepancies", "Discrepancies", [])
+    t = Table("discrepancies", "Discrepancies", ["cluster", "relation", "report a", "report b", "detail"],
+              total=len(df))
+    art_a = next((c for c in ("article_id_a", "article_a") if c in df.columns), None)
+    art_b = next((c for c in ("article_id_b", "article_b") if c in df.columns), None)
+    for rec in df.head(MAX_ROWS).to_dict("records"):
+        cid = _first(rec, ("cluster_id",))
+        label = _first(rec, ("label",)) or labels.get(cid, "")
+        rel = _first(rec, ("relation",))
+        rels = [r for r in _first(rec, ("relations",)).split("|") if r and r != rel]
+        rel_html = Markup('<span class="rel">{}</span>').format(_words(rel))
+        if rels:
+            rel_html += Markup('<br><span class="note">also: {}</span>').format(", ".join(_words(r) for r in rels))
+        extra = [("Relation", _words(rel))]
+        detail = _first(rec, ("detail",))
+        t.rows.append([
+            Cell(Markup('<span class="cid">{}</span> {}').format(cid, _short(label)), (label or cid).lower()),
+            Cell(rel_html, rel),
+            _side(rec, "_a", art_a, ev, extra),
+            _side(rec, "_b", art_b, ev, extra),
+            Cell(diff_markup(detail), detail.lower()),
+        ])
+    t.numeric = [False] * 5
+    if len(df) > MAX_ROWS:
+        t.note = f"Showing the first {MAX_ROWS:,} of {len(df):,} rows; discrepancies.csv has them all."
+    return t
+
+
+def syndication_table(df: pd.DataFrame | None, ev: Evidence) -> Table:
+    """Syndicated copies: each republished passage with its original, grouped by syndication id."""
+    if df is None:
+        return Table("syndication", "Syndicated copies", [])
+    art = next((c for c in ("article_id", "article") if c in df.columns), None)
+    cols = [c for c in ("syndication_id", "is_original", "original_outlet", "score", "rule") if c in df.columns]
+    t = Table("syndication", "Syndicated copies", ["report", *[_words(c) for c in cols]], total=len(df))
+    order = df.sort_values([c for c in ("syndication_id", "is_original", "published", "outlet") if c in df.columns],
+                           ascending=[c != "is_original" for c in ("syndication_id", "is_original", "published",
+                                                                   "outlet") if c in df.columns], kind="stable")
+    for rec in order.head(MAX_ROWS).to_dict("records"):
+        start = _int(rec.get("start"))
+        passage = next((c.get("text") for c in ev.claim_by_article.get(str(rec.get(art)), [])
+                        if _int(c.get("start")) == start), "") if art else ""
+        side = _side(rec, "", art, ev, [("Syndication", _words(rec.get("rule")))] if rec.get("rule") else [],
+                     _short(passage, 80))
+        t.rows.append([side, *(_plain_cell(_words(rec.get(c)) if c == "rule" else rec.get(c)) for c in cols)])
+    t.numeric = [False] + [bool(all(isinstance(r[i + 1].sort, float) or r[i + 1].sort == "" for r in t.rows))
+                           for i in range(len(cols))]
+    if len(df) > MAX_ROWS:
+        t.note = f"Showing the first {MAX_ROWS:,} of {len(df):,} rows; syndication.csv has them all."
     return t
 
 
@@ -712,8 +777,8 @@ def render_html(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None =
     colours = outlet_colours(outlets)
     fig_t, fig_about = figure_section(frames, ev, outlets)
     att_t, att_about = attribution_section(frames, ev, outlets)
-    disc_t = _pair_table("discrepancies", "Discrepancies", frames.get("discrepancies"), ev)
-    synd_t = _pair_table("syndication", "Syndicated copies", frames.get("syndication"), ev)
+    disc_t = discrepancy_table(frames.get("discrepancies"), ev, _cluster_labels(frames))
+    synd_t = syndication_table(frames.get("syndication"), ev)
     first_t = _table("first-reports", "First reports", frames["first_reports"]) \
         if "first_reports" in frames else None
     art_cols = [c for c in ("outlet", "published", "title", "url", "author", "figures", "attributions", "duplicates")
