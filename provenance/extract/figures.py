@@ -115,9 +115,10 @@ def _rules() -> _Rules:
         toll=re.compile(groups(met["toll_nouns"]), i),
         joint=re.compile(rf"\s*(?:{_alt(met['joint']['joiners'], True)})\s+(?:{kw_any})\b", i),
         subcount=re.compile(rf"(?:^|\W)(?:{_alt(fig['subcounts']['cues'], True)})\s*(?:[:—–-]\s*)?$", i),
-        running=re.compile(rf"\b(?:{_alt(fig['cumulative']['running'], True)})\b", i),
-        event=re.compile(rf"\b(?:{_alt(fig['cumulative']['event'], True)})\b", i),
-        hedge=re.compile(rf"\b(?:{_alt(fig['hedges']['phrases'], True)})\b", i),
+        # Matched on lower-cased sentences: a case-sensitive alternation is several times faster.
+        running=re.compile(rf"\b(?:{_alt([p.lower() for p in fig['cumulative']['running']], True)})\b"),
+        event=re.compile(rf"\b(?:{_alt([p.lower() for p in fig['cumulative']['event']], True)})\b"),
+        hedge=re.compile(rf"\b(?:{_alt([p.lower() for p in fig['hedges']['phrases']], True)})\b"),
         place=re.compile(
             rf"\b(?:in|inside|across|throughout|from)\s+(?P<place>{_alt(fig['places']['names'], True)})(?![\w-])"
         ),
@@ -271,6 +272,27 @@ def _subsentences(text: str, s: Sentence) -> list[tuple[int, int]]:
     return [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1) if bounds[k + 1] > bounds[k]]
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _lower(s: str) -> str:
+    """Lower case with offsets kept (``str.lower`` turns a few characters into two)."""
+    low = s.lower()
+    return low if len(low) == len(s) else s.translate(_ASCII_LOWER)
+
+
+@dataclass(frozen=True, slots=True)
+class _SentenceInfo:
+    """What extract_figures computes once per sentence."""
+
+    subs: list[tuple[int, int]]
+    srcs: dict[int, list[Src]]
+    hedged: bool
+    places: list[tuple[int, int, str]]
+    events: list[tuple[int, int]]
+    running: list[tuple[int, int]]
+
+
 # --- assembly -----------------------------------------------------------------------------
 
 def _clause(text: str, lo: int, hi: int, q: Quantity, nxt: int | None) -> tuple[int, int]:
@@ -335,7 +357,8 @@ def extract_figures(
     sent_starts = [s.start for s in sents]
     as_of_default = published[:10] if published else None
     figures: list[Figure] = []
-    sent_cache: dict[int, tuple[list[tuple[int, int]], dict[int, list[Src]], bool]] = {}
+    sent_cache: dict[int, _SentenceInfo] = {}
+    qstarts = [x.start for x in quants]
     last_person: tuple[str, str | None] | None = None
     last_org: tuple[str, str | None] | None = None
     named_upto = 0
@@ -362,14 +385,24 @@ def extract_figures(
         si = max(0, bisect.bisect_right(sent_starts, q.start) - 1)
         sent = sents[si]
         lo, hi = sent.start, max(sent.end, q.end)
-        if si not in sent_cache:
+        info = sent_cache.get(si)
+        if info is None:
+            # Everything that depends on the sentence only, computed once for all its figures.
             subs = _subsentences(text, sent)
-            fstarts = [x.start for x in quants if lo <= x.start < hi]
-            srcs = {k: sentence_sources(text, a, b, fstarts) for k, (a, b) in enumerate(subs)}
+            fstarts = qstarts[bisect.bisect_left(qstarts, lo):bisect.bisect_left(qstarts, hi)]
             nxt_s = sents[si + 1] if si + 1 < len(sents) else None
-            tail = text[lo:hi] + (text[nxt_s.start:nxt_s.end] if nxt_s else "")
-            sent_cache[si] = (subs, srcs, bool(r.hedge.search(tail)))
-        subs, srcs, hedged = sent_cache[si]
+            low = _lower(text[lo:hi])
+            info = sent_cache[si] = _SentenceInfo(
+                subs=subs,
+                srcs={k: sentence_sources(text, a, b, fstarts) for k, (a, b) in enumerate(subs)},
+                hedged=bool(
+                    r.hedge.search(low) or (nxt_s and r.hedge.search(_lower(text[nxt_s.start:nxt_s.end])))
+                ),
+                places=[(m.start(), m.end(), m.group("place")) for m in r.place.finditer(text, lo, hi)],
+                events=[(lo + m.start(), lo + m.end()) for m in r.event.finditer(low)],
+                running=[(lo + m.start(), lo + m.end()) for m in r.running.finditer(low)],
+            )
+        subs, srcs, hedged = info.subs, info.srcs, info.hedged
         sub_i = next((k for k, (a, b) in enumerate(subs) if a <= q.start < b), 0)
         a, b = subs[sub_i] if subs else (lo, hi)
         nxt = quants[qi + 1].start if qi + 1 < len(quants) and quants[qi + 1].start < b else None
@@ -388,13 +421,14 @@ def extract_figures(
             parent_metric = figures[-1].metric
         metric, how = _metric(text, q, left, right, parent_metric)
         counted = _counted(text, q, right)
-        clause_text = text[left:right]
-        pm = r.place.search(text, q.end, right) or r.place.search(text, left, q.start)
-        place = re.sub(r"^the\s+", "", " ".join(pm.group("place").split())) if pm else None
+        after_places = [p for p in info.places if q.end <= p[0] and p[1] <= right]
+        before_places = [p for p in info.places if left <= p[0] and p[1] <= q.start]
+        pm = after_places[0] if after_places else before_places[-1] if before_places else None
+        place = re.sub(r"^the\s+", "", " ".join(pm[2].split())) if pm else None
         cumulative: bool | None = None
-        if r.event.search(clause_text):
+        if any(left <= x and y <= right for x, y in info.events):
             cumulative = False
-        elif r.running.search(clause_text):
+        elif any(left <= x and y <= right for x, y in info.running):
             cumulative = True
 
         as_of = as_of_default
