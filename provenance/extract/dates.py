@@ -63,6 +63,8 @@ class _Lexicon:
     holidays: dict[str, str]
     scanner: re.Pattern[str]
     name_trigger: re.Pattern[str]
+    digit_scanner: re.Pattern[str]
+    name_scanner: re.Pattern[str]
     digit_trigger: re.Pattern[str]
     word_triggers: tuple[str, ...]
     word_trigger_re: re.Pattern[str]
@@ -168,6 +170,15 @@ def _lexicon() -> _Lexicon:
         rf"(?P<yr>(?:(?P<yr_mod>{mods})\s*)?(?P<yr_year>{year})(?!s\b|'s\b|-\d|/))",
     ]
     scanner = re.compile(r"(?<![\w])(?:" + "|".join(branches) + ")")
+    # Smaller scanners for a trigger with no prefix words: the branches that can begin with a
+    # digit, or with a name. Same branches, same order, so the same matches, tried faster.
+    named = {re.search(r"\(\?P<(\w+)>", b).group(1): b for b in branches}  # type: ignore[union-attr]
+
+    def sub(names: Sequence[str]) -> re.Pattern[str]:
+        return re.compile(r"(?<![\w])(?:" + "|".join(named[n] for n in named if n in names) + ")")
+
+    digit_scanner = sub(["dm", "iso", "num", "ago", "yr"])
+    name_scanner = sub(["md", "dm", "my", "mu", "wd", "hol", "mo"])
 
     # Triggers: the one word (or digit run) every date expression contains. Literal-only
     # alternations of capitalised names and a digit class are fast in ``re``; lower-case words
@@ -209,6 +220,8 @@ def _lexicon() -> _Lexicon:
         shifts={" ".join(k.split()): v for k, v in lx["shifts"].items()},
         holidays={k.replace("’", "'"): v for k, v in lx["holidays"].items()},
         scanner=scanner,
+        digit_scanner=digit_scanner,
+        name_scanner=name_scanner,
         name_trigger=name_trigger,
         digit_trigger=digit_trigger,
         word_triggers=word_triggers,
@@ -222,13 +235,11 @@ def _lexicon() -> _Lexicon:
         published_before=re.compile(
             r"(?i)(?:" + _alt(cues["published"]) + r")\s*(?:on|at)?\s*[:\-–—]?\s*$"
         ),
-        tense=re.compile(r"(?i)(?<![\w'’])(?:(?P<f>" + tense_f + r")|(?P<p>" + tense_p + r"))(?![\w'’])"),
-        not_year_after=re.compile(
-            r"(?i)^\s*(?:" + _alt(lx["not_year_after"]["words"]) + r")(?!\w)"
-        ),
-        not_year_before=re.compile(
-            r"(?i)(?:^|[^\w])(?:" + _alt(lx["not_year_before"]["words"]) + r")\s*$"
-        ),
+        # These three run on lower-cased slices: case-insensitive matching is several times
+        # slower in ``re``, and they run for most mentions.
+        tense=re.compile(r"(?<![\w'’])(?:(?P<f>" + tense_f + r")|(?P<p>" + tense_p + r"))(?![\w'’])"),
+        not_year_after=re.compile(r"\s*(?:" + _alt(lx["not_year_after"]["words"]) + r")(?!\w)"),
+        not_year_before=re.compile(r"(?:^|[^\w])(?:" + _alt(lx["not_year_before"]["words"]) + r")\s*$"),
     )
 
 
@@ -399,9 +410,9 @@ def _tense(text: str, start: int, end: int, lo: int, hi: int) -> int:
     """
     tense = _lexicon().tense
     before = None
-    for m in tense.finditer(text, lo, start):
+    for m in tense.finditer(text[lo:start].lower()):
         before = m
-    m = before or tense.search(text, end, hi)
+    m = before or tense.search(text[end:hi].lower())
     if m is None:
         return 0
     return 1 if m.group("f") is not None else -1
@@ -679,9 +690,9 @@ def _resolve(m: re.Match[str], ctx: _Context, numeric_order: str) -> _Draft | No
         if not lx.conventions["year_min"] <= y <= lx.conventions["year_max"]:
             return None
         if not g("yr_mod"):
-            if lx.not_year_after.search(text, end, end + 20):
+            if lx.not_year_after.match(text[end:end + 20].lower()):
                 return None
-            if lx.not_year_before.search(text, max(0, start - 25), start):
+            if lx.not_year_before.search(text[max(0, start - 25):start].lower()):
                 return None
         return _Draft(start, end, f"{y:04d}", "year", False, True, "year")
 
@@ -726,7 +737,7 @@ def _with_context(d: _Draft, ctx: _Context, prev_end: int, next_start: int) -> D
         kind = "until"
 
     role = None
-    if start < 2000 and _is_dateline(text, start, end):
+    if start < 2000 and _DATELINE_AFTER.match(text, end) and _is_dateline(text, start, end):
         role = "dateline"
     elif start < 500 or _PUBLISHED_HINT(text[max(0, start - 30):start].lower()):
         line_start = text.rfind("\n", 0, start) + 1
@@ -833,6 +844,11 @@ def _prefix_starts(text: str, p: int, lo: int, prefix: frozenset[str]) -> list[i
     """
     if p == 0 or not (text[p - 1].isspace() or text[p - 1] in "-/"):
         return []
+    # Fast rejection on the nearest word alone: most triggers have no prefix at all.
+    j = max(text.rfind(" ", max(lo, p - 30), p - 1), text.rfind("\n", max(lo, p - 30), p - 1))
+    w = text[j + 1:p].strip().lstrip(_OPENING).rstrip(",.;:").lower()
+    if not (w in prefix or w.rstrip("-") in prefix or w.replace("/", "").rstrip("stndrh").isdigit()):
+        return []
     seg = text[max(lo, p - 40):p]
     base = p - len(seg)
     starts: list[int] = []
@@ -862,6 +878,7 @@ def _candidates(text: str) -> list[re.Match[str]]:
     """
     lx = _lexicon()
     match = lx.scanner.match
+    fast = (lx.name_scanner.match, lx.digit_scanner.match)
     prefix = lx.prefix_words
     out: list[re.Match[str]] = []
     done = 0
@@ -874,7 +891,7 @@ def _candidates(text: str) -> list[re.Match[str]]:
         if kind == 2 and _UNIT_AGO.match(text, p):
             continue  # "two years ago" is found from its "ago"
         for st in reversed(starts):
-            m = match(text, st)
+            m = (match if st != p or kind == 2 else fast[kind])(text, st)
             if m is not None and m.end() > p:
                 out.append(m)
                 done = m.end()

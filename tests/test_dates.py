@@ -1,0 +1,306 @@
+"""Date extraction: every rule, the dateparser pitfalls, resolution properties, the seed article.
+
+Example sentences are our own, modelled on constructions in wire copy about the Gaza war
+(datelines, "on Monday", "since October 7", "the 2014 war"). The publication date of most
+cases is Tuesday 31 October 2023 (ISO week 44), the seed article's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.extract.dates import VERSION, extract_dates
+from provenance.extract.sentences import split_sentences
+from provenance.models import DateMention
+
+PUB = "2023-10-31"  # a Tuesday
+
+
+def _one(text: str, published: str | None = PUB, **kw: object) -> DateMention:
+    found = extract_dates(text, published, **kw)  # type: ignore[arg-type]
+    assert len(found) == 1, [m.text for m in found]
+    return found[0]
+
+
+# --------------------------------------------------------------------------- absolute dates
+
+@pytest.mark.parametrize(
+    "text, span, value, granularity, relative",
+    [
+        # month-name dates; a date without a year is relative (its year comes from publication)
+        ("The attack on Oct. 7 killed hundreds.", "Oct. 7", "2023-10-07", "day", True),
+        ("The attack on October 7th killed hundreds.", "October 7th", "2023-10-07", "day", True),
+        ("Hamas attacked on 7 October 2023, officials said.", "7 October 2023", "2023-10-07", "day", False),
+        ("It began on the 7th of October.", "the 7th of October", "2023-10-07", "day", True),
+        ("Talks ended Saturday, Oct. 7, 2023, at dawn.", "Saturday, Oct. 7, 2023", "2023-10-07", "day", False),
+        ("The ceasefire of May 21, 2021, held.", "May 21, 2021", "2021-05-21", "day", False),
+        ("FEB. 14, 2023 was quiet.", "FEB. 14, 2023", "2023-02-14", "day", False),
+        # month and year, month alone, month with a shifted year
+        ("Fighting flared in October 2023 near the border.", "October 2023", "2023-10", "month", False),
+        ("The strikes began in mid-October.", "mid-October", "2023-10", "month", True),
+        ("The blockade tightened in May.", "May", "2023-05", "month", True),
+        ("The crossing closed in June last year.", "June last year", "2022-06", "month", True),
+        ("He visited Gaza last May.", "last May", "2023-05", "month", True),
+        ("Elections are due next January.", "next January", "2024-01", "month", True),
+        # a yearless date in the coming weeks is the coming one (the forward horizon)
+        ("The vote is set for Dec. 15.", "Dec. 15", "2023-12-15", "day", True),
+        # ...but only within 75 days; beyond that the nearest before publication wins
+        ("The vote was held on Jan. 20.", "Jan. 20", "2023-01-20", "day", True),
+        # years, including a year used as a modifier: no month or day is invented
+        ("Casualties exceeded those of the 2014 war.", "2014", "2014", "year", False),
+        ("Rebuilding could take until early 2025.", "early 2025", "2025", "year", False),
+        # numeric dates: month/day/year is the documented convention; a part over 12 forces DMY
+        ("The memo is dated 10/07/2023.", "10/07/2023", "2023-10-07", "day", False),
+        ("The memo is dated 31/10/2023.", "31/10/2023", "2023-10-31", "day", False),
+        ("The memo is dated 10/7/23.", "10/7/23", "2023-10-07", "day", False),
+        ("Posted 2023-10-07 by the ministry.", "2023-10-07", "2023-10-07", "day", False),
+        ("Logged at 2023-10-07T06:30 local time.", "2023-10-07T06:30", "2023-10-07T06:30", "time", False),
+        # holidays
+        ("Bethlehem will mark Christmas Eve quietly.", "Christmas Eve", "2023-12-24", "day", True),
+    ],
+)
+def test_absolute_dates(text: str, span: str, value: str, granularity: str, relative: bool) -> None:
+    m = _one(text)
+    assert (m.text, m.value, m.granularity, m.relative) == (span, value, granularity, relative)
+    assert m.resolved
+
+
+def test_numeric_order_can_be_day_first() -> None:
+    assert _one("The memo is dated 10/07/2023.", numeric_order="DMY").value == "2023-07-10"
+
+
+# --------------------------------------------------------------------------- relative dates
+
+@pytest.mark.parametrize(
+    "text, span, value, granularity",
+    [
+        ("The ministry said on Monday that the toll had risen.", "Monday", "2023-10-30", "day"),
+        # a weekday on the publication day is that day
+        ("Officials said on Tuesday that aid had arrived.", "Tuesday", "2023-10-31", "day"),
+        ("The army said on Wednesday that it had struck targets.", "Wednesday", "2023-10-25", "day"),
+        # tense and "next"/"last" move a weekday
+        ("The cabinet will meet on Thursday to discuss the truce.", "Thursday", "2023-11-02", "day"),
+        ("Envoys are expected to arrive Friday.", "Friday", "2023-11-03", "day"),
+        ("The talks resume next Tuesday.", "next Tuesday", "2023-11-07", "day"),
+        ("A convoy crossed last Tuesday.", "last Tuesday", "2023-10-24", "day"),
+        ("Sirens sounded Monday night in the south.", "Monday night", "2023-10-30", "day"),
+        # days, weeks, months, years relative to publication
+        ("The hospital was hit yesterday.", "yesterday", "2023-10-30", "day"),
+        ("The crossing reopens today.", "today", "2023-10-31", "day"),
+        ("The crossing reopens tomorrow.", "tomorrow", "2023-11-01", "day"),
+        ("It was shelled the day before yesterday.", "the day before yesterday", "2023-10-29", "day"),
+        ("Two aid workers were killed two days ago.", "two days ago", "2023-10-29", "day"),
+        ("The leaflets were dropped 10 days ago.", "10 days ago", "2023-10-21", "day"),
+        ("Thousands fled last week.", "last week", "2023-W43", "week"),
+        ("Thousands have fled this week.", "this week", "2023-W44", "week"),
+        ("Three weeks ago the border was calm.", "Three weeks ago", "2023-W41", "week"),
+        ("The agency warned earlier this month of shortages.", "earlier this month", "2023-10", "month"),
+        ("Fuel ran out last month.", "last month", "2023-09", "month"),
+        ("Elections are planned next year.", "next year", "2024", "year"),
+        ("The deal was signed a year ago.", "a year ago", "2022", "year"),
+        ("Targets must be met by the end of the year.", "the end of the year", "2023", "year"),
+        # a clock time joins a day
+        ("The strike hit Monday at 2 p.m., witnesses said.", "Monday at 2 p.m.", "2023-10-30T14:00", "time"),
+        ("At 10:30 a.m. on Monday the sirens sounded.", "10:30 a.m. on Monday", "2023-10-30T10:30", "time"),
+    ],
+)
+def test_relative_dates(text: str, span: str, value: str, granularity: str) -> None:
+    m = _one(text)
+    assert (m.text, m.value, m.granularity) == (span, value, granularity)
+    assert m.relative and m.resolved
+
+
+# --------------------------------------------------------------------------- open intervals
+
+@pytest.mark.parametrize(
+    "text, span, value, kind",
+    [
+        ("More than 8,000 have been killed since October 7.", "October 7", "2023-10-07", "since"),
+        ("No fuel has entered since Oct. 9, officials said.", "Oct. 9", "2023-10-09", "since"),
+        ("The curfew stays in force until November 5.", "November 5", "2023-11-05", "until"),
+        ("Schools stay closed until January.", "January", "2024-01", "until"),
+        ("The strike happened on October 7.", "October 7", "2023-10-07", "point"),
+    ],
+)
+def test_since_and_until(text: str, span: str, value: str, kind: str) -> None:
+    m = _one(text)
+    assert (m.text, m.value, m.kind) == (span, value, kind)
+
+
+# --------------------------------------------------------------------------- roles
+
+@pytest.mark.parametrize(
+    "text, span, value, role",
+    [
+        ("Gaza City, October 31 (RHC)-- A spokesman said...", "October 31", "2023-10-31", "dateline"),
+        ("JERUSALEM, Oct. 30 (Reuters) - Israel said...", "Oct. 30", "2023-10-30", "dateline"),
+        ("KHAN YOUNIS, Gaza Strip, Oct. 29 (AP) — Residents fled...", "Oct. 29", "2023-10-29", "dateline"),
+        ("Published: October 31, 2023\n\nThe ministry said...", "October 31, 2023", "2023-10-31", "published"),
+        ("Ceasefire talks stall\nOctober 31, 2023\n\nThe talks...", "October 31, 2023", "2023-10-31", "published"),
+        ("The talks on October 31 stalled.", "October 31", "2023-10-31", None),
+    ],
+)
+def test_roles(text: str, span: str, value: str, role: str | None) -> None:
+    m = _one(text)
+    assert (m.text, m.value, m.role) == (span, value, role)
+
+
+def test_dateline_is_never_in_the_future() -> None:
+    # A dateline is the article's own date: "November 2" in an article of 31 October 2023 is
+    # last year's, even though the next 2 November is nearer.
+    m = _one("RAFAH, November 2 (AFP) - Crowds waited.")
+    assert (m.role, m.value) == ("dateline", "2022-11-02")
+
+
+# --------------------------------------------------------------------------- pitfalls
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials may extend the pause if hostages are freed.",  # the verb "may"
+        "May God have mercy on them, she said.",  # "May" opening a sentence, no day or year
+        "They will march on the capital.",  # the verb "march"
+        "The index fell to 10,00 2 points.",  # a broken number, not a date
+        "Registration number 538400 was issued.",  # a long number
+        "About 2000 people sheltered in the school.",  # a count, not the year 2000
+        "The siege lasted 50 days.",  # a duration is not a date ("50 days ago" is)
+        "Over the last week the toll rose.",  # "the last week" is a duration
+        "He spoke on ABC's This Week programme.",  # a programme name
+        "Gaza has 2.3 million people and 365 square kilometres.",
+        "",
+    ],
+)
+def test_not_dates(text: str) -> None:
+    assert extract_dates(text, PUB) == []
+
+
+def test_year_of_a_war_gets_no_invented_month() -> None:
+    m = _one("Casualties exceeded those of the 2014 war.")
+    assert (m.value, m.granularity) == ("2014", "year")
+
+
+# --------------------------------------------------------------------------- unknown anchor
+
+@pytest.mark.parametrize(
+    "text, published, precision, value, resolved",
+    [
+        # unknown publication date: relative dates stay unresolved, never resolved against today
+        ("The hospital was hit on Monday.", None, "day", None, False),
+        ("The hospital was hit yesterday.", None, "day", None, False),
+        ("The hospital was hit last week.", None, "unknown", None, False),
+        ("The attack on Oct. 7 killed hundreds.", None, "day", None, False),
+        # absolute dates need no anchor
+        ("The attack on Oct. 7, 2023 killed hundreds.", None, "day", "2023-10-07", True),
+        ("Casualties exceeded those of the 2014 war.", None, "unknown", "2014", True),
+        # partly known: only the month
+        ("Fuel ran out last month.", "2023-10", "month", "2023-09", True),
+        ("The hospital was hit on Monday.", "2023-10", "month", None, False),
+        ("The attack on Oct. 7 killed hundreds.", "2023-10", "month", "2023-10-07", True),
+        # partly known: only the year
+        ("Elections were held last year.", "2023", "year", "2022", True),
+        ("Fuel ran out last month.", "2023", "year", None, False),
+        # precision lower than the string says: the lower one wins
+        ("The hospital was hit on Monday.", "2023-10-31", "year", None, False),
+        # a garbled publication date counts as unknown
+        ("The hospital was hit on Monday.", "not a date", "day", None, False),
+    ],
+)
+def test_unknown_or_partial_publication_date(
+    text: str, published: str | None, precision: str, value: str | None, resolved: bool
+) -> None:
+    m = _one(text, published, precision=precision)
+    assert (m.value, m.resolved) == (value, resolved)
+
+
+def test_sentences_argument_gives_the_same_result() -> None:
+    text = "Officials said on Monday that talks will resume Thursday. Aid arrived yesterday."
+    assert extract_dates(text, PUB, "day", split_sentences(text)) == extract_dates(text, PUB)
+
+
+def test_version_is_a_string() -> None:
+    assert isinstance(VERSION, str) and VERSION
+
+
+# --------------------------------------------------------------------------- properties
+
+_PUBS = st.sampled_from([None, PUB, "2023-10", "2023", "2000-02-29T23:59", "1999-12-31"])
+_PRECS = st.sampled_from(["time", "day", "month", "year", "unknown"])
+_DATEY = st.lists(
+    st.sampled_from(
+        ["May", "may", "Monday", "since", "October", "7", "2023", "10/07/2023", "last", "week", "ago",
+         "two", "days", "the", "end", "of", "year", "at", "2", "p.m.", ",", ".", "\n", "GAZA", "(AP)",
+         "--", "Published:", "mid-", "2014", "538400", "10,00", "Christmas", "yesterday", "until"]
+    ),
+    max_size=30,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=300), _DATEY), published=_PUBS, precision=_PRECS)
+def test_no_crash_and_offsets_index_the_text(text: str, published: str | None, precision: str) -> None:
+    found = extract_dates(text, published, precision)
+    last = 0
+    for m in found:
+        assert text[m.start:m.end] == m.text
+        assert m.start >= last  # ordered, not overlapping
+        last = m.end
+        assert m.granularity in ("day", "week", "month", "year", "time")
+        assert m.kind in ("point", "since", "until")
+        assert (m.value is None) == (not m.resolved)
+        if published is None:  # never resolved against today
+            assert not (m.relative and m.resolved)
+
+
+_DATES = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(d=_DATES, published=_PUBS)
+def test_resolution_is_idempotent(d: dt.date, published: str | None) -> None:
+    # A written date resolves to its ISO value; that value, written out again, resolves to
+    # itself (resolution is a fixed point), whatever the publication date.
+    for written in (f"{d:%B} {d.day}, {d.year}", f"{d.day} {d:%B} {d.year}", d.isoformat()):
+        m = _one(f"It happened on {written}.", published)
+        assert m.value == d.isoformat()
+        assert _one(f"It happened on {m.value}.", published).value == m.value
+
+
+@settings(max_examples=100, deadline=None)
+@given(pub=_DATES)
+def test_weekday_is_on_or_before_publication(pub: dt.date) -> None:
+    for name in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"):
+        m = _one(f"Officials said on {name} that the crossing had closed.", pub.isoformat())
+        assert m.value is not None
+        d = dt.date.fromisoformat(m.value)
+        assert 0 <= (pub - d).days < 7 and f"{d:%A}" == name
+
+
+@settings(max_examples=100, deadline=None)
+@given(pub=_DATES, month=st.integers(1, 12), day=st.integers(1, 28))
+def test_yearless_date_is_within_a_year_of_publication(pub: dt.date, month: int, day: int) -> None:
+    m = _one(f"It was announced on {dt.date(2001, month, day):%B} {day}.", pub.isoformat())
+    assert m.value is not None
+    d = dt.date.fromisoformat(m.value)
+    assert (d.month, d.day) == (month, day)
+    assert -75 <= (pub - d).days <= 366
+
+
+# --------------------------------------------------------------------------- the seed article
+
+def test_seed_article() -> None:
+    text = shared_path("seed", "radiohc-2023-10-31-gaza.txt").read_text(encoding="utf-8")
+    found = extract_dates(text, "2023-10-31", "day", split_sentences(text))
+    by_text = {(m.text, m.kind, m.role) for m in found}
+    dateline = [m for m in found if m.role == "dateline"]
+    assert [(m.text, m.value) for m in dateline] == [("October 31", "2023-10-31")]
+    mondays = [m for m in found if m.text == "Monday"]
+    assert mondays and all(m.value == "2023-10-30" and m.relative for m in mondays)
+    since = [m for m in found if m.kind == "since"]
+    assert [(m.text, m.value) for m in since] == [("October 7", "2023-10-07")], by_text
+    for m in found:
+        assert text[m.start:m.end] == m.text
