@@ -99,7 +99,9 @@ def _rules() -> _Rules:
             r"yesterday|tonight|earlier|later|late|overnight|this\s+week|last\s+week|last\s+night|"
             r"on\s+\w+|(?:in|during|at)\s+an?\s+[\w\s-]{0,30}?(?:statement|briefing|post|video|conference|interview)|"
             r"in\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*|"
-            r"(?:morning|afternoon|evening|night)|[A-Z][a-z]{2,4}\.?\s+\d{1,2}\b))*\s*(?:[.,;:!?”\"]|$)"
+            r"(?:morning|afternoon|evening|night)|[A-Z][a-z]{2,4}\.?\s+\d{1,2}\b))*\s*"
+            # a headline's outlet suffix: "..., IDF says - NBC News"
+            r"(?:[.,;:!?”\"]|$|\s[-|–]\s[^.!?]*$)"
         ),
         word=re.compile(r"(?:[A-Z]\.){2,}|[\w’'&-]+(?:\.(?=\w))?[\w’'&-]*|[^\w\s]"),
         continuation=re.compile(rf",\s+(?:{_alt(src['continuation_cues'], True)})\b", i),
@@ -147,7 +149,7 @@ _NP_LOWER = frozenset(
         "administration", "statement", "report", "authority", "council", "committee",
         "spokespeople", "representatives", "representative", "team", "unit", "news", "local",
         "state", "foreign", "senior", "top", "international", "aid", "humanitarian", "intelligence",
-        "wing", "security", "rescue"
+        "wing", "security", "rescue", "refugee", "refugees", "relief", "rights", "monitoring", "watchdog"
     ]
 ) | PRONOUNS
 _ORG_NOUNS = re.compile(

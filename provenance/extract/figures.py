@@ -43,7 +43,7 @@ from provenance.extract.figure_sources import (
 from provenance.extract.numbers import Quantity, last_word, lexicon, scan_quantities
 from provenance.models import Attribution, DateMention, Figure, Sentence, SourceRef
 
-VERSION = "1"
+VERSION = "2"
 
 __all__ = ["VERSION", "canonical_source", "extract_figures"]
 
@@ -113,7 +113,10 @@ def _rules() -> _Rules:
         keyword=re.compile(groups(met["keywords"]), i),
         object_verb=re.compile(rf"(?:{groups(met['object_verbs'])})\s+(?:a\s+total\s+of\s+)?$", i),
         toll=re.compile(groups(met["toll_nouns"]), i),
-        joint=re.compile(rf"\s*(?:{_alt(met['joint']['joiners'], True)})\s+(?:{kw_any})\b", i),
+        # "killed or wounded", "killed, missing or wounded": several metrics counted together.
+        joint=re.compile(
+            rf"(?:\s*,\s*(?:{kw_any}))*\s*,?\s*(?:{_alt(met['joint']['joiners'], True)})\s+(?:{kw_any})\b", i
+        ),
         subcount=re.compile(rf"(?:^|\W)(?:{_alt(fig['subcounts']['cues'], True)})\s*(?:[:—–-]\s*)?$", i),
         # Matched on lower-cased sentences: a case-sensitive alternation is several times faster.
         running=re.compile(rf"\b(?:{_alt([p.lower() for p in fig['cumulative']['running']], True)})\b"),

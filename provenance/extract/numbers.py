@@ -98,7 +98,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     nums = lexicon("numbers")
     quals = lexicon("qualifiers")
     nf = lexicon("figures")["not_figures"]
-    cur = r"(?P<cur>US\$|\$|£|€|₪|₹\s?|NIS\s?|Rs\.?\s?)?"
+    cur = r"(?P<cur>(?:US\$|\$|£|€|₪|₹)\s?|NIS\s?|Rs\.?\s?)?"
     # Mixed fractions, Indian grouping ("15,62,52,872"), thousands separators, plain digits.
     digits = (
         r"(?P<dig>\d+\s+[1-9]/[1-9]\d?(?![\d/])|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?"
@@ -173,6 +173,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             flags,
         ),
         "word_split": re.compile(r"[\s-]+"),
+        "half": re.compile(r"\bhalf\s+$", flags),
         # Candidate starts: words (split at a lower-to-upper run-on), digit runs, currency signs.
         "candidate": re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|[$£€₪₹]"),
         "space": re.compile(r"\s+"),
@@ -514,6 +515,11 @@ def scan_quantities(text: str, keep_rejected: bool = False) -> list[Quantity]:
                             start = t.start
                     qualifier, value, low, high, kind = "range", None, a, b, "range"
                     i += 1
+        half = p["half"].search(text[max(0, start - 6):start]) if kind == "words" else None
+        if half and value is not None and text[start:start + 1] in "aA":
+            # "half a million", "half a dozen"
+            start = start - (len(text[max(0, start - 6):start]) - half.start())
+            value = low = high = value / 2
         if kind == "vague" and t.bounds:
             qualifier, value, (low, high) = "vague", None, t.bounds
         reason = _reject(text, start, end, first, last)
@@ -539,7 +545,7 @@ def scan_quantities(text: str, keep_rejected: bool = False) -> list[Quantity]:
                 if am:
                     qualifier = qa.get(normalise_number_text(am.group("q").lstrip(" -")), "exact")
                     end = end + am.end("q")
-            value, low, high = interval(qualifier, t.value)
+            value, low, high = interval(qualifier, value)
         if reason is None or keep_rejected:
             out.append(
                 Quantity(
