@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -23,6 +24,7 @@ def _eval_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("eval_dates", REPO / "benchmarks" / "eval_dates.py")
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
+    sys.modules["eval_dates"] = mod  # dataclasses look their module up while it executes
     spec.loader.exec_module(mod)
     return mod
 
