@@ -173,6 +173,7 @@ def test_percent_and_money(text: str, span: str, unit: str, currency: str | None
         "The 1990s were calmer.",
         "Payments last for at least 5+ years.",
         "Can the truce hold? - FRANCE 24 English",  # an outlet's name
+        "She set up a 501(c)(3) nonprofit.",
         "List of key events, day 183 - Example Wire",
     ],
 )

@@ -174,6 +174,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "word_split": re.compile(r"[\s-]+"),
         "half": re.compile(r"\bhalf\s+$", flags),
+        "paren_code": re.compile(r"\(\w{1,3}\)"),
         # Candidate starts: words (split at a lower-to-upper run-on), digit runs, currency signs.
         "candidate": re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|[$£€₪₹]"),
         "space": re.compile(r"\s+"),
@@ -430,6 +431,8 @@ def _reject(text: str, start: int, end: int, first: _Tok, last: _Tok) -> str | N
     lw = last_word(before, len(before))
     if (lw in g["identifier"] or lw.endswith("-")) and p["identifier_before"].search(before):
         return "identifier"
+    if after[:1] == "(" and p["paren_code"].match(after) or before.endswith(")(") and after[:1] == ")":
+        return "identifier"  # "501(c)(3)", "Section 8(a)"
     if (lw in g["ratio"] and p["ratio_before"].search(before)) or (
         normalise_number_text(numtext) in ("one", "1") and p["ratio_after"].match(after)
     ):
