@@ -1,20 +1,124 @@
-"""Matching: claims, blocking, named comparisons and clustering across outlets (issue 6)."""
+"""Matching: claims, blocking, named comparisons and clustering across outlets (issue 6).
+
+``match_frames`` turns the extraction tables into claims, figure clusters and claim clusters,
+finds syndicated copies, checks figures against a reference series when one is given, and
+builds the comparison tables (``provenance.report.tables``). Everything is deterministic:
+ids are content hashes and rows are sorted, so reruns give identical tables.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from provenance.match.blocking import MATCHED_METRICS, BlockingStats
+from provenance.match.claims import build_claims, prepare_figures
+from provenance.match.cluster import FigureSettings, TextSettings, cluster_figures, cluster_text_claims
+from provenance.match.comparisons import FigureInterval
+from provenance.match.reference import ReferenceIndex, load_reference
+from provenance.match.syndication import find_syndication
 
-def match_frames(frames: dict[str, pd.DataFrame], config: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    """Build claims and cross-outlet clusters from the extraction tables.
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MatchStats:
+    """Blocking and comparison counts of one matching run (the benchmark reports them)."""
+
+    figures: BlockingStats = field(default_factory=BlockingStats)
+    text: BlockingStats = field(default_factory=BlockingStats)
+    syndication: BlockingStats = field(default_factory=BlockingStats)
+
+    @property
+    def candidate_pairs(self) -> int:
+        """All candidate pairs compared, over every rule."""
+        return self.figures.candidate_pairs + self.text.candidate_pairs + self.syndication.candidate_pairs
+
+
+def cluster_claims(
+    frames: Mapping[str, pd.DataFrame], config: dict[str, Any], *, texts: Mapping[str, str] | None = None,
+    stats: MatchStats | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Claims and figures, each with its ``cluster_id``.
+
+    A claim whose primary figure is a matched count (killed, injured, hostage, ...) of a known
+    side takes that figure's cluster; every other claim is clustered on its text (quotes of the
+    same speaker, paraphrases sharing rare words).
+
+    Args:
+        frames: Extraction tables (articles, figures, attributions, dates).
+        config: Settings.
+        texts: Article id -> text; when given each article is one claim (``build_claims``).
+        stats: Filled with blocking counts.
+
+    Returns:
+        (claims, figures), both with ``cluster_id``.
+    """
+    m = config["match"]
+    stats = stats or MatchStats()
+    figs = prepare_figures(frames.get("figures", pd.DataFrame()))
+    figs["cluster_id"] = cluster_figures(figs, FigureSettings.from_config(m), stats.figures) if len(figs) else []
+    claims = build_claims({**frames, "figures": figs}, texts=texts)
+    fig_cluster = dict(zip(figs["figure_id"], figs["cluster_id"])) if len(figs) else {}
+    by_figure = claims["figure_id"].notna() & claims["metric"].isin(MATCHED_METRICS) & claims["side"].fillna("").ne("")
+    claims["cluster_id"] = claims["figure_id"].map(fig_cluster).where(by_figure)
+    rest = claims[~by_figure]
+    if len(rest):
+        ids, _ = cluster_text_claims(rest, TextSettings.from_config(m), m["similarity"]["text_cutoff"], stats.text)
+        claims.loc[~by_figure, "cluster_id"] = ids
+    return claims, figs
+
+
+def match_frames(
+    frames: dict[str, pd.DataFrame], config: dict[str, Any], *, texts: Mapping[str, str] | None = None,
+    reference: pd.DataFrame | None = None, stats: MatchStats | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Build claims and cross-outlet clusters from the extraction tables, and the comparison tables.
 
     Args:
         frames: Tables from ``FrameBuilder.frames`` (articles, figures, attributions, ...).
-        config: Settings (the ``match`` section).
+        config: Settings (the ``match`` section; ``match.reference.path`` names a reference
+            series file when ``reference`` is not given).
+        texts: Article id -> text, to make every article one claim (headline corpora).
+        reference: A reference series already loaded (``load_reference``).
+        stats: Filled with blocking counts.
 
     Returns:
-        New tables to add to the report (none until matching lands).
+        New and updated tables: claims, figures and attributions (with ``cluster_id``),
+        clusters, figure_table, figure_cells, attribution_table, first_reports,
+        discrepancies, syndication.
+
+    Raises:
+        ReferenceSeriesError: The configured reference file cannot be read.
     """
-    return {}
+    from provenance.report.tables import build_tables  # report consumes match's frames
+
+    m = config["match"]
+    stats = stats or MatchStats()
+    claims, figs = cluster_claims(frames, config, texts=texts, stats=stats)
+    synd = find_syndication(claims, config, stats.syndication)
+    if reference is None and m["reference"]["path"]:
+        reference = load_reference(m["reference"]["path"])
+    ref_index = None
+    if reference is not None:
+        r = m["reference"]
+        ref_index = ReferenceIndex(reference, r["max_lag_days"], r["tolerance"],
+                                   FigureInterval(m["relation_slack"], m["relation_slack"]), r["max_lead_days"])
+    atts = frames.get("attributions", pd.DataFrame()).copy()
+    if len(atts):
+        key = dict(zip(zip(claims["article_id"], claims["sentence_index"]), claims["cluster_id"]))
+        atts["cluster_id"] = [key.get((a, i)) for a, i in zip(atts["article_id"], atts["sentence_index"])]
+    elif "cluster_id" not in atts.columns:
+        atts["cluster_id"] = pd.Series(dtype=object)
+    out = build_tables(claims, figs, synd, config, frames.get("articles"), ref_index)
+    out["attributions"] = atts
+    log.info("matched %d claims into %d clusters (%d candidate pairs)", len(claims), len(out["clusters"]),
+             stats.candidate_pairs)
+    return out
+
+
+__all__ = ["MatchStats", "cluster_claims", "match_frames"]

@@ -1,0 +1,259 @@
+"""Claims: the sentences (or whole short texts) that carry a figure or an attribution.
+
+A claim is the unit matched across outlets. Each has a stable id (a hash of its article and
+span), the text, and the structured fields matching compares first: the primary figure's
+interval, metric, counted group, side and place, the as-of date, and the speaker.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+from provenance.ids import content_hash
+
+# Metrics in order of precedence when a claim holds several figures.
+METRIC_ORDER = ("killed", "injured", "hostage", "missing", "displaced", "arrested", "released", "other")
+
+CLAIM_COLUMNS = [
+    "claim_id", "article_id", "source", "outlet", "published", "published_precision", "start", "end",
+    "sentence_index", "kind", "text", "figures", "figure_id", "metric", "value", "low", "high", "qualifier",
+    "counted", "group", "side", "place", "as_of", "cumulative", "dates", "speaker", "speaker_text",
+    "descriptor", "cue", "attribution_kind", "quote", "hedged",
+]
+
+
+@dataclass(frozen=True)
+class Scopes:
+    """Compiled group, side and place patterns from ``scopes.toml``."""
+
+    groups: tuple[tuple[str, re.Pattern[str]], ...]
+    sides: tuple[tuple[str, re.Pattern[str]], ...]
+    places: tuple[tuple[str, re.Pattern[str]], ...]
+    labels: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def scopes() -> Scopes:
+    """The packaged scope patterns (groups, sides, places, label phrases)."""
+    raw = tomllib.loads(resources.files("provenance.match").joinpath("scopes.toml").read_text("utf-8"))
+
+    def comp(d: dict[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        return tuple((k, re.compile(v, re.I)) for k, v in d.items())
+
+    return Scopes(comp(raw["groups"]), comp(raw["sides"]), comp(raw["places"]), dict(raw["labels"]))
+
+
+def _first(patterns: tuple[tuple[str, re.Pattern[str]], ...], *texts: str | None) -> str | None:
+    """Name of the first pattern found in the first text (in order) where any matches."""
+    for t in texts:
+        if not t:
+            continue
+        for name, pat in patterns:
+            if pat.search(t):
+                return name
+    return None
+
+
+def figure_scope(counted: str | None, place: str | None, sentence: str | None) -> tuple[str, str, str | None]:
+    """(group, side, place) of a figure: what it counts, whose, and where.
+
+    Examples:
+        >>> figure_scope("Palestinians civilians", None, "Israel has killed more than 8,300 ...")
+        ('people', 'palestinian', None)
+        >>> figure_scope(None, None, "Gaza's death toll from Israeli assault soars to 9,061")
+        ('people', 'palestinian', 'Gaza')
+    """
+    sc = scopes()
+    group = _first(sc.groups, counted) or "people"
+    side = _first(sc.sides, counted, place)
+    if side is None and sentence:
+        # The sentence names both sides often ("Gaza's toll from Israeli strikes"): the place of
+        # the deaths wins when one is named, else the only side mentioned.
+        found = {name for name, pat in sc.sides if pat.search(sentence)}
+        pl = _first(sc.places, sentence)
+        if pl in ("Gaza", "West Bank", "Gaza and West Bank") and "palestinian" in found:
+            side = "palestinian"
+        elif len(found) == 1:
+            side = next(iter(found))
+    canon_place = _first(sc.places, place)
+    if canon_place is None and sentence and side:
+        # Only a place on the counted side: in "Israel has killed 8,300 Palestinians" Israel is
+        # the actor, not where the dead were counted.
+        pl = _first(sc.places, sentence)
+        if pl is not None and _first(sc.sides, pl) == side:
+            canon_place = pl
+    return group, side or "", canon_place
+
+
+def _s(v: Any) -> Any:
+    """None for pandas missing values."""
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def figure_id(article_id: str, start: int, end: int) -> str:
+    """Stable id of one figure mention."""
+    return content_hash("figure", article_id, int(start), int(end))
+
+
+def _figure_phrase(r: dict[str, Any]) -> str:
+    """'killed: more than 8,300 Palestinians' for the claims table."""
+    return f"{r.get('metric')}: {r.get('text')}" + (f" {r['counted']}" if _s(r.get("counted")) else "")
+
+
+def prepare_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """Figures with ``figure_id``, ``group``, ``side`` and canonical ``place_scope`` added."""
+    f = figures.copy()
+    if not len(f):
+        for c in ("figure_id", "group", "side", "place_scope"):
+            f[c] = pd.Series(dtype=object)
+        return f
+    f = f.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
+    f["figure_id"] = [figure_id(a, s, e) for a, s, e in zip(f["article_id"], f["start"], f["end"])]
+    scoped = [figure_scope(_s(c), _s(p), _s(t)) for c, p, t in zip(f["counted"], f["place"], f["sentence"])]
+    f["group"] = [g for g, _, _ in scoped]
+    sides = [sd for _, sd, _ in scoped]
+    # "Over 21,000 others have been injured" follows the sentence that names them: a figure
+    # with no side of its own takes the side of the figure before it in the same article,
+    # when that figure is at most two sentences earlier.
+    arts, sents = list(f["article_id"]), list(f["sentence_index"])
+    for i in range(1, len(f)):
+        if not sides[i] and arts[i] == arts[i - 1] and sides[i - 1]:
+            try:
+                near = 0 <= int(sents[i]) - int(sents[i - 1]) <= 2
+            except (TypeError, ValueError):
+                near = False
+            if near:
+                sides[i] = sides[i - 1]
+    f["side"] = sides
+    f["place_scope"] = [p for _, _, p in scoped]
+    return f
+
+
+def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One claim per sentence carrying a figure or an attribution.
+
+    Args:
+        frames: Extraction tables (``articles``, ``figures`` (after ``prepare_figures``),
+            ``attributions``).
+        texts: Article id -> text. When given, every article's whole text is one claim
+            (headline and sentence corpora; ``provenance check``), even when nothing was
+            extracted from it.
+
+    Returns:
+        The claims table (``CLAIM_COLUMNS``), sorted by claim id.
+    """
+    whole_text = texts is not None
+    texts = texts or {}
+    arts = frames.get("articles", pd.DataFrame())
+    figs = frames.get("figures", pd.DataFrame())
+    atts = frames.get("attributions", pd.DataFrame())
+    dates = frames.get("dates", pd.DataFrame())
+    meta: dict[str, dict[str, Any]] = {}
+    if len(arts):
+        for r in arts[["article_id", "published_precision", "chars"]].to_dict("records"):
+            meta[r["article_id"]] = r
+    groups: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def key_of(r: dict[str, Any]) -> tuple[str, int]:
+        return (r["article_id"], -1 if whole_text else int(r.get("sentence_index") or 0))
+
+    def claim_for(r: dict[str, Any]) -> dict[str, Any]:
+        k = key_of(r)
+        c = groups.get(k)
+        if c is None:
+            c = {"article_id": r["article_id"], "source": r.get("source"), "outlet": r.get("outlet"),
+                 "published": r.get("published"), "figs": [], "atts": [],
+                 "sentence_index": None if whole_text else int(r.get("sentence_index") or 0),
+                 "start": int(r.get("sentence_start") or 0), "end": int(r.get("sentence_end") or 0),
+                 "text": r.get("sentence") or ""}
+            groups[k] = c
+        return c
+
+    for r in figs.to_dict("records") if len(figs) else []:
+        claim_for(r)["figs"].append(r)
+    for r in atts.to_dict("records") if len(atts) else []:
+        claim_for(r)["atts"].append(r)
+    if whole_text and len(arts):
+        for r in arts.to_dict("records"):
+            k = (r["article_id"], -1)
+            if k not in groups:
+                groups[k] = {"article_id": r["article_id"], "source": r.get("source"), "outlet": r.get("outlet"),
+                             "published": r.get("published"), "figs": [], "atts": [], "sentence_index": None,
+                             "start": 0, "end": int(r.get("chars") or 0), "text": texts.get(r["article_id"], "")}
+    date_vals: dict[tuple[str, int], list[str]] = {}
+    if len(dates):
+        for r in dates.to_dict("records"):
+            if _s(r.get("value")) and r.get("role") not in ("dateline", "published"):
+                date_vals.setdefault(key_of(r), []).append(str(r["value"]))
+    rows = []
+    for k, c in groups.items():
+        if whole_text:
+            c["start"], c["end"] = 0, int(meta.get(c["article_id"], {}).get("chars") or c["end"])
+            c["text"] = texts.get(c["article_id"], c["text"])
+        rows.append(_claim_row(c, meta.get(c["article_id"], {}), date_vals.get(k, [])))
+    df = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    if len(df):
+        df = df.sort_values("claim_id", kind="stable").reset_index(drop=True)
+    return df
+
+
+def primary_figure(figs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The figure a claim is matched on: the highest-precedence metric, totals before events."""
+    if not figs:
+        return None
+    def rank(f: dict[str, Any]) -> tuple[int, int, int]:
+        m = f.get("metric") or "other"
+        return (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER),
+                0 if _s(f.get("part_of")) is None else 1, int(f.get("start") or 0))
+    return min(figs, key=rank)
+
+
+def _claim_row(c: dict[str, Any], meta: dict[str, Any], dates: list[str]) -> dict[str, Any]:
+    """Flatten one grouped claim into a claims-table row."""
+    f = primary_figure(c["figs"])
+    a = c["atts"][0] if c["atts"] else None
+    kinds = (["figure"] if c["figs"] else []) + (["attribution"] if c["atts"] else [])
+    speaker = speaker_text = descriptor = None
+    if f is not None and _s(f.get("source_canonical") or f.get("source_text")):
+        speaker, speaker_text, descriptor = _s(f.get("source_canonical")), _s(f.get("source_text")), _s(f.get("descriptor"))
+    elif a is not None:
+        speaker, speaker_text, descriptor = _s(a.get("source_canonical")), _s(a.get("source_text")), _s(a.get("descriptor"))
+    row: dict[str, Any] = {
+        "claim_id": content_hash("claim", c["article_id"], c["start"], c["end"]),
+        "article_id": c["article_id"], "source": c["source"], "outlet": c["outlet"], "published": c["published"],
+        "published_precision": meta.get("published_precision"),
+        "start": c["start"], "end": c["end"], "sentence_index": c["sentence_index"],
+        "kind": "+".join(kinds) or "assertion", "text": c["text"],
+        "figures": "; ".join(_figure_phrase(x) for x in c["figs"]) or None,
+        "dates": ";".join(sorted(set(dates))) or None,
+        "speaker": speaker, "speaker_text": speaker_text, "descriptor": descriptor,
+        "cue": _s(a.get("cue")) if a else None, "attribution_kind": _s(a.get("kind")) if a else None,
+        "quote": _s(a.get("content")) if a and a.get("kind") in ("direct", "mixed") else None,
+        "hedged": bool((f and f.get("hedged") is True) or any(x.get("hedged") is True for x in c["atts"])),
+    }
+    for k in ("figure_id", "metric", "value", "low", "high", "qualifier", "counted", "group", "side",
+              "as_of", "cumulative"):
+        row[k] = _s(f.get(k)) if f else None
+    row["place"] = _s(f.get("place_scope")) if f else None
+    if f is not None and row["as_of"] is None:
+        row["as_of"] = c["published"]
+    return row
+
+
+__all__ = ["CLAIM_COLUMNS", "METRIC_ORDER", "build_claims", "figure_id", "figure_scope", "prepare_figures",
+           "primary_figure", "scopes"]

@@ -1,0 +1,294 @@
+"""Clustering: figures into figure clusters, text claims into claim clusters.
+
+Figures of one block (metric, group, side) are taken in as-of order and each joins the best
+open cluster whose first report is within the date window and whose anchor figure's interval
+is compatible with its own (leader clustering). Comparing with the anchor, not with the last
+member, stops a running total from chaining 7 Oct to 31 Oct into one cluster.
+
+Text claims (quotes and assertions without a matched figure) are linked when a named
+comparison accepts the pair, and clusters are the connected components (union-find).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from provenance.ids import content_hash
+from provenance.match.blocking import (
+    BlockingStats, candidate_pairs_from_keys, claim_tokens, day_number, figure_block_key, idf_weights,
+    text_block_keys, token_document_frequency,
+)
+from provenance.match.comparisons import (
+    FigureInterval, Interval, IntervalsCompatible, TextSimilarity, WeightedOverlap, cumulative_compatible,
+)
+
+
+class UnionFind:
+    """Disjoint sets over 0..n-1 with path halving."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        """Root of ``x``."""
+        p = self.parent
+        while p[x] != x:
+            p[x] = p[p[x]]
+            x = p[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        """Merge the sets of ``a`` and ``b`` (the smaller root wins, so results are stable)."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+    def groups(self) -> list[list[int]]:
+        """Members of every set, each sorted, sets ordered by first member."""
+        out: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            out.setdefault(self.find(i), []).append(i)
+        return sorted(out.values(), key=lambda g: g[0])
+
+
+def cluster_id(prefix: str, member_ids: Iterable[str]) -> str:
+    """Stable cluster id: a hash of its sorted member ids."""
+    return prefix + content_hash("cluster", *sorted(member_ids), length=12)
+
+
+@dataclass
+class FigureSettings:
+    """Thresholds of figure clustering (from ``[match]``)."""
+
+    window_days: int = 1
+    value_tolerance: float = 0.05
+    open_slack: float = 0.15
+    about_slack: float = 0.10
+    min_value: float = 1
+    max_open_clusters: int = 40
+
+    @classmethod
+    def from_config(cls, m: dict[str, Any]) -> FigureSettings:
+        """Settings from the ``[match]`` section."""
+        return cls(m["window_days"], m["value_tolerance"], m["open_slack"], m["about_slack"], m["min_value"],
+                   m["blocking"]["max_open_clusters"])
+
+
+@dataclass
+class _Open:
+    first_day: int
+    anchor: Interval
+    anchor_vague: bool
+    cumulative: Any
+    members: list[int] = field(default_factory=list)
+
+
+def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: BlockingStats | None = None) -> list[str]:
+    """Cluster id of every figure row (singletons get their own cluster).
+
+    Args:
+        figs: Figures after ``prepare_figures`` (``figure_id``, ``group``, ``side`` ...).
+        settings: Window, tolerance and interval slack.
+        stats: Filled with blocks and comparisons made.
+
+    Returns:
+        One cluster id per row of ``figs``, in row order.
+    """
+    n = len(figs)
+    if n == 0:
+        return []
+    to_interval = FigureInterval(settings.open_slack, settings.about_slack)
+    compatible = IntervalsCompatible(settings.value_tolerance)
+    ivs: list[Interval | None] = [to_interval(v, lo, hi, q) for v, lo, hi, q in
+                                  zip(figs["value"], figs["low"], figs["high"], figs["qualifier"])]
+    days = [day_number(a if isinstance(a, str) else p) for a, p in zip(figs["as_of"], figs["published"])]
+    unit = figs["unit"] if "unit" in figs.columns else pd.Series([None] * n)
+    blocks: dict[tuple[str, str, str], list[int]] = {}
+    for i, (m, u, g, s) in enumerate(zip(figs["metric"], unit, figs["group"], figs["side"])):
+        iv = ivs[i]
+        if iv is None or iv[1] < settings.min_value:
+            continue
+        key = figure_block_key(m, u, g, s)
+        if key is not None:
+            blocks.setdefault(key, []).append(i)
+    label = list(range(n))  # cluster representative row per figure; singletons by default
+    quals = list(figs["qualifier"])
+    cums = list(figs["cumulative"]) if "cumulative" in figs.columns else [None] * n
+    for key, members in blocks.items():
+        if stats is not None:
+            stats.blocks += 1
+            stats.largest_block = max(stats.largest_block, len(members))
+        # Specific figures anchor clusters; vague ones ("hundreds") join only vague clusters.
+        members.sort(key=lambda i: (quals[i] == "vague", days[i], -_specificity(ivs[i]), i))
+        open_: list[_Open] = []
+        for i in members:
+            iv = ivs[i]
+            assert iv is not None
+            vague = quals[i] == "vague"
+            best: _Open | None = None
+            best_score = -1.0
+            tried = 0
+            for c in reversed(open_):
+                if tried >= settings.max_open_clusters:
+                    break
+                if abs(days[i] - c.first_day) > settings.window_days:
+                    continue
+                tried += 1
+                if c.anchor_vague != vague or not cumulative_compatible(cums[i], c.cumulative):
+                    continue
+                if vague and c.anchor != iv:
+                    continue
+                if not compatible(iv, c.anchor):
+                    continue
+                sc = compatible.score(iv, c.anchor) - abs(days[i] - c.first_day) * 1e-3
+                if sc > best_score:
+                    best, best_score = c, sc
+            if stats is not None:
+                stats.comparisons += tried
+                stats.add("figure", tried)
+            if best is None:
+                best = _Open(days[i], iv, vague, cums[i])
+                open_.append(best)
+                if len(open_) > 4 * settings.max_open_clusters:
+                    open_ = open_[-2 * settings.max_open_clusters:]
+            best.members.append(i)
+            label[i] = best.members[0]
+            if best.cumulative is None and cums[i] is not None and not _isnan(cums[i]):
+                best.cumulative = cums[i]
+    ids = list(figs["figure_id"])
+    by_root: dict[int, list[str]] = {}
+    for i, r in enumerate(label):
+        by_root.setdefault(r, []).append(ids[i])
+    cid = {r: cluster_id("f", m) for r, m in by_root.items()}
+    if stats is not None:
+        stats.items += n
+    return [cid[label[i]] for i in range(n)]
+
+
+def _isnan(x: Any) -> bool:
+    return isinstance(x, float) and x != x
+
+
+def _specificity(iv: Interval | None) -> float:
+    """Narrower intervals anchor first (8,306 before "more than 8,000")."""
+    if iv is None:
+        return 0.0
+    width = iv[1] - iv[0]
+    return -width / max(abs(iv[1]), 1.0)
+
+
+@dataclass
+class TextSettings:
+    """Thresholds of text-claim matching (from ``[match]`` and ``[match.similarity]``)."""
+
+    window_days: int = 3
+    rare_tokens_per_claim: int = 3
+    max_token_share: float = 0.01
+    max_neighbours: int = 40
+    quote: TextSimilarity = field(default_factory=lambda: TextSimilarity("ratio", "default_process", 85.0))
+    text: TextSimilarity = field(default_factory=lambda: TextSimilarity("token_sort_ratio", "default_process", 55.0))
+    overlap_cutoff: float = 0.45
+    strong_cutoff: float = 88.0
+
+    @classmethod
+    def from_config(cls, m: dict[str, Any]) -> TextSettings:
+        """Settings from the ``[match]`` section."""
+        b, s = m["blocking"], m["similarity"]
+        return cls(
+            m["text_window_days"], b["rare_tokens_per_claim"], b["max_token_share"], b["max_neighbours"],
+            TextSimilarity(s["quote_scorer"], s["quote_processor"], s["quote_cutoff"]),
+            TextSimilarity(s["text_scorer"], s["text_processor"], 0.0),
+            s["overlap_cutoff"], s["text_strong_cutoff"],
+        )
+
+
+@dataclass(frozen=True)
+class PairDecision:
+    """Why two text claims were (or were not) linked."""
+
+    linked: bool
+    rule: str
+    text_score: float
+    overlap: float
+
+
+def compare_text_claims(
+    a: dict[str, Any], b: dict[str, Any], ta: Sequence[str], tb: Sequence[str],
+    settings: TextSettings, overlap: WeightedOverlap, text_cutoff: float,
+) -> PairDecision:
+    """Decide whether two text claims say the same thing.
+
+    Rules, in order: the same speaker with a quote of near-identical wording
+    (``quote_same_speaker``); near-identical text (``text_strong``); rare content tokens shared
+    and the text similar (``paraphrase``). Claims attributed to different canonical speakers
+    are never linked by paraphrase.
+    """
+    ov = overlap(ta, tb)
+    ts = settings.text(a["text"] or "", b["text"] or "")
+    sa, sb = a.get("speaker"), b.get("speaker")
+    same_speaker = isinstance(sa, str) and isinstance(sb, str) and sa.casefold() == sb.casefold()
+    qa, qb = a.get("quote"), b.get("quote")
+    if same_speaker and isinstance(qa, str) and isinstance(qb, str) and settings.quote(qa, qb) > 0:
+        return PairDecision(True, "quote_same_speaker", ts, ov)
+    if ts >= settings.strong_cutoff:
+        return PairDecision(True, "text_strong", ts, ov)
+    different_speakers = isinstance(sa, str) and isinstance(sb, str) and not same_speaker
+    if not different_speakers and ov >= settings.overlap_cutoff and ts >= text_cutoff:
+        return PairDecision(True, "paraphrase", ts, ov)
+    return PairDecision(False, "", ts, ov)
+
+
+def cluster_text_claims(
+    claims: pd.DataFrame, settings: TextSettings, text_cutoff: float, stats: BlockingStats | None = None,
+) -> tuple[list[str], list[tuple[int, int, PairDecision]]]:
+    """Cluster ids of text claims, and the linked pairs with their decisions.
+
+    Args:
+        claims: Claims to cluster (rows without a matched figure).
+        settings: Thresholds.
+        text_cutoff: Paraphrase text-similarity cutoff.
+        stats: Filled with blocking counts.
+
+    Returns:
+        One cluster id per row, and (i, j, decision) for every linked pair.
+    """
+    n = len(claims)
+    if n == 0:
+        return [], []
+    rows = claims.to_dict("records")
+    toks = claim_tokens(r["text"] or "" for r in rows)
+    df = token_document_frequency(toks)
+    overlap = WeightedOverlap(idf_weights(df, n), default=1.0)
+    keys = text_block_keys(toks, [r.get("speaker") for r in rows], per_claim=settings.rare_tokens_per_claim,
+                           max_share=settings.max_token_share)
+    days = [day_number(r.get("published")) for r in rows]
+    pairs = candidate_pairs_from_keys(keys, days, window=settings.window_days,
+                                      max_neighbours=settings.max_neighbours, stats=stats)
+    uf = UnionFind(n)
+    linked: list[tuple[int, int, PairDecision]] = []
+    for i, j in sorted(pairs):
+        if stats is not None:
+            stats.comparisons += 1
+        d = compare_text_claims(rows[i], rows[j], toks[i], toks[j], settings, overlap, text_cutoff)
+        if d.linked:
+            uf.union(i, j)
+            linked.append((i, j, d))
+    ids = [r["claim_id"] for r in rows]
+    out = [""] * n
+    for g in uf.groups():
+        cid = cluster_id("c", (ids[i] for i in g))
+        for i in g:
+            out[i] = cid
+    return out, linked
+
+
+__all__ = [
+    "FigureSettings", "PairDecision", "TextSettings", "UnionFind", "cluster_figures", "cluster_id",
+    "cluster_text_claims", "compare_text_claims",
+]

@@ -1,0 +1,431 @@
+"""The comparison tables a fact-checker reads: DataFrames in, DataFrames out.
+
+figure_table (one row per figure cluster, one column per outlet) and its long twin
+figure_cells (every cell with its article, offsets, sentence, rule, confidence, relation and
+reference value); attribution_table; first_reports; discrepancies; clusters. Every cell
+traces back to an article and character offsets.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from provenance.match.blocking import MATCHED_METRICS
+from provenance.match.claims import scopes
+from provenance.match.comparisons import FigureInterval, parse_day, strip_outlet_suffix
+from provenance.match.reference import ReferenceIndex
+from provenance.match.relations import (
+    DISAGREEMENTS, figure_relations, primary_relation, text_relations,
+)
+
+METRIC_WORDS = {"killed": "killed", "injured": "injured", "hostage": "taken hostage", "missing": "missing",
+                "displaced": "displaced", "arrested": "arrested", "released": "released"}
+
+CELL_COLUMNS = [
+    "cluster_id", "outlet", "cell", "article_id", "source", "published", "figure_id", "claim_id", "start", "end",
+    "text", "value", "low", "high", "qualifier", "metric", "counted", "group", "side", "place", "place_scope",
+    "cumulative", "as_of", "source_canonical", "source_text", "descriptor", "hedged", "relation", "relations",
+    "reference_value", "reference_date", "lag_days", "reference_match", "reference_series", "syndication_id",
+    "syndicated_from", "rule", "confidence", "sentence_start", "sentence_end", "sentence",
+]
+
+
+def _s(v: Any) -> Any:
+    """None for pandas missing values."""
+    try:
+        return None if v is None or pd.isna(v) else v
+    except (TypeError, ValueError):
+        return v
+
+
+def _ws(t: Any) -> str:
+    return " ".join(str(t).split()) if _s(t) is not None else ""
+
+
+def cell_text(text: Any, source: Any, descriptor: Any, hedged: Any = False) -> str:
+    """A table cell: the figure as written with its source.
+
+    Examples:
+        >>> cell_text("more than 8,300", None, None)
+        'more than 8,300 [unattributed]'
+        >>> cell_text("8,306", "Gaza Health Ministry", "Hamas-run")
+        "8,306 [Gaza Health Ministry, 'Hamas-run']"
+    """
+    return f"{_ws(text)} {source_text(source, descriptor)}" + (" (hedged)" if hedged is True else "")
+
+
+def source_text(source: Any, descriptor: Any) -> str:
+    """'[Gaza Health Ministry, 'Hamas-run']' or '[unattributed]'."""
+    src = _s(source)
+    if not src:
+        return "[unattributed]"
+    d = _s(descriptor)
+    return f"[{src}, '{d}']" if d else f"[{src}]"
+
+
+def figure_label(group: Any, side: Any, metric: Any, place: Any, cumulative: Any) -> str:
+    """What a figure cluster counts: "Palestinians killed in Gaza, cumulative".
+
+    Examples:
+        >>> figure_label("people", "palestinian", "killed", "Gaza", True)
+        'Palestinians killed in Gaza, cumulative'
+    """
+    labels = scopes().labels
+    g, sd = _s(group) or "people", _s(side) or ""
+    who = labels.get(f"{g}/{sd}") or labels.get(f"{g}/") or (f"{sd} {g}".strip() if sd else g)
+    words = METRIC_WORDS.get(str(metric), str(metric))
+    where = f" in {place}" if _s(place) else ""
+    tail = ", cumulative" if cumulative is True else (", single event" if cumulative is False else "")
+    return f"{who} {words}{where}{tail}"
+
+
+def _syndication_maps(synd: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
+    """claim_id -> syndication_id, and claim_id -> original outlet for copies."""
+    if not len(synd):
+        return {}, {}
+    sid = dict(zip(synd["claim_id"], synd["syndication_id"]))
+    frm = {c: o for c, o, orig in zip(synd["claim_id"], synd["original_outlet"], synd["is_original"]) if not orig}
+    return sid, frm
+
+
+def independent_count(outlets: list[str], synd_ids: list[Any]) -> int:
+    """Independent reports: outlets, with outlets that carry one syndicated copy counted once."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for o, s in zip(outlets, synd_ids):
+        find(f"o:{o}")
+        if isinstance(s, str) and s:
+            a, b = find(f"o:{o}"), find(f"s:{s}")
+            if a != b:
+                parent[a] = b
+    return len({find(f"o:{o}") for o in outlets})
+
+
+def figure_cells(
+    figs: pd.DataFrame, claims: pd.DataFrame, synd: pd.DataFrame, interval: FigureInterval,
+    reference: ReferenceIndex | None = None,
+) -> pd.DataFrame:
+    """Long format: every clustered figure as a cell, with evidence and its relation to the cluster.
+
+    The relation is that of the cell to its cluster's representative (the cell whose figure
+    agrees with most others, earliest first); the representative itself is ``representative``.
+    """
+    if not len(figs):
+        return pd.DataFrame(columns=CELL_COLUMNS)
+    f = figs[figs["metric"].isin(MATCHED_METRICS)].copy()
+    claim_of = {}
+    if len(claims):
+        claim_of = dict(zip(zip(claims["article_id"], claims["sentence_index"]), claims["claim_id"]))
+    f["claim_id"] = [claim_of.get((a, i)) for a, i in zip(f["article_id"], f["sentence_index"])]
+    sid, frm = _syndication_maps(synd)
+    f["syndication_id"] = f["claim_id"].map(sid)
+    f["syndicated_from"] = f["claim_id"].map(frm)
+    f["cell"] = [cell_text(t, s, d, h) for t, s, d, h in zip(f["text"], f["source_canonical"], f["descriptor"], f["hedged"])]
+    rel, rels = [], []
+    rep_of = representatives(f, interval)
+    recs = f.to_dict("records")
+    by_id = {r["figure_id"]: r for r in recs}
+    for r in recs:
+        rep = by_id[rep_of[r["cluster_id"]]]
+        if rep is r:
+            rel.append("representative")
+            rels.append("representative")
+            continue
+        x = figure_relations(rep, r, interval)
+        rel.append(primary_relation(x))
+        rels.append("|".join(x))
+    f["relation"], f["relations"] = rel, rels
+    for c in ("reference_value", "reference_date", "lag_days", "reference_match", "reference_series"):
+        f[c] = None
+    if reference is not None:
+        hits = [reference.lookup(r["metric"], r["group"], r["place_scope"], r["side"], r["as_of"] or r["published"],
+                                 r["value"], r["low"], r["high"], r["qualifier"])
+                if r["cumulative"] is not False else None for r in recs]
+        # A count of one strike ("a strike killed 13") is not a running total: only totals
+        # (or figures of unknown kind within half of the reference) are set beside the series.
+        hits = [h if h is None or r["cumulative"] is True or abs(h.value - _stated(r)) <= 0.5 * h.value else None
+                for h, r in zip(hits, recs)]
+        f["reference_value"] = [h.value if h else None for h in hits]
+        f["reference_date"] = [h.date if h else None for h in hits]
+        f["lag_days"] = pd.array([h.lag_days if h else None for h in hits], dtype="Int64")
+        f["reference_match"] = pd.array([h.matches if h else None for h in hits], dtype="boolean")
+        f["reference_series"] = [h.series if h else None for h in hits]
+    f["text"] = [_ws(t) for t in f["text"]]
+    out = f.reindex(columns=CELL_COLUMNS)
+    return out.sort_values(["cluster_id", "published", "outlet", "start"], kind="stable", na_position="last").reset_index(drop=True)
+
+
+def _groups(records: list[dict[str, Any]], key: str = "cluster_id") -> dict[Any, list[dict[str, Any]]]:
+    """Records grouped by a key, groups in first-seen order (plain Python: per-group pandas is slow)."""
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for r in records:
+        out.setdefault(r[key], []).append(r)
+    return out
+
+
+def _pub_key(r: dict[str, Any]) -> tuple[str, str, Any]:
+    """Sort key: publication date (unknown last), outlet, start."""
+    p = _s(r.get("published"))
+    return (str(p) if p else "\uffff", str(r.get("outlet") or ""), r.get("start") or 0)
+
+
+def _stated(r: dict[str, Any]) -> float:
+    """The number a figure states (value, else a bound), 0 when none."""
+    for k in ("value", "low", "high"):
+        v = _s(r.get(k))
+        if v is not None:
+            return float(v)
+    return 0.0
+
+
+def representatives(cells: pd.DataFrame, interval: FigureInterval) -> dict[str, str]:
+    """cluster_id -> figure_id of its representative: the most common stated figure, earliest, attributed first."""
+    out: dict[str, str] = {}
+    for cid, g in _groups(cells.to_dict("records")).items():
+        counts = Counter((_nz(r["value"]), _nz(r["low"]), _nz(r["high"])) for r in g)
+        best = max(g, key=lambda r: (counts[(_nz(r["value"]), _nz(r["low"]), _nz(r["high"]))], r["qualifier"] != "vague",
+                                     _s(r["source_canonical"]) is not None, _neg_date(r["published"]), r["figure_id"]))
+        out[str(cid)] = best["figure_id"]
+    return out
+
+
+def _nz(v: Any) -> Any:
+    return -1 if _s(v) is None else v
+
+
+def _neg_date(v: Any) -> int:
+    d = parse_day(v)
+    return -(d.toordinal() if d else 10**7)
+
+
+def _wide(long: pd.DataFrame, index_cols: list[str], value_col: str, meta: pd.DataFrame) -> pd.DataFrame:
+    """Pivot cells to one column per outlet (several cells of an outlet joined by " | ")."""
+    if not len(long):
+        return meta.reset_index(drop=True)
+    joined = long.groupby(index_cols + ["outlet"], sort=False)[value_col].agg(lambda s: " | ".join(dict.fromkeys(s)))
+    wide = joined.unstack("outlet")
+    order = long["outlet"].value_counts()
+    cols = sorted(wide.columns, key=lambda o: (-int(order.get(o, 0)), str(o)))
+    wide = wide[cols].reset_index()
+    return meta.merge(wide, on=index_cols, how="left")
+
+
+def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame) -> pd.DataFrame:
+    """clusters.csv: id, kind, label, representative claim, dates, outlets and independent reports.
+
+    Figure clusters are described from their cells (every clustered figure), claim clusters
+    from their claims.
+    """
+    cols = ["cluster_id", "kind", "label", "representative_claim_id", "representative_text", "representative_cell",
+            "n_claims", "n_outlets", "n_independent", "first_published", "last_published", "as_of_from", "as_of_to"]
+    sid, _ = _syndication_maps(synd)
+    rows = []
+    for cid, g in sorted(_groups(cells.to_dict("records")).items()) if len(cells) else []:
+        rep = next(r for r in g if r["relation"] == "representative")
+        place = Counter(r["place_scope"] for r in g if _s(r["place_scope"])).most_common(1)
+        cum = True if any(r["cumulative"] is True for r in g) else (False if all(r["cumulative"] is False for r in g) else None)
+        outlets = [r["outlet"] or "" for r in g]
+        rows.append(_cluster_row(
+            cid, "figure", figure_label(rep["group"], rep["side"], rep["metric"], place[0][0] if place else None, cum),
+            rep["claim_id"], rep["sentence"], rep["cell"], len({r["claim_id"] for r in g}), outlets,
+            independent_count(outlets, [r["syndication_id"] for r in g]), [r["published"] for r in g],
+            [r["as_of"] for r in g]))
+    fig_ids = set(cells["cluster_id"]) if len(cells) else set()
+    recs = [r for r in claims.to_dict("records") if r["cluster_id"] not in fig_ids] if len(claims) else []
+    for cid, g in sorted(_groups(recs).items()):
+        g.sort(key=lambda r: (str(_s(r["published"]) or "\uffff"), r["claim_id"]))
+        rep = g[0]
+        outlets = [r["outlet"] or "" for r in g]
+        rows.append(_cluster_row(cid, "claim", _text_label(rep), rep["claim_id"], rep["text"], None, len(g), outlets,
+                                 independent_count(outlets, [sid.get(r["claim_id"]) for r in g]),
+                                 [r["published"] for r in g], [r["as_of"] for r in g]))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _cluster_row(cid: Any, kind: str, label: str, rep_id: Any, rep_text: Any, rep_cell: Any, n_claims: int,
+                 outlets: list[str], n_independent: int, published: list[Any], as_of: list[Any]) -> dict[str, Any]:
+    """One clusters.csv row."""
+    pub = sorted(str(a) for a in published if _s(a))
+    aso = sorted(str(a) for a in as_of if _s(a))
+    return {"cluster_id": cid, "kind": kind, "label": label, "representative_claim_id": rep_id,
+            "representative_text": _ws(rep_text)[:300], "representative_cell": rep_cell, "n_claims": n_claims,
+            "n_outlets": len(set(outlets)), "n_independent": n_independent,
+            "first_published": pub[0] if pub else None, "last_published": pub[-1] if pub else None,
+            "as_of_from": aso[0] if aso else None, "as_of_to": aso[-1] if aso else None}
+
+
+def _text_label(rep: Any) -> str:
+    """Label of a text cluster: speaker and the start of the representative claim."""
+    t = strip_outlet_suffix(_ws(rep["text"]))
+    t = t if len(t) <= 90 else t[:87].rsplit(" ", 1)[0] + "..."
+    spk = _s(rep.get("speaker"))
+    return f"{spk}: {t}" if spk else t
+
+
+def figure_table(cells: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int = 1) -> pd.DataFrame:
+    """figure_table.csv: one row per figure cluster, one column per outlet."""
+    meta_cols = ["cluster_id", "label", "as_of_from", "as_of_to", "n_outlets", "n_independent", "representative_cell"]
+    meta = clusters[(clusters["kind"] == "figure") & (clusters["n_outlets"] >= min_outlets)][meta_cols]
+    if len(cells) and len(meta):
+        ref = cells.dropna(subset=["reference_value"]).drop_duplicates("cluster_id")
+        if len(ref):
+            refcol = {c: f"{int(v):,} ({d})" for c, v, d in zip(ref["cluster_id"], ref["reference_value"], ref["reference_date"])}
+            meta = meta.assign(reference=meta["cluster_id"].map(refcol))
+    meta = meta.sort_values(["as_of_from", "label", "cluster_id"], na_position="last")
+    long = cells[cells["cluster_id"].isin(set(meta["cluster_id"]))]
+    return _wide(long, ["cluster_id"], "cell", meta)
+
+
+def attribution_table(claims: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int = 1) -> pd.DataFrame:
+    """attribution_table.csv: one row per claim cluster; each outlet's cell is its source as attributed."""
+    meta = clusters[clusters["n_outlets"] >= min_outlets][["cluster_id", "kind", "label", "n_outlets", "n_independent"]]
+    c = claims[claims["cluster_id"].isin(set(meta["cluster_id"]))].copy()
+    c["attribution"] = [source_text(s, d).strip("[]") + (" (hedged)" if h is True else "")
+                        for s, d, h in zip(c["speaker"], c["descriptor"], c["hedged"])]
+    n_src = c.groupby("cluster_id")["attribution"].nunique()
+    meta = meta.assign(n_sources=meta["cluster_id"].map(n_src).fillna(0).astype(int))
+    meta = meta.sort_values(["n_outlets", "cluster_id"], ascending=[False, True])
+    return _wide(c, ["cluster_id"], "attribution", meta)
+
+
+def first_reports(claims: pd.DataFrame, clusters: pd.DataFrame, articles: pd.DataFrame | None,
+                  min_outlets: int = 1) -> pd.DataFrame:
+    """first_reports.csv: per cluster, outlets in order of publication and who was first.
+
+    ``timing`` is ``time`` when the first report has a publication time, ``date_only`` when
+    only its date is known (so ties are real ties), ``missing`` when no date is known.
+    """
+    cols = ["cluster_id", "label", "n_outlets", "first_outlet", "first_published", "first_article_id",
+            "first_claim_id", "tied_with", "timing", "outlets_in_order"]
+    keep = clusters[clusters["n_outlets"] >= min_outlets]
+    info = {c: (lab, n) for c, lab, n in zip(keep["cluster_id"], keep["label"], keep["n_outlets"])}
+    rows = []
+    recs = [r for r in claims.to_dict("records") if r["cluster_id"] in info] if len(claims) else []
+    for cid, g in sorted(_groups(recs).items()):
+        g.sort(key=lambda r: (*_pub_key(r), r["claim_id"]))
+        firsts = list({r["outlet"]: r for r in reversed(g)}.values())[::-1]
+        firsts.sort(key=lambda r: (*_pub_key(r), r["claim_id"]))
+        first = firsts[0]
+        pub = _s(first["published"])
+        tied = [r["outlet"] for r in firsts[1:] if pub and r["published"] == pub]
+        timing = "missing" if not pub else ("time" if "T" in str(pub) or first.get("published_precision") == "time"
+                                            else "date_only")
+        rows.append({
+            "cluster_id": cid, "label": info[cid][0], "n_outlets": int(info[cid][1]),
+            "first_outlet": first["outlet"], "first_published": pub, "first_article_id": first["article_id"],
+            "first_claim_id": first["claim_id"], "tied_with": "; ".join(map(str, tied)) or None, "timing": timing,
+            "outlets_in_order": "; ".join(f"{r['outlet']} ({_s(r['published']) or 'date unknown'})" for r in firsts),
+        })
+    return pd.DataFrame(rows, columns=cols)
+
+
+def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFrame, interval: FigureInterval,
+                  max_pairs: int = 200) -> pd.DataFrame:
+    """discrepancies.csv: pairs of cells from different outlets of one cluster that disagree.
+
+    Figure clusters compare every outlet's cells pairwise (at most ``max_pairs`` per cluster,
+    earliest first); text clusters compare quotes and sources.
+    """
+    cols = ["cluster_id", "label", "relation", "relations", "outlet_a", "cell_a", "article_a", "start_a", "end_a",
+            "published_a", "outlet_b", "cell_b", "article_b", "start_b", "end_b", "published_b", "detail"]
+    label = dict(zip(clusters["cluster_id"], clusters["label"]))
+    rows: list[dict[str, Any]] = []
+    for cid, recs in sorted(_groups(cells.to_dict("records")).items()) if len(cells) else []:
+        if len({r["outlet"] for r in recs}) < 2:
+            continue
+        recs.sort(key=_pub_key)
+        n = 0
+        for i, a in enumerate(recs):
+            for b in recs[i + 1:]:
+                if n >= max_pairs:
+                    break
+                if a["outlet"] == b["outlet"]:
+                    continue
+                rel = figure_relations(a, b, interval)
+                if not DISAGREEMENTS.intersection(rel):
+                    continue
+                n += 1
+                rows.append(_pair(cid, label.get(cid), rel, a, b, a["cell"], b["cell"], ""))
+    fig_ids = set(cells["cluster_id"]) if len(cells) else set()
+    text = [r for r in claims.to_dict("records") if r["cluster_id"] not in fig_ids] if len(claims) else []
+    for cid, recs in sorted(_groups(text).items()):
+        if len({r["outlet"] for r in recs}) < 2:
+            continue
+        recs.sort(key=_pub_key)
+        n = 0
+        for i, a in enumerate(recs):
+            for b in recs[i + 1:]:
+                if n >= max_pairs:
+                    break
+                if a["outlet"] == b["outlet"]:
+                    continue
+                rel, detail = text_relations(a, b)
+                if not rel:
+                    continue
+                n += 1
+                ca = _ws(a.get("quote") or a["text"]) + " " + source_text(a["speaker"], a["descriptor"])
+                cb = _ws(b.get("quote") or b["text"]) + " " + source_text(b["speaker"], b["descriptor"])
+                rows.append(_pair(cid, label.get(cid), rel, a, b, ca, cb, detail))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _pair(cid: Any, label: Any, rel: list[str], a: dict[str, Any], b: dict[str, Any], ca: str, cb: str,
+          detail: str) -> dict[str, Any]:
+    """One discrepancies row."""
+    return {"cluster_id": cid, "label": label, "relation": primary_relation(rel), "relations": "|".join(rel),
+            "outlet_a": a["outlet"], "cell_a": ca, "article_a": a["article_id"], "start_a": a["start"],
+            "end_a": a["end"], "published_a": a["published"], "outlet_b": b["outlet"], "cell_b": cb,
+            "article_b": b["article_id"], "start_b": b["start"], "end_b": b["end"], "published_b": b["published"],
+            "detail": detail}
+
+
+def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, config: dict[str, Any],
+                 articles: pd.DataFrame | None = None, reference: ReferenceIndex | None = None) -> dict[str, pd.DataFrame]:
+    """Every comparison table from clustered claims and figures.
+
+    Args:
+        claims: Claims with ``cluster_id``.
+        figs: Figures (``prepare_figures``) with ``cluster_id``.
+        synd: syndication.csv rows.
+        config: Settings (``[match]``).
+        articles: The articles table (publication precision), optional.
+        reference: Reference series index, optional.
+
+    Returns:
+        claims, figures, clusters, figure_cells, figure_table, attribution_table, first_reports,
+        discrepancies, syndication.
+    """
+    m = config["match"]
+    interval = FigureInterval(m["relation_slack"], m["relation_slack"])
+    sid, frm = _syndication_maps(synd)
+    claims = claims.copy()
+    claims["syndication_id"] = claims["claim_id"].map(sid)
+    claims["syndicated_from"] = claims["claim_id"].map(frm)
+    cells = figure_cells(figs, claims, synd, interval, reference)
+    clusters = clusters_table(claims, cells, synd)
+    k = m["table_min_outlets"]
+    return {
+        "claims": claims,
+        "figures": figs,
+        "clusters": clusters,
+        "figure_cells": cells,
+        "figure_table": figure_table(cells, clusters, k),
+        "attribution_table": attribution_table(claims, clusters, k),
+        "first_reports": first_reports(claims, clusters, articles, k),
+        "discrepancies": discrepancies(cells, claims, clusters, interval, m["max_discrepancy_pairs"]),
+        "syndication": synd,
+    }
+
+
+__all__ = [
+    "attribution_table", "build_tables", "cell_text", "clusters_table", "discrepancies", "figure_cells",
+    "figure_label", "figure_table", "first_reports", "independent_count", "representatives", "source_text",
+]
