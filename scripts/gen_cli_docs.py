@@ -74,7 +74,7 @@ def sh(line: str, cwd: Path, subst: dict[str, str], shown_as: dict[str, str]) ->
     exe = shlex.quote(str(Path(sys.executable).parent / "provenance"))
     real = real.replace("provenance ", f"{exe} ", 1) if real.startswith("provenance ") else real
     real = real.replace("| provenance", f"| {exe}")
-    res = subprocess.run(["bash", "-c", real], cwd=cwd, env=ENV, capture_output=True, text=True)
+    res = subprocess.run(["bash", "-c", real], cwd=cwd, env=ENV, capture_output=True, text=True, check=False)
     out = (res.stdout + res.stderr).rstrip()
     for actual, shown in shown_as.items():
         out = out.replace(actual, shown)
@@ -93,7 +93,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run_dir = Path(tmp) / "sample-run"
         subprocess.run([str(Path(sys.executable).parent / "provenance"), "run", "corpora/sample", "--out",
-                        str(run_dir), "--quiet", "--workers", "1"], cwd=REPO, env=ENV, check=False)
+                        str(run_dir), "--quiet", "--workers", "1"], cwd=REPO, env=ENV, check=True)
         import pandas as pd
 
         arts = pd.read_csv(run_dir / "articles.csv")

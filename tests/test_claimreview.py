@@ -82,8 +82,8 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _review(run_dir: Path, **kw: Any) -> dict[str, Any]:
-    args = dict(rating="Misleading", review_url="https://factcheck.example/dam-toll", reviewer="Example Fact Check",
-                date_published="2024-03-08")
+    args: dict[str, Any] = {"rating": "Misleading", "review_url": "https://factcheck.example/dam-toll",
+                            "reviewer": "Example Fact Check", "date_published": "2024-03-08"}
     args.update(kw)
     return claim_review(run_dir, "cc-toll", **args)
 

@@ -25,7 +25,7 @@ runner = CliRunner()
 COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
 DOCS = REPO / "docs" / "cli.md"
 SAMPLE = REPO / "corpora" / "sample"
-TAG = re.compile(r"\[\[(.*?)\|(figure|cue|source|date|actor)\]\]", re.S)
+TAG = re.compile(r"\[\[(.*?)\|(figure|cue|source|date|actor)\]\]", re.DOTALL)
 
 
 def _err(res) -> str:  # type: ignore[no-untyped-def]

@@ -55,7 +55,7 @@ def test_summary_and_sections(matched_html: str) -> None:
 
 
 def test_figure_table_one_row_per_cluster_one_column_per_outlet(matched_html: str) -> None:
-    table = re.search(r'<table id="figure-table".*?</table>', matched_html, re.S).group(0)
+    table = re.search(r'<table id="figure-table".*?</table>', matched_html, re.DOTALL).group(0)
     heads = re.findall(r'<button type="button" class="sort"[^>]*>(.*?)</button>', table)
     frames = matched_frames()
     assert heads[0] == "cluster" and heads[-1] == "outlets"
@@ -65,7 +65,7 @@ def test_figure_table_one_row_per_cluster_one_column_per_outlet(matched_html: st
 
 def test_every_cell_opens_evidence_with_highlights(matched_html: str) -> None:
     ids = set(re.findall(r'data-ev="(ev\d+)"', matched_html))
-    templates = dict(re.findall(r'<template id="(ev\d+)">(.*?)</template>', matched_html, re.S))
+    templates = dict(re.findall(r'<template id="(ev\d+)">(.*?)</template>', matched_html, re.DOTALL))
     assert ids and ids <= set(templates)
     killed = [t for t in templates.values() if "m-figure" in t and "m-source" in t and "m-cue" in t]
     assert killed, "some figure evidence highlights figure, source and cue together"
@@ -76,7 +76,7 @@ def test_every_cell_opens_evidence_with_highlights(matched_html: str) -> None:
 
 def test_neutral_wording(matched_html: str) -> None:
     """The tool's own words show who said what; they never judge (data cells aside)."""
-    page = re.sub(r"<(style|script|pre|table|template)\b.*?</\1>", " ", matched_html, flags=re.S)
+    page = re.sub(r"<(style|script|pre|table|template)\b.*?</\1>", " ", matched_html, flags=re.DOTALL)
     text = re.sub(r"<[^>]+>", " ", page).lower()
     for word in ("false", "wrong", "lie", "lies", "incorrect", "misleading", "fake", "accurate", "true"):
         assert not re.search(rf"\b{word}\b", text), word

@@ -237,7 +237,7 @@ def render_article(x: Extraction, color: bool = True) -> RenderableType:
     if a.url:
         head.append(f"\n{a.url}")
     legend = Text("\nhighlighted: ")
-    for k, (style, tag) in STYLES.items():
+    for style, tag in STYLES.values():
         legend.append(tag if color else f"[[…|{tag}]]", style=style if color else "")
         legend.append(" ")
     return Group(head, legend, Text(""), inline_text(x, color), Text(""), *detail_tables(x))

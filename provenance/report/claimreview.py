@@ -126,7 +126,7 @@ def claim_review(
 
     claim: dict[str, Any] = {"@type": "Claim"}
     if speakers:
-        name, _ = sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        name, _ = min(speakers.items(), key=lambda kv: (-kv[1], kv[0]))
         kind = _first(next((r for r in rows if _first(r, _SPEAKER) == name), {}), ("speaker_type", "source_type"))
         claim["author"] = {"@type": "Person" if kind in PERSON_TYPES else "Organization", "name": name}
     if first.get("published"):

@@ -12,6 +12,7 @@ timestamps or random ids, so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -190,7 +191,8 @@ class Evidence:
                 continue
             for part in str(at.get("content_spans") or "").split(";"):
                 if "-" in part:
-                    add(*part.split("-", 1), "content")
+                    p0, p1 = part.split("-", 1)
+                    add(p0, p1, "content")
             add(at.get("cue_start"), at.get("cue_end"), "cue")
             add(at.get("source_start"), at.get("source_end"), "source")
             self._descriptor(spans, str(text), at.get("descriptor"))
@@ -345,7 +347,7 @@ def mark_text(text: str, spans: Iterable[tuple[int, int, str]]) -> Markup:
     clipped = [(max(0, a), min(n, b), k) for a, b, k in spans if min(n, b) > max(0, a)]
     cuts = sorted({0, n, *(a for a, _, _ in clipped), *(b for _, b, _ in clipped)})
     out: list[Markup] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         kinds = [k for k in MARK_KINDS if any(s <= a and b <= e and kk == k for s, e, kk in clipped)]
         seg = escape(text[a:b])
         if kinds:
@@ -581,7 +583,7 @@ def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: 
     return Table("attribution-table", "Attributions", []), ""
 
 
-_DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.S)
+_DIFF = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.DOTALL)
 
 
 def diff_markup(detail: str) -> Markup:
@@ -824,7 +826,10 @@ def write_html(frames: dict[str, pd.DataFrame], out_dir: str | Path, config: dic
 
     target = Path(out_dir) / "report.html"
     html = render_html(frames, config)
-    atomic_write(target, lambda tmp: Path(tmp).write_text(html, encoding="utf-8", newline="\n"))
+    def write(tmp: str) -> None:
+        Path(tmp).write_text(html, encoding="utf-8", newline="\n")
+
+    atomic_write(target, write)
     return target
 
 

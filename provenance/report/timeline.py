@@ -84,7 +84,8 @@ def timeline_svg(
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    pts = [(p, pd.Timestamp(p.when), _y(p)) for p in points if p.when and _y(p) is not None]
+    pts: list[tuple[Point, Any, float]] = [(p, pd.Timestamp(p.when), y) for p in points
+                                           if p.when and (y := _y(p)) is not None]
     ref = sorted((pd.Timestamp(d), v) for d, v in reference if d and _num(v) is not None)
     if not pts and not ref:
         return ""
