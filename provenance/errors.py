@@ -29,3 +29,7 @@ class StoreError(ProvenanceError):
 
 class ReferenceSeriesError(ProvenanceError):
     """A reference series file cannot be read or has no usable columns."""
+
+
+class EngineError(ProvenanceError):
+    """The execution engine cannot start, or its Dask cluster cannot be reached or used."""

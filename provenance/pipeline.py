@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from provenance.config import load_config
-from provenance.engine.local import map_extract
+from provenance.engine import map_articles
 from provenance.frames import FrameBuilder
 from provenance.ingest import iter_ingest
 from provenance.ingest.outlets import load_registry
@@ -121,7 +121,9 @@ def collect(
     eng = cfg["engine"]
     n_workers = eng["workers"] if workers is None else workers
     todo = unique_articles() if session is None else session.new_only(unique_articles())
-    for rows in map_extract(todo, n_workers, eng["chunk_size"], progress.extracted):
+    for rows in map_articles(todo, engine=eng["engine"], workers=n_workers, chunk_size=eng["chunk_size"],
+                             scheduler=eng["scheduler"] or None, partition_size=eng["partition_size"],
+                             on_done=progress.extracted):
         builder.add(rows)
         if session is not None:
             session.save(rows)

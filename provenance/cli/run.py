@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -19,6 +19,8 @@ from provenance.cli.options import (
     WorkersOpt, YearOpt, column_map, config_overrides,
 )
 from provenance.config import load_config
+from provenance.match.reference import load_reference
+from provenance.engine import ENGINES
 from provenance.errors import OutputError
 from provenance.extract import extract_article
 from provenance.ingest import iter_ingest
@@ -49,11 +51,20 @@ def run(
     year: YearOpt = None,
     outlets: OutletsOpt = None,
     workers: WorkersOpt = None,
+    engine: Annotated[Optional[str], typer.Option(
+        "--engine", help="Where extraction runs: local (processes) or dask (a cluster; needs --scheduler).",
+        show_default=False)] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786.",
+        show_default=False)] = None,
     fmt: Annotated[str, typer.Option("--format", help="Table format: csv or parquet.")] = "csv",
     bom: Annotated[bool, typer.Option("--bom", help="Write CSV with a UTF-8 byte-order mark (for Excel).")] = False,
     text_col: TextCol = None, outlet_col: OutletCol = None, date_col: DateCol = None, url_col: UrlCol = None,
     title_col: TitleCol = None, author_col: AuthorCol = None,
     quiet: QuietOpt = False,
+    reference: Annotated[Path | None, typer.Option(
+        "--reference", help="Daily reference series (t4p casualties JSON, or CSV of date, metric, place, value) "
+        "to set beside every figure.", show_default=False)] = None,
     db: Annotated[Path | None, typer.Option("--db", help="SQLite store to reuse and update "
                                             "[default: store.sqlite in the --out folder].", show_default=False)] = None,
 ) -> None:
@@ -70,6 +81,17 @@ def run(
     overrides: dict = config_overrides(year, workers)
     if bom:
         overrides.setdefault("report", {})["csv_bom"] = True
+    if engine is not None and engine not in ENGINES:
+        raise typer.BadParameter(f"use {' or '.join(ENGINES)}", param_hint="--engine")
+    if scheduler is not None and engine == "local":
+        raise typer.BadParameter("--scheduler is for --engine dask", param_hint="--scheduler")
+    if engine is not None or scheduler is not None:
+        overrides.setdefault("engine", {})["engine"] = engine or "dask"
+    if scheduler is not None:
+        overrides.setdefault("engine", {})["scheduler"] = scheduler
+    if reference is not None:
+        load_reference(reference)  # an unreadable file fails now, not after extraction
+        overrides.setdefault("match", {}).setdefault("reference", {})["path"] = str(reference)
     cfg = load_config(config, overrides)
     cols = column_map(text_col, outlet_col, date_col, url_col, title_col, author_col)
     bar, prog = _progress(quiet)

@@ -1,17 +1,36 @@
-"""Local engine: extraction mapped over worker processes (all cores by default)."""
+"""Local engine: extraction mapped over worker processes (all cores by default).
+
+The stage function is :func:`extract_rows` (one article -> its flat table rows); every engine
+maps that same function, the Dask engine included (``provenance.engine.dask``).
+
+Memory stays flat however large the corpus: at most ``2 x workers`` chunks are in flight, so
+the reader never runs ahead of the workers (``multiprocessing.Pool.imap`` would read the whole
+input into its task queue first: 1.4 GB of article texts on ABP before this bound).
+"""
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from provenance.extract import extract_article
 from provenance.frames import rows_from_extraction
 from provenance.models import Article
 
 Rows = dict[str, list[dict[str, Any]]]
+T = TypeVar("T")
+R = TypeVar("R", covariant=True)
+
+
+class Pending(Protocol[R]):
+    """A result not yet available (``multiprocessing`` AsyncResult or a wrapped Dask future)."""
+
+    def get(self) -> R:
+        """Wait for and return the result (re-raising the task's exception)."""
+        ...
 
 
 def extract_rows(article: Article) -> Rows:
@@ -19,12 +38,14 @@ def extract_rows(article: Article) -> Rows:
     return rows_from_extraction(extract_article(article))
 
 
-def _batch(items: list[Article]) -> list[Rows]:
-    return [extract_rows(a) for a in items]
+def extract_partition(articles: list[Article]) -> list[Rows]:
+    """Extract a partition of articles (the unit of work sent to a process or a Dask worker)."""
+    return [extract_rows(a) for a in articles]
 
 
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    buf: list[Article] = []
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter), read lazily."""
+    buf: list[T] = []
     for a in items:
         buf.append(a)
         if len(buf) >= size:
@@ -34,9 +55,38 @@ def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield buf
 
 
+def ordered_bounded(
+    parts: Iterable[list[T]], submit: Callable[[list[T]], Pending[list[Rows]]], max_in_flight: int,
+    on_done: Callable[[int], None] | None = None,
+) -> Iterator[Rows]:
+    """Submit partitions with at most ``max_in_flight`` outstanding; yield rows in input order.
+
+    The bound is what keeps memory flat: the input iterator is advanced only when a result
+    has been taken, so neither the task queue nor the result buffer grows with the corpus.
+    """
+    pending: deque[Pending[list[Rows]]] = deque()
+    for part in parts:
+        pending.append(submit(part))
+        if len(pending) >= max_in_flight:
+            res = pending.popleft().get()
+            yield from res
+            if on_done:
+                on_done(len(res))
+    while pending:
+        res = pending.popleft().get()
+        yield from res
+        if on_done:
+            on_done(len(res))
+
+
 def resolve_workers(workers: int) -> int:
-    """0 means all cores."""
-    return workers if workers > 0 else (os.cpu_count() or 1)
+    """0 means all cores (the CPUs this process may run on, not merely those installed)."""
+    if workers > 0:
+        return workers
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def map_extract(
@@ -48,24 +98,29 @@ def map_extract(
     """Extract every article, yielding rows in input order.
 
     Args:
-        articles: Articles to extract (consumed lazily).
+        articles: Articles to extract (consumed lazily, never read ahead by more than
+            ``2 x workers x chunk_size`` articles).
         workers: Processes; 0 = all cores, 1 = in this process.
         chunk_size: Articles per task.
         on_done: Called with the number of articles finished after each chunk (for progress).
 
     Yields:
         One rows dict per article, in input order.
+
+    Examples:
+        >>> from provenance.models import Article
+        >>> rows = list(map_extract([Article(article_id="a", text="Nothing here.", source="-")], workers=1))
+        >>> rows[0]["articles"][0]["sentences"]
+        1
     """
     n = resolve_workers(workers)
     if n == 1:
-        for chunk in _chunks(articles, chunk_size):
-            yield from _batch(chunk)
+        for chunk in chunks(articles, chunk_size):
+            yield from extract_partition(chunk)
             if on_done:
                 on_done(len(chunk))
         return
     ctx = mp.get_context("forkserver" if os.name != "nt" else "spawn")
     with ctx.Pool(n) as pool:
-        for res in pool.imap(_batch, _chunks(articles, chunk_size)):
-            yield from res
-            if on_done:
-                on_done(len(res))
+        yield from ordered_bounded(chunks(articles, chunk_size),
+                                   lambda part: pool.apply_async(extract_partition, (part,)), 2 * n, on_done)
