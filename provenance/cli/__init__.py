@@ -14,6 +14,7 @@ app = typer.Typer(
 
 # Command modules register themselves on ``app`` when imported.
 from provenance.cli import run as _run  # noqa: E402,F401
+from provenance.cli import check as _check  # noqa: E402,F401
 from provenance.cli import config as _config  # noqa: E402,F401
 from provenance.cli import claimreview as _claimreview  # noqa: E402,F401
 from provenance.cli import show as _show  # noqa: E402,F401
