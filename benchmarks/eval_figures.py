@@ -210,6 +210,8 @@ def evaluate(
     data_dir: Path | None = None,
     use_attributions: bool = True,
     errors: list[dict[str, Any]] | None = None,
+    gold: Path = GOLD,
+    stratum: str | None = None,
 ) -> dict[str, Any]:
     """Score the extractor on a split of the gold set.
 
@@ -219,12 +221,14 @@ def evaluate(
         use_attributions: Feed the attribution extractor's output to figures (the pipeline);
             False measures the figures.py fallback alone.
         errors: When given, every mismatch is appended to it (for ``--errors``).
+        gold: The gold file.
+        stratum: Only sentences of this stratum (casualty, negative, quantemp, blind).
 
     Returns:
         ``{"sentences", "gold", "pred", "detection", "strict", "strict_kih", "source_accuracy",
         "source_accuracy_kih", "by_file"}``; each P/R/F1 block has precision, recall, f1.
     """
-    items = load_gold(data_dir, split=split)
+    items = [it for it in load_gold(data_dir, gold, split) if stratum is None or it.stratum == stratum]
     c: Counter[str] = Counter()
     by_file: dict[str, Counter[str]] = {}
     for it in items:
@@ -264,6 +268,7 @@ def evaluate(
             errors.extend({"item": it, "gold": None, "pred": pred[j]} for j in range(len(pred)) if j not in matched_p)
     return {
         "split": split,
+        "stratum": stratum,
         "attributions": use_attributions,
         "sentences": len(items),
         "gold": c["gold"],
@@ -302,7 +307,7 @@ def _fmt_fig(text: str, f: dict[str, Any] | Figure | None) -> str:
 
 def _report(m: dict[str, Any]) -> Iterator[str]:
     """Lines of the printed report."""
-    yield f"split={m['split']} sentences={m['sentences']} gold={m['gold']} pred={m['pred']} attributions={m['attributions']}"
+    yield f"split={m['split']} stratum={m['stratum'] or 'all'} sentences={m['sentences']} gold={m['gold']} pred={m['pred']} attributions={m['attributions']}"
     for key in ("detection", "strict", "strict_kih"):
         v = m[key]
         yield f"  {key:<11} P={v['precision']:.3f} R={v['recall']:.3f} F1={v['f1']:.3f}"
@@ -319,9 +324,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     ap.add_argument("--no-attributions", action="store_true", help="figures.py fallback sources only")
     ap.add_argument("--errors", action="store_true", help="list every mismatch (prints data text to the terminal)")
     ap.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    ap.add_argument("--gold", type=Path, default=GOLD, help="gold file (default: tests/gold/figures/gold.jsonl)")
+    ap.add_argument("--stratum", default=None, help="only this stratum: casualty, negative, quantemp, blind")
     a = ap.parse_args(list(argv) if argv is not None else None)
     errs: list[dict[str, Any]] | None = [] if a.errors else None
-    m = evaluate(a.split, a.data, not a.no_attributions, errs)
+    m = evaluate(a.split, a.data, not a.no_attributions, errs, a.gold, a.stratum)
     if a.json:
         sys.stdout.write(json.dumps(m, indent=2) + "\n")
     else:

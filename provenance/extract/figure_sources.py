@@ -107,7 +107,7 @@ def _rules() -> _Rules:
         continuation=re.compile(rf",\s+(?:{_alt(src['continuation_cues'], True)})\b", i),
         passive=re.compile(rf"\s+(?:{_alt(src['passive_after'], True)})\b", i),
         acc_left=re.compile(
-            r"(?:,\s+(?:prompting|sparking|triggering|setting\s+off|which|while|whereas|but)\b|;|\s[—–-]{1,2}\s|—)",
+            r"(?:,\s+(?:prompting|sparking|triggering|setting\s+off|which|while|whereas|but|and)\b|;|\s[—–-]{1,2}\s|—)",
             i,
         ),
         acc_right=re.compile(r"(?:;|\s[—–-]{1,2}\s|—)"),
@@ -132,6 +132,8 @@ _TIME_WORD = re.compile(
     r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Jan|Feb|March|April|May|June"
     r"|July|Aug|Sept?|Oct|Nov|Dec)"
 )
+_FINITE = re.compile(r"\b(?:have|has|had|are|is|were|was|will|would)\b")
+_OBJECT_CUES = frozenset({"told", "tells", "informed", "briefed"})
 _PASSIVE_CUES = frozenset({"reported", "confirmed", "estimated", "counted", "recorded", "claimed", "alleged"})
 _HEAD_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their"})
 _RELATIVE = frozenset({"that", "which", "who", "whom", "whose", "where"})
@@ -298,6 +300,23 @@ def _np_before(text: str, lo: int, cue: int) -> tuple[int, int, str] | None:
     return start, end, stop
 
 
+def _leading_np(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """The noun phrase a sentence opens with ("Palestinian authorities had blamed ...")."""
+    toks = list(_rules().word.finditer(text, a, b))
+    end = None
+    for t in toks:
+        w = t.group(0)
+        if w[:1].isupper() or w.lower() in _NP_LOWER:
+            end = t.end()
+            continue
+        break
+    if end is None or not text[a:end].strip() or not any(ch.isupper() for ch in text[a:end]):
+        return None
+    if text[a:end].split()[0] in ("The", "A", "An", "In", "On", "At") and len(text[a:end].split()) == 1:
+        return None
+    return a, end
+
+
 def np_after(text: str, pos: int, hi: int) -> tuple[int, int] | None:
     """The noun phrase starting at ``pos`` (after "according to", "citing", "said")."""
     r = _rules()
@@ -373,9 +392,11 @@ def sentence_sources(text: str, a: int, b: int, figure_starts: Sequence[int] = (
         s0, e0, stop = np_b
         hedged = m.group(0).lower() in ("claimed", "claims", "claim", "alleged")
         if stop == "and":
-            # "The UN said ... and added that ...": the coordinated verb keeps the subject.
-            if prev is not None:
-                out.append(Src(prev.start, prev.end, cue_e, b, cue_s, "said", hedged))
+            # "The UN said ... and added that ...": the coordinated verb keeps the subject,
+            # which is the previous speaker or else the phrase the sentence opens with.
+            subj = (prev.start, prev.end) if prev is not None else _leading_np(text, a, cue_s)
+            if subj is not None:
+                out.append(Src(subj[0], subj[1], cue_e, b, cue_s, "said", hedged))
                 prev_cue_end = cue_e
             continue
         if stop in _RELATIVE:
@@ -387,13 +408,19 @@ def sentence_sources(text: str, a: int, b: int, figure_starts: Sequence[int] = (
             out.append(Src(s0, e0, cue_e, end_m.start() if end_m else b, cue_s, "said", hedged))
             continue
         at_start = not text[prev_cue_end:s0].strip(" \n“\"‘'(")
-        tail = r.tail_adverbial.match(rest)
+        tail_rest = rest
+        if m.group(0).lower() in _OBJECT_CUES:
+            obj = re.match(r"\s+(?:the\s+)?(?:[A-Z][\w’'.-]*\s*)+", rest)
+            tail_rest = rest[obj.end() - 1:] if obj else rest
+        tail = r.tail_adverbial.match(tail_rest)
         quote_before = re.search(r"[”\"],?\s*$", text[a:s0])
         if quote_before or (not at_start and tail):
-            tail_end = rest[tail.end() - 1:tail.end()] if tail else ""
-            ends = tail is None or tail.end() >= len(rest.rstrip())
+            tail_end = tail_rest[tail.end() - 1:tail.end()] if tail else ""
+            ends = tail is None or tail.end() >= len(tail_rest.rstrip())
             if quote_before or tail_end in (".", "!", "?", "”", '"', "") or ends:
                 cover = (prev_cue_end, s0)  # "..., the Israeli military said Monday."
+            elif _FINITE.search(text, cue_e + tail.end() if tail else cue_e, b):
+                cover = (prev_cue_end, s0)  # "..., the ministry said, and half a million have fled": a new clause
             else:
                 cover = (prev_cue_end, b)  # "..., officials said, and more than 1,400 injured."
         else:
@@ -434,7 +461,7 @@ def pick(srcs: list[Src], q: Quantity) -> Src | None:
 def _cue_words() -> frozenset[str]:
     """Reporting cue words (lower case) an attribution's cue must contain to source a figure."""
     src = lexicon("figures")["sources"]
-    words = {w.lower() for c in src["cue_verbs"] for w in c.split()}
+    words = {c.lower() for c in src["cue_verbs"] if " " not in c}
     return frozenset(words | {w.lower() for w in src["continuation_cues"]} | {"according"})
 
 
@@ -443,8 +470,13 @@ def _usable(att: Attribution, text: str) -> bool:
     and not a passive report ("were reported dead")."""
     if att.source is None or any(ch.isdigit() for ch in att.source.text):
         return False
-    words = {w.strip(".,;:").lower() for w in att.cue.text.split()}
-    if not words & _cue_words():
+    words = att.source.text.split()
+    if len(words) > 12 or words[-1].strip(",").lower() in ("and", "or", "but") or (
+        re.search(r",\s+[a-z]+(?:ed|s)\b", att.source.text)
+    ):
+        return False  # a clause, not a speaker: "the Council, played down the rupture,"
+    cue_words = {w.strip(".,;:").lower() for w in att.cue.text.split()}
+    if not cue_words & _cue_words():
         return False
     cue = att.cue.text.split()[-1].lower()
     return not (cue in _PASSIVE_CUES and _rules().passive.match(text, att.cue.end))

@@ -43,7 +43,7 @@ from provenance.extract.figure_sources import (
 from provenance.extract.numbers import Quantity, last_word, lexicon, scan_quantities
 from provenance.models import Attribution, DateMention, Figure, Sentence, SourceRef
 
-VERSION = "2"
+VERSION = "3"
 
 __all__ = ["VERSION", "canonical_source", "extract_figures"]
 
@@ -81,6 +81,7 @@ class _Rules:
     keyword: re.Pattern[str]
     object_verb: re.Pattern[str]
     toll: re.Pattern[str]
+    joint_before: re.Pattern[str]
     joint: re.Pattern[str]
     subcount: re.Pattern[str]
     running: re.Pattern[str]
@@ -113,6 +114,7 @@ def _rules() -> _Rules:
         keyword=re.compile(groups(met["keywords"]), i),
         object_verb=re.compile(rf"(?:{groups(met['object_verbs'])})\s+(?:a\s+total\s+of\s+)?$", i),
         toll=re.compile(groups(met["toll_nouns"]), i),
+        joint_before=re.compile(rf"\b(?:{kw_any})\s+(?:{_alt(met['joint']['joiners'], True)})\s+$", i),
         # "killed or wounded", "killed, missing or wounded": several metrics counted together.
         joint=re.compile(
             rf"(?:\s*,\s*(?:{kw_any}))*\s*,?\s*(?:{_alt(met['joint']['joiners'], True)})\s+(?:{kw_any})\b", i
@@ -194,6 +196,8 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
     )
     if ov:
         metric = _metric_from(ov)
+        if r.joint_before.search(text, max(left, ov.start() - 30), ov.start()):
+            return "other", "joint"  # "has wounded or killed thousands"
         after = text[q.end:right]
         kw = r.keyword.search(after)
         if kw and r.joint.match(after[kw.end():]) and _metric_from(kw) != metric:
@@ -491,6 +495,8 @@ def extract_figures(
                 src_how = "relay"
             elif src_how in ("said", "inverted", "attribution") and background(text, max(cover_start, a), q):
                 source, src_how = None, "background"
+        if source is not None and source.start <= q.start < source.end:
+            source, src_how = None, "inside_source"  # "according to two senior officials"
         if source is not None and source.canonical is None and source.text.lower() in PRONOUNS:
             for k in range(si - 1, max(-1, si - 4), -1):
                 for x in reversed(sentence_sources(text, sents[k].start, sents[k].end)):

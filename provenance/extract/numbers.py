@@ -534,6 +534,11 @@ def scan_quantities(text: str, keep_rejected: bool = False) -> list[Quantity]:
                 out.append(Quantity(u.start, u.end, u.start, u.value, u.value, u.value, "exact", rejected=reason))
             i += 2
             continue
+        if reason is None and qualifier == "vague" and last_word(text, start) in qb_last:
+            # "as many as several hundred": the qualifier joins the span, the bounds stay vague.
+            qm = p["qual_before"].search(text[max(0, start - 30):start])
+            if qm:
+                start = start - (len(text[max(0, start - 30):start]) - qm.start("q"))
         if reason is None and qualifier not in ("range", "vague"):
             qm = (
                 p["qual_before"].search(text[max(0, start - 30):start])
