@@ -94,6 +94,7 @@ def test_parse_number(raw: str, value: float | None) -> None:
         ("Hundreds of thousands have fled.", "Hundreds of thousands", None, 200_000, 999_999, "vague"),
         ("Millions lack clean water.", "Millions", None, 2e6, 999_999_999, "vague"),
         ("Several hundred hostages were taken.", "Several hundred", None, 200, 999, "vague"),
+        ("A blast killed as many as several hundred people.", "as many as several hundred", None, 200, 999, "vague"),
         # "dozens more": more means additional, not a qualifier
         ("Dozens more were wounded.", "Dozens", None, 24, 99, "vague"),
         # doubled spaces, as in the casualty-mentions cells: offsets stay in the cell
@@ -234,6 +235,7 @@ def test_dates_from_the_date_extractor_are_not_figures() -> None:
         ("At least 11 Americans were among the hundreds killed.", "At least 11", "killed"),
         # not a casualty at all
         ("The fund gave 300 grants.", "300", "other"),
+        ("The bombing has wounded or killed thousands of people.", "thousands", "other"),
     ],
 )
 def test_metric(text: str, span: str, metric: str) -> None:
@@ -339,6 +341,20 @@ def test_hedges() -> None:
          "Gaza health officials", None),
         ("UN refugee agency says 142 employees killed since the war began - Example Wire", "142",
          "UN refugee agency", None),
+        # a parenthetical cue does not reach into a new clause with its own verb
+        ("Strikes have killed 2,808 people, the ministry said, and more than half a million people have fled.",
+         "more than half a million", None, None),
+        ("Strikes have killed 2,808 people, the ministry said, and more than half a million people have fled.",
+         "2,808", "the ministry", None),
+        # "told" takes an object before the adverbials
+        ("At least six citizens were killed and 10 are missing, the prime minister told Parliament on Monday.",
+         "10", "the prime minister", None),
+        # a coordinated cue keeps the subject the sentence opens with
+        ("Local authorities had blamed the strike on Israel and said it killed 471 people.", "471",
+         "Local authorities", None),
+        # a figure inside the source phrase is not attributed to it
+        ("Gunmen killed 1,400 people, and the envoy raised the issue, according to two senior officials.",
+         "two", None, None),
         # passive "reported killed" is not a speaker
         ("With more than 900 Israelis reported killed, officials met.", "more than 900", None, None),
     ],

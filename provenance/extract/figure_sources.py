@@ -151,7 +151,7 @@ _NP_LOWER = frozenset(
         "administration", "statement", "report", "authority", "council", "committee",
         "spokespeople", "representatives", "representative", "team", "unit", "news", "local",
         "state", "foreign", "senior", "top", "international", "aid", "humanitarian", "intelligence",
-        "wing", "security", "rescue", "refugee", "refugees", "relief", "rights", "monitoring", "watchdog"
+        "wing", "security", "rescue", "refugee", "refugees", "relief", "rights", "monitoring", "watchdog", "prime", "deputy", "interior", "general", "assistant"
     ]
 ) | PRONOUNS
 _ORG_NOUNS = re.compile(
