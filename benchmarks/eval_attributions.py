@@ -288,7 +288,7 @@ def speed_comparison(
     """Per-article cost (ms) of actors + attributions versus dates + figures on the same texts.
 
     Each stage gets the same inputs it gets in ``extract_article`` (sentences computed once,
-    outside the timings); the best of ``repeat`` passes is kept, so load from other processes
+    outside the timings); CPU time, best of ``repeat`` passes, so load from other processes
     on a shared machine disturbs the comparison as little as possible.
 
     Args:
@@ -312,13 +312,14 @@ def speed_comparison(
     atts = [_attributions.extract_attributions(t, s, _actors.extract_actors(t, s)) for t, s in zip(texts, sents)]
 
     def best(fn: Callable[[int], object]) -> float:
+        # CPU time of this process: other jobs on a shared machine inflate wall time.
         times = []
         for _ in range(repeat):
             _tagger._LAST.clear()
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             for i in range(len(texts)):
                 fn(i)
-            times.append(time.perf_counter() - t0)
+            times.append(time.process_time() - t0)
         return 1000 * min(times) / max(1, len(texts))
 
     def attributions(i: int) -> object:
