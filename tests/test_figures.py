@@ -236,6 +236,7 @@ def test_dates_from_the_date_extractor_are_not_figures() -> None:
         # not a casualty at all
         ("The fund gave 300 grants.", "300", "other"),
         ("The bombing has wounded or killed thousands of people.", "thousands", "other"),
+        ("Militants killed the ambassador and three other Americans.", "three", "killed"),
     ],
 )
 def test_metric(text: str, span: str, metric: str) -> None:

@@ -475,6 +475,11 @@ def _usable(att: Attribution, text: str) -> bool:
         re.search(r",\s+[a-z]+(?:ed|s)\b", att.source.text)
     ):
         return False  # a clause, not a speaker: "the Council, played down the rupture,"
+    first = words[0].lower()
+    if first in ("i", "we", "me", "us") or any(q in att.source.text for q in "\"“”"):
+        return False  # a first-person speaker is inside a quotation; quotes are content
+    if words[0][:1].islower() and first not in _HEAD_DETERMINERS and first not in _NP_LOWER:
+        return False  # "that in New Mexico, ...": not a noun phrase
     cue_words = {w.strip(".,;:").lower() for w in att.cue.text.split()}
     if not cue_words & _cue_words():
         return False

@@ -43,7 +43,7 @@ from provenance.extract.figure_sources import (
 from provenance.extract.numbers import Quantity, last_word, lexicon, scan_quantities
 from provenance.models import Attribution, DateMention, Figure, Sentence, SourceRef
 
-VERSION = "3"
+VERSION = "4"
 
 __all__ = ["VERSION", "canonical_source", "extract_figures"]
 
@@ -81,7 +81,9 @@ class _Rules:
     keyword: re.Pattern[str]
     object_verb: re.Pattern[str]
     toll: re.Pattern[str]
+    near: re.Pattern[str]
     joint_before: re.Pattern[str]
+    any_object_verb: re.Pattern[str]
     joint: re.Pattern[str]
     subcount: re.Pattern[str]
     running: re.Pattern[str]
@@ -114,6 +116,8 @@ def _rules() -> _Rules:
         keyword=re.compile(groups(met["keywords"]), i),
         object_verb=re.compile(rf"(?:{groups(met['object_verbs'])})\s+(?:a\s+total\s+of\s+)?$", i),
         toll=re.compile(groups(met["toll_nouns"]), i),
+        near=re.compile(rf"(?:{groups(met['near_nouns'])})[\s,:]*(?:(?:were|was|are|is|stood at|reached|of)\s+)?$", i),
+        any_object_verb=re.compile(groups(met["object_verbs"]), i),
         joint_before=re.compile(rf"\b(?:{kw_any})\s+(?:{_alt(met['joint']['joiners'], True)})\s+$", i),
         # "killed or wounded", "killed, missing or wounded": several metrics counted together.
         joint=re.compile(
@@ -221,6 +225,18 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
         metric = _metric_from(last)
         if metric:
             return metric, "before"
+    near = r.near.search(text, max(left, q.start - 30), q.start)
+    if near and _metric_from(near):
+        return _metric_from(near) or "other", "before"
+    if text[max(left, q.start - 5):q.start].rstrip().endswith("and"):
+        # "an attack that killed the commander and two soldiers": the verb's second object.
+        verb = None
+        for verb in r.any_object_verb.finditer(text, max(left, q.start - 120), q.start):
+            pass
+        if verb and not _RELATIVE_PRONOUN.search(text, verb.end(), q.start):
+            metric = _metric_from(verb)
+            if metric:
+                return metric, "object_verb"
     return "other", "none"
 
 
