@@ -67,7 +67,6 @@ class _Lexicon:
     name_scanner: re.Pattern[str]
     digit_trigger: re.Pattern[str]
     word_triggers: tuple[str, ...]
-    word_trigger_re: re.Pattern[str]
     prefix_words: frozenset[str]
     time_after: re.Pattern[str]
     time_before: re.Pattern[str]
@@ -76,8 +75,8 @@ class _Lexicon:
     lead_before: re.Pattern[str]
     published_before: re.Pattern[str]
     tense: re.Pattern[str]
-    not_year_after: re.Pattern[str]
-    not_year_before: re.Pattern[str]
+    not_year_after: frozenset[str]
+    not_year_before: frozenset[str]
 
 
 def _alt(words: Sequence[str], *, escape: bool = True) -> str:
@@ -97,6 +96,23 @@ def _cased(words: Sequence[str]) -> list[str]:
 def _words_before(words: Sequence[str]) -> re.Pattern[str]:
     """Pattern matching one of ``words`` right before the end of a string."""
     return re.compile(r"(?i)(?:^|[^\w$€£#])(?:" + _alt(words) + r")\s*$")
+
+
+def _tense_pattern(tn: dict[str, Any]) -> re.Pattern[str]:
+    """The tense-cue pattern: groups ``f`` (future) and ``p`` (past), run on lower-cased text.
+
+    Lower-casing the slice and matching case-sensitively is several times faster in ``re``
+    than an ignore-case pattern.
+    """
+    phrases = [r"\s+".join(map(re.escape, w.lower().split())) for w in tn["future"]]
+    phrases.sort(key=len, reverse=True)
+    future = "|".join(phrases) + "|[a-z]+(?:" + _alt(tn["future_suffixes"]) + ")"
+    past = _alt([w.lower() for w in tn["past"]]) + "|[a-z]{%d,}ed" % (int(tn["past_ed_min_length"]) - 2)
+    return re.compile(r"(?<![\w'’])(?:(?P<f>" + future + r")|(?P<p>" + past + r"))(?![\w'’])")
+
+
+# Calendar words at the start of a sentence, found with the names.
+_CAPITALISED_WORDS = frozenset({"Today", "Tonight", "Tomorrow", "Yesterday", "This morning"})
 
 
 @lru_cache(maxsize=1)
@@ -184,13 +200,14 @@ def _lexicon() -> _Lexicon:
     # alternations of capitalised names and a digit class are fast in ``re``; lower-case words
     # are found with ``str.find`` on the lower-cased text, which is faster still. The full
     # scanner then runs only at the few positions where a trigger and its prefix words begin.
-    # "New Year's Day" is found from its "year" (a "New" trigger would fire on every "New York").
+    # "New Year's Day" is found as "New Year" (a "New" trigger would fire on every "New York").
     holiday_heads = {h.split()[0].split("'")[0].split("’")[0] for h in lx["holidays"]} - {"New"}
     names = list(months) + [w for w in weekdays if w not in wd_abbr] + sorted(holiday_heads)
-    name_trigger = re.compile(_alt(_cased(names)))
+    name_trigger = re.compile(_alt(_cased(names) + ["New Year"] + sorted(_CAPITALISED_WORDS)))
     digit_trigger = re.compile(r"[12][0-9][0-9][0-9]")
+    # Each word costs a pass over the text; "this afternoon/evening" are too rare to pay for.
     word_triggers = ("today", "tonight", "tomorrow", "yesterday", "ago", "week", "month", "year",
-                     "this morning", "this afternoon", "this evening")
+                     "this morning")
     prefix_words = {"the", "of", "in", "end", "beginning", "start", "middle", "new", "mid", "mid-"}
     for group in (lx["shifts"], lx["number_words"], lx["units"], weekdays, lx["relative_days"]):
         for k in group:
@@ -206,8 +223,6 @@ def _lexicon() -> _Lexicon:
     time_after = re.compile(r"(?:,?\s+(?:at\s+)?|\s*,\s*)(?P<time>" + time + r")" + tz)
     time_before = re.compile(r"(?P<time>" + time + r")" + tz + r"\s*,?\s*(?:on\s+)?$")
 
-    tense_f = _alt(lx["tense"]["future"], escape=False)
-    tense_p = _alt(lx["tense"]["past"], escape=False)
     cues = lx["cues"]
     return _Lexicon(
         conventions=dict(lx["conventions"]),
@@ -225,7 +240,6 @@ def _lexicon() -> _Lexicon:
         name_trigger=name_trigger,
         digit_trigger=digit_trigger,
         word_triggers=word_triggers,
-        word_trigger_re=re.compile(r"(?i)" + _alt(word_triggers)),
         prefix_words=frozenset(prefix_words),
         time_after=time_after,
         time_before=time_before,
@@ -235,11 +249,9 @@ def _lexicon() -> _Lexicon:
         published_before=re.compile(
             r"(?i)(?:" + _alt(cues["published"]) + r")\s*(?:on|at)?\s*[:\-–—]?\s*$"
         ),
-        # These three run on lower-cased slices: case-insensitive matching is several times
-        # slower in ``re``, and they run for most mentions.
-        tense=re.compile(r"(?<![\w'’])(?:(?P<f>" + tense_f + r")|(?P<p>" + tense_p + r"))(?![\w'’])"),
-        not_year_after=re.compile(r"\s*(?:" + _alt(lx["not_year_after"]["words"]) + r")(?!\w)"),
-        not_year_before=re.compile(r"(?:^|[^\w])(?:" + _alt(lx["not_year_before"]["words"]) + r")\s*$"),
+        tense=_tense_pattern(lx["tense"]),
+        not_year_after=frozenset(lx["not_year_after"]["words"]),
+        not_year_before=frozenset(lx["not_year_before"]["words"]),
     )
 
 
@@ -415,13 +427,13 @@ def _tense(text: str, start: int, end: int, lo: int, hi: int) -> int:
     m = before or tense.search(text[end:hi].lower())
     if m is None:
         return 0
-    return 1 if m.group("f") is not None else -1
+    return -1 if m.group("p") is not None else 1
 
 
 # --------------------------------------------------------------------------- extraction
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     """A mention before its context checks (since/until, role, time of day)."""
 
@@ -484,8 +496,9 @@ def _year_direction(ctx: _Context, text: str, start: int, end: int) -> int:
     coming dates ("the dividend is payable Dec. 15") in sentences full of past-tense verbs.
     """
     head = text[max(0, start - 16):start]
-    lx = _lexicon()
-    if lx.since_before.search(head) or _DATELINE_AFTER.match(text, end) and _is_dateline(text, start, end):
+    if ("since" in head.lower() and _lexicon().since_before.search(head)) or (
+        _DATELINE_AFTER.match(text, end) and _is_dateline(text, start, end)
+    ):
         return -1
     return 1 if ctx.tense(start, end) > 0 else 0
 
@@ -496,6 +509,23 @@ def _is_dateline(text: str, start: int, end: int) -> bool:
         return False
     line_start = text.rfind("\n", 0, start) + 1
     return bool(_DATELINE_BEFORE.match(text[line_start:start]) and _DATELINE_AFTER.match(text, end))
+
+
+def _count_not_year(text: str, start: int, end: int, lx: _Lexicon) -> bool:
+    """True when a four-digit number is a count ("2000 people", "about 2000"), not a year."""
+    if start and text[start - 1] in "$€£#":
+        return True
+    after = text[end:end + 24].lower().split(None, 2)
+    if after and text[end:end + 1].isspace():
+        w = after[0].rstrip(".,;:")
+        if w in lx.not_year_after or w[:1] == "%" or " ".join(after[:2]) in lx.not_year_after:
+            return True
+    elif text[end:end + 1] == "%":
+        return True
+    before = text[max(0, start - 25):start].lower().split()
+    return bool(before) and (
+        before[-1] in lx.not_year_before or " ".join(before[-2:]) in lx.not_year_before
+    )
 
 
 def _unresolved(start: int, end: int, gran: str, rule: str) -> _Draft:
@@ -588,7 +618,8 @@ def _resolve(m: re.Match[str], ctx: _Context, numeric_order: str) -> _Draft | No
         if not a.knows(_NEED_DAY):
             return _unresolved(start, end, "day", "weekday")
         assert a.date is not None
-        future = shift in (None, 0) and ctx.tense(start, end) > 0
+        # Tense cannot move a weekday that is the publication's own weekday.
+        future = shift in (None, 0) and target != a.date.weekday() and ctx.tense(start, end) > 0
         if shift == 0:  # "this Friday": tense decides
             shift = None
         d = _weekday(target, a.date, shift, future)
@@ -690,9 +721,7 @@ def _resolve(m: re.Match[str], ctx: _Context, numeric_order: str) -> _Draft | No
         if not lx.conventions["year_min"] <= y <= lx.conventions["year_max"]:
             return None
         if not g("yr_mod"):
-            if lx.not_year_after.match(text[end:end + 20].lower()):
-                return None
-            if lx.not_year_before.search(text[max(0, start - 25):start].lower()):
+            if _count_not_year(text, start, end, lx):
                 return None
         return _Draft(start, end, f"{y:04d}", "year", False, True, "year")
 
@@ -749,18 +778,8 @@ def _with_context(d: _Draft, ctx: _Context, prev_end: int, next_start: int) -> D
         ):
             role = "published"
 
-    return DateMention(
-        start=start,
-        end=end,
-        text=text[start:end],
-        value=value,
-        granularity=gran,
-        relative=d.relative,
-        resolved=d.resolved,
-        kind=kind,
-        role=role,
-        rule=rule,
-    )
+    # Positional: keyword arguments cost a measurable share of the per-mention time.
+    return DateMention(start, end, text[start:end], value, gran, d.relative, d.resolved, kind, role, rule)
 
 
 def _CLOCKISH(s: str) -> bool:  # noqa: N802 - a predicate used like a constant pattern
@@ -796,12 +815,18 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
         a, b = m.span()
         if (a and text[a - 1].isalpha()) or (b < n and text[b].isalpha()):
             continue
-        pos.append((a, 0))
-    for m in lx.digit_trigger.finditer(text):
-        a = m.start()
-        if a and (text[a - 1].isdigit() or text[a - 1] in ",."):
-            continue
-        pos.append((a, 1))
+        pos.append((a, 2 if m.group() in _CAPITALISED_WORDS else 0))
+    # Years 1800-2099 start with "18", "19" or "20": str.find beats a regex digit class here.
+    for head in ("20", "19", "18"):
+        a = text.find(head)
+        while a != -1:
+            if (
+                text[a + 2:a + 4].isdigit()
+                and not text[a + 4:a + 5].isdigit()
+                and not (a and (text[a - 1].isdigit() or text[a - 1] in ",."))
+            ):
+                pos.append((a, 1))
+            a = text.find(head, a + 2)
     if "/" in text:  # "10/7/23": a slash between digits, trigger at the first digit
         i = text.find("/")
         while i != -1:
@@ -811,17 +836,16 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
                     a -= 1
                 pos.append((a, 1))
             i = text.find("/", i + 1)
-    low = text.lower()
-    if len(low) == len(text):  # offsets survive lower-casing (they do, except for rare letters)
-        find = low.find
-        for w in lx.word_triggers:
-            i = find(w)
-            while i != -1:
-                if not (i and low[i - 1].isalpha()):
-                    pos.append((i, 2))
-                i = find(w, i + 1)
-    else:
-        pos += [(m.start(), 2) for m in lx.word_trigger_re.finditer(text)]
+    # Lower-case calendar words are found with str.find on the text itself (no lower-cased
+    # copy): their capitalised forms ("Yesterday", "Today") are in the name trigger, and
+    # all-capitals headlines ("LAST WEEK") are given up for speed.
+    find = text.find
+    for w in lx.word_triggers:
+        i = find(w)
+        while i != -1:
+            if not (i and text[i - 1].isalpha()):
+                pos.append((i, 2))
+            i = find(w, i + 1)
     return sorted(set(pos))
 
 
@@ -885,11 +909,11 @@ def _candidates(text: str) -> list[re.Match[str]]:
     for p, kind in _trigger_positions(text):
         if p < done:
             continue
+        if kind == 2 and _UNIT_AGO.match(text, p):
+            continue  # "two years ago" is found from its "ago"
         starts = [p] + _prefix_starts(text, p, done, prefix)
         if kind == 2 and len(starts) == 1 and not _UNIT_ALONE.match(text, p):
             continue  # "years", "weeks": a calendar word needs "last", "ago", "the end of"...
-        if kind == 2 and _UNIT_AGO.match(text, p):
-            continue  # "two years ago" is found from its "ago"
         for st in reversed(starts):
             m = (match if st != p or kind == 2 else fast[kind])(text, st)
             if m is not None and m.end() > p:
