@@ -45,7 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from provenance.extract.dates import extract_dates  # noqa: E402
+from provenance.extract.dates import extract_dates
 
 DEFAULT_TML = REPO.parent / "shared" / "data" / "tempeval3" / "TempEval3-train_TML"
 

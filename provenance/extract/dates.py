@@ -107,12 +107,15 @@ def _tense_pattern(tn: dict[str, Any]) -> re.Pattern[str]:
     phrases = [r"\s+".join(map(re.escape, w.lower().split())) for w in tn["future"]]
     phrases.sort(key=len, reverse=True)
     future = "|".join(phrases) + "|[a-z]+(?:" + _alt(tn["future_suffixes"]) + ")"
-    past = _alt([w.lower() for w in tn["past"]]) + "|[a-z]{%d,}ed" % (int(tn["past_ed_min_length"]) - 2)
+    stem = int(tn["past_ed_min_length"]) - 2
+    past = _alt([w.lower() for w in tn["past"]]) + f"|[a-z]{{{stem},}}ed"
     return re.compile(r"(?<![\w'’])(?:(?P<f>" + future + r")|(?P<p>" + past + r"))(?![\w'’])")
 
 
 # Calendar words at the start of a sentence, found with the names.
-_CAPITALISED_WORDS = frozenset({"Today", "Tonight", "Tomorrow", "Yesterday", "This morning"})
+_CAPITALISED_WORDS = frozenset(
+    {"Today", "Tonight", "Tomorrow", "Yesterday", "This morning", "This afternoon", "This evening"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -127,14 +130,10 @@ def _lexicon() -> _Lexicon:
     abbr_months = [m for m in months if m not in full_months]
     full_wd = [w for w in weekdays if w not in wd_abbr]
 
-    mon = r"(?:(?:{full})\b|(?:{abbr})(?:\.|\b))".format(
-        full=_alt(_cased(full_months)), abbr=_alt(_cased(abbr_months))
-    )
-    mon_full = r"(?:{})\b".format(_alt(_cased(full_months)))
-    wd_any = r"(?:(?:{full})\b|(?:{abbr})\.)".format(
-        full=_alt(_cased(full_wd)), abbr=_alt(_cased(sorted(wd_abbr)))
-    )
-    wd_full = r"(?:{})\b".format(_alt(_cased(full_wd)))
+    mon = rf"(?:(?:{_alt(_cased(full_months))})\b|(?:{_alt(_cased(abbr_months))})(?:\.|\b))"
+    mon_full = rf"(?:{_alt(_cased(full_months))})\b"
+    wd_any = rf"(?:(?:{_alt(_cased(full_wd))})\b|(?:{_alt(_cased(sorted(wd_abbr)))})\.)"
+    wd_full = rf"(?:{_alt(_cased(full_wd))})\b"
     # A day of the month must not run into a longer number ("10,00", "538400").
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]\d|\d)"
     # A year must not be part of a longer number ("1,995,000", "2023.5") but may end a clause.
@@ -150,11 +149,15 @@ def _lexicon() -> _Lexicon:
 
     branches = [
         # "Tuesday, Oct. 7, 2023", "Oct. 7", "October 7th 2023"
-        rf"(?P<md>(?:(?P<md_wd>{wd_any}),?\s+)?(?P<md_mon>{mon})\s*(?P<md_day>{day})"
-        rf"(?:(?:,\s*|\s+)(?P<md_year>{year}))?)",
+        (
+            rf"(?P<md>(?:(?P<md_wd>{wd_any}),?\s+)?(?P<md_mon>{mon})\s*(?P<md_day>{day})"
+            rf"(?:(?:,\s*|\s+)(?P<md_year>{year}))?)"
+        ),
         # "7 October 2023", "the 7th of October", "Saturday 7 October"
-        rf"(?P<dm>(?:(?P<dm_wd>{wd_any}),?\s+)?(?:the\s+)?(?<![\d,.])(?P<dm_day>{day})(?:\s+of)?\s+"
-        rf"(?P<dm_mon>{mon})(?:,?\s+(?P<dm_year>{year}))?)",
+        (
+            rf"(?P<dm>(?:(?P<dm_wd>{wd_any}),?\s+)?(?:the\s+)?(?<![\d,.])(?P<dm_day>{day})(?:\s+of)?\s+"
+            rf"(?P<dm_mon>{mon})(?:,?\s+(?P<dm_year>{year}))?)"
+        ),
         # ISO "2023-10-07" and "2023-10-07T14:30"
         r"(?P<iso>(?<![\w\-/.])\d{4}-[01]\d-[0-3]\d(?:[T ][0-2]\d:[0-5]\d)?(?![\w\-/]))",
         # "10/07/2023", "10/7/23": the day/month order is a convention (see the module doc)
@@ -162,22 +165,32 @@ def _lexicon() -> _Lexicon:
         # "October 2023", "mid-October 2023"
         rf"(?P<my>(?:(?P<my_mod>{mods})\s*)?(?P<my_mon>{mon}),?\s+(?P<my_year>{year}))",
         # "January this year", "June last year", "March of next year"
-        rf"(?P<mu>(?:(?P<mu_mod>{mods})\s*)?(?P<mu_mon>{mon}),?\s+(?:of\s+)?"
-        rf"(?P<mu_shift>(?i:this|last|next))\s+(?i:year)\b)",
+        (
+            rf"(?P<mu>(?:(?P<mu_mod>{mods})\s*)?(?P<mu_mon>{mon}),?\s+(?:of\s+)?"
+            rf"(?P<mu_shift>(?i:this|last|next))\s+(?i:year)\b)"
+        ),
         # "Monday", "last Tuesday", "next Friday night", "early Monday"
-        rf"(?P<wd>(?:(?P<wd_shift>(?i:{shifts}))\s+|(?P<wd_mod>(?i:early|late))\s+)?"
-        rf"(?P<wd_day>{wd_full})(?:\s+(?P<wd_part>(?i:{parts}))\b)?)",
+        (
+            rf"(?P<wd>(?:(?P<wd_shift>(?i:{shifts}))\s+|(?P<wd_mod>(?i:early|late))\s+)?"
+            rf"(?P<wd_day>{wd_full})(?:\s+(?P<wd_part>(?i:{parts}))\b)?)"
+        ),
         # "yesterday", "late yesterday", "tomorrow morning", "this morning"
-        rf"(?P<rd>(?i:(?:(?:early|late)\s+)?\b(?P<rd_word>{reldays})\b(?:\s+(?:{parts})\b)?"
-        rf"|\bthis\s+(?P<rd_part>morning|afternoon|evening)\b))",
+        (
+            rf"(?P<rd>(?i:(?:(?:early|late)\s+)?\b(?P<rd_word>{reldays})\b(?:\s+(?:{parts})\b)?"
+            rf"|\bthis\s+(?P<rd_part>morning|afternoon|evening)\b))"
+        ),
         # "last week", "earlier this month", "next year"
-        rf"(?P<us>(?i:\b(?:(?P<us_mod>earlier|later|early|late)\s+)?(?P<us_shift>{shifts})\s+"
-        rf"(?:fiscal\s+)?(?P<us_unit>week|month|year)\b))",
+        (
+            rf"(?P<us>(?i:\b(?:(?P<us_mod>earlier|later|early|late)\s+)?(?P<us_shift>{shifts})\s+"
+            rf"(?:fiscal\s+)?(?P<us_unit>week|month|year)\b))"
+        ),
         # "two days ago", "a year ago", "10 weeks ago"
         rf"(?P<ago>(?i:\b(?:(?:{approx})\s+)?(?P<ago_n>\d{{1,3}}|{numbers})\s+(?P<ago_unit>{units})\s+ago\b))",
         # "the end of the year", "year-end", "by year's end", "earlier in the month"
-        rf"(?P<ue>(?i:\b(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+the\s+|(?:earlier|later)\s+in\s+the\s+)"
-        rf"(?P<ue_unit>year|month|week)\b|\byear(?:[- ]end\b|['’]s\s+end\b)))",
+        (
+            r"(?P<ue>(?i:\b(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+the\s+|(?:earlier|later)\s+in\s+the\s+)"
+            r"(?P<ue_unit>year|month|week)\b|\byear(?:[- ]end\b|['’]s\s+end\b)))"
+        ),
         # "Thanksgiving Day", "Christmas Eve"
         rf"(?P<hol>(?P<hol_name>{holidays})\b)",
         # "October", "early May", "last March" (ambiguous names are checked in code)
@@ -205,9 +218,9 @@ def _lexicon() -> _Lexicon:
     names = list(months) + [w for w in weekdays if w not in wd_abbr] + sorted(holiday_heads)
     name_trigger = re.compile(_alt(_cased(names) + ["New Year"] + sorted(_CAPITALISED_WORDS)))
     digit_trigger = re.compile(r"[12][0-9][0-9][0-9]")
-    # Each word costs a pass over the text; "this afternoon/evening" are too rare to pay for.
+    # Each word costs one str.find pass over the text.
     word_triggers = ("today", "tonight", "tomorrow", "yesterday", "ago", "week", "month", "year",
-                     "this morning")
+                     "this morning", "this afternoon", "this evening")
     prefix_words = {"the", "of", "in", "end", "beginning", "start", "middle", "new", "mid", "mid-"}
     for group in (lx["shifts"], lx["number_words"], lx["units"], weekdays, lx["relative_days"]):
         for k in group:
@@ -424,10 +437,10 @@ def _tense(text: str, start: int, end: int, lo: int, hi: int) -> int:
     before = None
     for m in tense.finditer(text[lo:start].lower()):
         before = m
-    m = before or tense.search(text[end:hi].lower())
-    if m is None:
+    cue = before or tense.search(text[end:hi].lower())
+    if cue is None:
         return 0
-    return -1 if m.group("p") is not None else 1
+    return -1 if cue.group("p") is not None else 1
 
 
 # --------------------------------------------------------------------------- extraction
@@ -552,6 +565,15 @@ def _resolve(m: re.Match[str], ctx: _Context, numeric_order: str) -> _Draft | No
     start, end = m.start(), m.end()
     kind = m.lastgroup
 
+    # Most frequent first: bare years are a third of all mentions in news text.
+    if kind == "yr":
+        y = int(g("yr_year"))
+        if not lx.conventions["year_min"] <= y <= lx.conventions["year_max"]:
+            return None
+        if not g("yr_mod") and _count_not_year(text, start, end, lx):
+            return None
+        return _Draft(start, end, f"{y:04d}", "year", False, True, "year")
+
     if kind in ("md", "dm"):
         p = kind
         month = _month_num(g(p + "_mon"))
@@ -587,16 +609,16 @@ def _resolve(m: re.Match[str], ctx: _Context, numeric_order: str) -> _Draft | No
 
     if kind == "num":
         s = g("num")
-        a1, a2, y = s.split("/")
+        a1, a2, ys = s.split("/")
         order = numeric_order
         if int(a1) > 12:
             order = "DMY"
         elif int(a2) > 12:
             order = "MDY"
-        if len(y) == 2:
+        if len(ys) == 2:
             pivot = int(lx.conventions["two_digit_year_pivot"])
-            y = ("20" if int(y) <= pivot else "19") + y
-        d = _dateparser_numeric(f"{a1}/{a2}/{y}", order, None)
+            ys = ("20" if int(ys) <= pivot else "19") + ys
+        d = _dateparser_numeric(f"{a1}/{a2}/{ys}", order, None)
         return _day(start, end, d, False, "numeric_" + order.lower()) if d else None
 
     if kind == "my":
@@ -679,8 +701,8 @@ def _resolve(m: re.Match[str], ctx: _Context, numeric_order: str) -> _Draft | No
         if not a.knows(need):
             return _unresolved(start, end, unit, "unit_part")
         assert a.date is not None
-        value = {"week": _iso_week(a.date), "month": a.date.strftime("%Y-%m"), "year": f"{a.date.year:04d}"}
-        return _Draft(start, end, value[unit], unit, True, True, "unit_part")
+        values = {"week": _iso_week(a.date), "month": a.date.strftime("%Y-%m"), "year": f"{a.date.year:04d}"}
+        return _Draft(start, end, values[unit], unit, True, True, "unit_part")
 
     if kind == "hol":
         rule_s = lx.holidays[g("hol_name").replace("’", "'")]
@@ -694,10 +716,14 @@ def _resolve(m: re.Match[str], ctx: _Context, numeric_order: str) -> _Draft | No
         name = g("mo_mon")
         month = _month_num(name)
         shift_word = (g("mo_shift") or "").lower()
-        if name.lower() in lx.ambiguous_months and not shift_word and not g("mo_mod"):
-            # "May" and "March" are words too: require "in May", "since March", ...
-            if not lx.lead_before.search(text, max(0, start - 20), start):
-                return None
+        # "May" and "March" are words too: require "in May", "since March", ...
+        if (
+            name.lower() in lx.ambiguous_months
+            and not shift_word
+            and not g("mo_mod")
+            and not lx.lead_before.search(text, max(0, start - 20), start)
+        ):
+            return None
         if not a.knows(_NEED_MONTH):
             return _unresolved(start, end, "month", "month")
         assert a.date is not None
@@ -716,15 +742,6 @@ def _resolve(m: re.Match[str], ctx: _Context, numeric_order: str) -> _Draft | No
             y = d.year
         return _Draft(start, end, f"{y:04d}-{month:02d}", "month", True, True, "month")
 
-    if kind == "yr":
-        y = int(g("yr_year"))
-        if not lx.conventions["year_min"] <= y <= lx.conventions["year_max"]:
-            return None
-        if not g("yr_mod"):
-            if _count_not_year(text, start, end, lx):
-                return None
-        return _Draft(start, end, f"{y:04d}", "year", False, True, "year")
-
     return None  # pragma: no cover - every branch is named above
 
 
@@ -739,9 +756,9 @@ def _with_context(d: _Draft, ctx: _Context, prev_end: int, next_start: int) -> D
         # A plain substring test first: most dates have no clock time next to them.
         after_s = text[end:min(len(text), next_start, end + 30)]
         before_lo = max(0, prev_end, start - 30)
-        ma = lx.time_after.match(text, end, end + len(after_s)) if _CLOCKISH(after_s) else None
+        ma = lx.time_after.match(text, end, end + len(after_s)) if _clockish(after_s) else None
         mb = None
-        if ma is None and _CLOCKISH(text[before_lo:start]):
+        if ma is None and _clockish(text[before_lo:start]):
             mb = lx.time_before.search(text, before_lo, start)
         tm = ma or mb
         if tm is not None:
@@ -768,7 +785,7 @@ def _with_context(d: _Draft, ctx: _Context, prev_end: int, next_start: int) -> D
     role = None
     if start < 2000 and _DATELINE_AFTER.match(text, end) and _is_dateline(text, start, end):
         role = "dateline"
-    elif start < 500 or _PUBLISHED_HINT(text[max(0, start - 30):start].lower()):
+    elif start < 500 or _published_hint(text[max(0, start - 30):start].lower()):
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line_end = len(text) if line_end == -1 else line_end
@@ -782,12 +799,12 @@ def _with_context(d: _Draft, ctx: _Context, prev_end: int, next_start: int) -> D
     return DateMention(start, end, text[start:end], value, gran, d.relative, d.resolved, kind, role, rule)
 
 
-def _CLOCKISH(s: str) -> bool:  # noqa: N802 - a predicate used like a constant pattern
+def _clockish(s: str) -> bool:
     """Cheap test for a possible clock time in a short string (before the real pattern runs)."""
     return ":" in s or "m" in s.lower() or "noon" in s or "night" in s
 
 
-def _PUBLISHED_HINT(s: str) -> bool:  # noqa: N802
+def _published_hint(s: str) -> bool:
     """Cheap test for a "Published"/"Updated" cue in a short lower-cased string."""
     return "publish" in s or "updat" in s or "posted" in s or "modified" in s
 
@@ -869,8 +886,10 @@ def _prefix_starts(text: str, p: int, lo: int, prefix: frozenset[str]) -> list[i
     if p == 0 or not (text[p - 1].isspace() or text[p - 1] in "-/"):
         return []
     # Fast rejection on the nearest word alone: most triggers have no prefix at all.
-    j = max(text.rfind(" ", max(lo, p - 30), p - 1), text.rfind("\n", max(lo, p - 30), p - 1))
-    w = text[j + 1:p].strip().lstrip(_OPENING).rstrip(",.;:").lower()
+    tail = text[max(lo, p - 30):p].rsplit(None, 1)
+    if not tail:
+        return []
+    w = tail[-1].lstrip(_OPENING).rstrip(",.;:").lower()
     if not (w in prefix or w.rstrip("-") in prefix or w.replace("/", "").rstrip("stndrh").isdigit()):
         return []
     seg = text[max(lo, p - 40):p]
