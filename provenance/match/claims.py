@@ -62,7 +62,24 @@ def _first(patterns: tuple[tuple[str, re.Pattern[str]], ...], *texts: str | None
     return None
 
 
-def figure_scope(counted: str | None, place: str | None, sentence: str | None) -> tuple[str, str, str | None]:
+def _nearest(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str, at: int, end: int) -> str | None:
+    """The pattern whose match lies nearest the span [at, end) of ``text``.
+
+    A mention after the figure ("killed 1,300 people in Israel") counts at half its distance:
+    the place of the dead usually follows the count, the attacker ("Israeli strikes killed")
+    usually precedes it.
+    """
+    best: tuple[float, str] | None = None
+    for name, pat in patterns:
+        for m in pat.finditer(text):
+            d = (at - m.end()) if m.end() <= at else (0.5 * (m.start() - end) if m.start() >= end else 0)
+            if best is None or d < best[0]:
+                best = (d, name)
+    return best[1] if best else None
+
+
+def figure_scope(counted: str | None, place: str | None, sentence: str | None,
+                 span: tuple[int, int] | None = None) -> tuple[str, str, str | None]:
     """(group, side, place) of a figure: what it counts, whose, and where.
 
     Examples:
@@ -75,14 +92,18 @@ def figure_scope(counted: str | None, place: str | None, sentence: str | None) -
     group = _first(sc.groups, counted) or "people"
     side = _first(sc.sides, counted, place)
     if side is None and sentence:
-        # The sentence names both sides often ("Gaza's toll from Israeli strikes"): the place of
-        # the deaths wins when one is named, else the only side mentioned.
+        # The sentence often names both sides ("Gaza's toll from Israeli strikes", "after Hamas
+        # killed 1,300 people in Israel"): the mention nearest the figure wins; without the
+        # figure's position, a named Palestinian place wins, else the only side mentioned.
         found = {name for name, pat in sc.sides if pat.search(sentence)}
-        pl = _first(sc.places, sentence)
-        if pl in ("Gaza", "West Bank", "Gaza and West Bank") and "palestinian" in found:
-            side = "palestinian"
-        elif len(found) == 1:
-            side = next(iter(found))
+        if span is not None and len(found) > 1:
+            side = _nearest(sc.sides, sentence, span[0], span[1])
+        else:
+            pl = _first(sc.places, sentence)
+            if pl in ("Gaza", "West Bank", "Gaza and West Bank") and "palestinian" in found:
+                side = "palestinian"
+            elif len(found) == 1:
+                side = next(iter(found))
     canon_place = _first(sc.places, place)
     if canon_place is None and sentence and side:
         # Only a place on the counted side: in "Israel has killed 8,300 Palestinians" Israel is
@@ -124,7 +145,9 @@ def prepare_figures(figures: pd.DataFrame) -> pd.DataFrame:
         return f
     f = f.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
     f["figure_id"] = [figure_id(a, s, e) for a, s, e in zip(f["article_id"], f["start"], f["end"])]
-    scoped = [figure_scope(_s(c), _s(p), _s(t)) for c, p, t in zip(f["counted"], f["place"], f["sentence"])]
+    scoped = [figure_scope(_s(c), _s(p), _s(t), (int(a) - int(ss), int(b) - int(ss)))
+              for c, p, t, a, b, ss in zip(f["counted"], f["place"], f["sentence"], f["start"], f["end"],
+                                           f["sentence_start"])]
     f["group"] = [g for g, _, _ in scoped]
     sides = [sd for _, sd, _ in scoped]
     # "Over 21,000 others have been injured" follows the sentence that names them: a figure

@@ -1,9 +1,13 @@
 """Clustering: figures into figure clusters, text claims into claim clusters.
 
 Figures of one block (metric, group, side) are taken in as-of order and each joins the best
-open cluster whose first report is within the date window and whose anchor figure's interval
-is compatible with its own (leader clustering). Comparing with the anchor, not with the last
-member, stops a running total from chaining 7 Oct to 31 Oct into one cluster.
+open cluster (leader clustering) whose anchor (first, most specific) figure it agrees with:
+within ``window_days`` of the anchor the intervals must be compatible ("more than 8,300" and
+8,306 on the same day); later, up to ``same_value_window_days``, the stated number must be the
+same (within ``value_tolerance``): a figure repeated day after day ("more than 1,300") is one
+claim, but 2,670 on Sunday and 2,808 on Monday are two reports of a running total. Comparing
+with the anchor, not with the last member, stops a running total from chaining 7 Oct to
+31 Oct into one cluster.
 
 Text claims (quotes and assertions without a matched figure) are linked when a named
 comparison accepts the pair, and clusters are the connected components (union-find).
@@ -72,18 +76,21 @@ class FigureSettings:
     about_slack: float = 0.10
     min_value: float = 1
     max_open_clusters: int = 40
+    same_value_window_days: int = 4
 
     @classmethod
     def from_config(cls, m: dict[str, Any]) -> FigureSettings:
         """Settings from the ``[match]`` section."""
         return cls(m["window_days"], m["value_tolerance"], m["open_slack"], m["about_slack"], m["min_value"],
-                   m["blocking"]["max_open_clusters"])
+                   m["blocking"]["max_open_clusters"], m["same_value_window_days"])
 
 
 @dataclass
 class _Open:
     first_day: int
     anchor: Interval
+    anchor_number: float | None
+    anchor_below: bool
     anchor_vague: bool
     cumulative: Any
     members: list[int] = field(default_factory=list)
@@ -118,6 +125,7 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
         if key is not None:
             blocks.setdefault(key, []).append(i)
     label = list(range(n))  # cluster representative row per figure; singletons by default
+    numbers = [_stated(v, lo, hi) for v, lo, hi in zip(figs["value"], figs["low"], figs["high"])]
     quals = list(figs["qualifier"])
     cums = list(figs["cumulative"]) if "cumulative" in figs.columns else [None] * n
     for key, members in blocks.items():
@@ -137,23 +145,31 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
             for c in reversed(open_):
                 if tried >= settings.max_open_clusters:
                     break
-                if abs(days[i] - c.first_day) > settings.window_days:
+                gap = abs(days[i] - c.first_day)
+                if gap > max(settings.window_days, settings.same_value_window_days):
                     continue
                 tried += 1
                 if c.anchor_vague != vague or not cumulative_compatible(cums[i], c.cumulative):
                     continue
                 if vague and c.anchor != iv:
                     continue
-                if not compatible(iv, c.anchor):
+                same = _same_number(numbers[i], c.anchor_number, settings.value_tolerance)
+                if same and _below(quals[i]) != c.anchor_below:
+                    continue  # "nears 20,000" is not "passes 20,000"
+                if gap <= settings.window_days:
+                    if not compatible(iv, c.anchor):
+                        continue
+                elif not same:
                     continue
-                sc = compatible.score(iv, c.anchor) - abs(days[i] - c.first_day) * 1e-3
+                # The same stated number is the strongest agreement; then overlap, then nearness.
+                sc = (2.0 if same else compatible.score(iv, c.anchor)) - gap * 1e-3
                 if sc > best_score:
                     best, best_score = c, sc
             if stats is not None:
                 stats.comparisons += tried
                 stats.add("figure", tried)
             if best is None:
-                best = _Open(days[i], iv, vague, cums[i])
+                best = _Open(days[i], iv, numbers[i], _below(quals[i]), vague, cums[i])
                 open_.append(best)
                 if len(open_) > 4 * settings.max_open_clusters:
                     open_ = open_[-2 * settings.max_open_clusters:]
@@ -169,6 +185,26 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
     if stats is not None:
         stats.items += n
     return [cid[label[i]] for i in range(n)]
+
+
+def _below(qualifier: Any) -> bool:
+    """Qualifiers that put the true value under the stated number ("nearly", "up to", "fewer than")."""
+    return qualifier in ("nearly", "up_to", "less_than")
+
+
+def _same_number(a: float | None, b: float | None, tolerance: float) -> bool:
+    """The same stated number, give or take a relative tolerance."""
+    if a is None or b is None:
+        return False
+    return abs(a - b) <= tolerance * max(abs(a), abs(b), 1e-9)
+
+
+def _stated(value: Any, low: Any, high: Any) -> float | None:
+    """The number as stated: the value, else the one bound given."""
+    for v in (value, low, high):
+        if v is not None and not _isnan(v):
+            return float(v)
+    return None
 
 
 def _isnan(x: Any) -> bool:
