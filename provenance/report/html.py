@@ -146,6 +146,25 @@ class Table:
     total: int = 0
 
 
+class ByArticle:
+    """Look-up of a table's rows by article id; rows become dicts only when asked for."""
+
+    def __init__(self, df: pd.DataFrame | None) -> None:
+        self.df = df if df is not None and len(df) and "article_id" in df.columns else None
+        self.rows: dict[str, Any] = {}
+        if self.df is not None:
+            self.rows = self.df.groupby(self.df["article_id"].astype(str), sort=False).indices
+        self.cache: dict[str, list[dict[str, Any]]] = {}
+
+    def get(self, article_id: str, default: Any = ()) -> list[dict[str, Any]]:
+        """The article's rows as dicts (empty when it has none)."""
+        if article_id not in self.rows or self.df is None:
+            return list(default)
+        if article_id not in self.cache:
+            self.cache[article_id] = self.df.iloc[self.rows[article_id]].to_dict("records")
+        return self.cache[article_id]
+
+
 class Evidence:
     """The evidence snippets of a page, deduplicated, numbered in order of first use."""
 
@@ -161,13 +180,9 @@ class Evidence:
         self.claim_by_article = self._index(claims)
 
     @staticmethod
-    def _index(df: pd.DataFrame | None) -> dict[str, list[dict[str, Any]]]:
-        """Rows of a table grouped by article id."""
-        out: dict[str, list[dict[str, Any]]] = {}
-        if df is not None and len(df) and "article_id" in df.columns:
-            for rec in df.to_dict("records"):
-                out.setdefault(str(rec.get("article_id")), []).append(rec)
-        return out
+    def _index(df: pd.DataFrame | None) -> ByArticle:
+        """Rows of a table grouped by article id, read on demand (tables may have millions of rows)."""
+        return ByArticle(df)
 
     def add_claim(self, row: dict[str, Any], extra: Sequence[tuple[str, str]] = ()) -> str | None:
         """Evidence for a claim row (its text and offsets): the attributions and figures inside it."""
@@ -681,43 +696,45 @@ def _prefix_ids(svg: str, prefix: str) -> str:
 
 
 def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
-    """One SVG timeline per figure cluster with something to compare (the MAX_PLOTS with most reports).
+    """SVG timelines of the figure clusters: each outlet's reported values by publication date.
+
+    Clusters with the same label (the same metric, group and scope, e.g. "people killed,
+    cumulative") share one plot, so a running total reported by several outlets over several
+    days reads as one line per outlet. Only plots with something to compare are drawn (two
+    reports or more, or a reference value); the MAX_PLOTS with most outlets come first.
 
     Returns:
-        The plots, and how many clusters were left out for having a single report and no reference.
+        The plots, and how many single-report groups were left out.
     """
     cells = frames.get("figure_cells")
     if cells is None or not len(cells) or not {"cluster_id", "outlet", "published"} <= set(cells.columns):
         return [], 0
     df = _join_figures(cells, frames.get("figures"))
     labels = _cluster_labels(frames)
-    ref_frame = frames.get("reference")
-    groups = sorted(df.groupby(df["cluster_id"].astype(str), sort=False),
-                    key=lambda g: (-g[1]["outlet"].nunique(), -len(g[1]), g[0]))
+    key = df["cluster_id"].astype(str).map(lambda c: labels.get(c) or c)
+    groups = sorted(df.groupby(key, sort=False), key=lambda g: (-g[1]["outlet"].nunique(), -len(g[1]), g[0]))
     plots: list[dict[str, Any]] = []
     skipped = 0
-    for cid, g in groups:
-        if len(plots) >= MAX_PLOTS:
-            break
+    for name, g in groups:
+        ref: list[tuple[str, float]] = []
+        if {"reference_date", "reference_value"} <= set(g.columns):
+            ref = sorted({(str(d)[:10], f) for d, v in zip(g["reference_date"], g["reference_value"])
+                          if not _blank(d) and (f := _float(v)) is not None})
         pts = [Point(str(r["outlet"]), str(r["published"])[:19] if not _blank(r.get("published")) else "",
                      _float(r.get("value")), _float(r.get("low")), _float(r.get("high")),
                      str(r.get("qualifier") or "exact")) for r in g.to_dict("records")]
-        has_ref = "reference_value" in g.columns and bool(pd.to_numeric(g["reference_value"], errors="coerce").notna().any())
-        if len(pts) < 2 and not has_ref:
+        if len(pts) < 2 and not ref:
             skipped += 1
             continue
-        ref: list[tuple[str, float]] = []
-        if {"reference_date", "reference_value"} <= set(g.columns):
-            ref = sorted({(str(d)[:10], float(v)) for d, v in zip(g["reference_date"], g["reference_value"])
-                          if not _blank(d) and _float(v) is not None})
-        if ref_frame is not None and {"cluster_id", "date", "value"} <= set(ref_frame.columns):
-            r = ref_frame[ref_frame["cluster_id"].astype(str) == cid]
-            ref = sorted({(str(d)[:10], float(v)) for d, v in zip(r["date"], r["value"]) if _float(v) is not None})
-        svg = timeline_svg(pts, {o: c for o, c in colours.items() if o in set(g["outlet"].astype(str))}, ref)
+        if len(plots) >= MAX_PLOTS:
+            continue
+        outlets_here = set(g["outlet"].astype(str))
+        svg = timeline_svg(pts, {o: c for o, c in colours.items() if o in outlets_here}, ref)
         if svg:
-            svg = _prefix_ids(svg, f"t{len(plots) + 1}-")
-            plots.append({"cluster_id": cid, "label": labels.get(cid, ""), "svg": Markup(svg),
-                          "outlets": int(g["outlet"].nunique()), "reports": len(g)})
+            cids = sorted(set(g["cluster_id"].astype(str)))
+            plots.append({"cluster_id": cids[0] if len(cids) == 1 else f"{len(cids)} clusters",
+                          "label": name if name != cids[0] else "", "svg": Markup(_prefix_ids(svg, f"t{len(plots) + 1}-")),
+                          "outlets": len(outlets_here), "reports": len(g)})
     return plots, skipped
 
 

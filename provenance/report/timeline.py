@@ -111,7 +111,11 @@ def timeline_svg(
                 if not mine:
                     continue
                 c = colours[outlet]
-                ax.plot([t for t, _, _ in mine], [y for _, y, _ in mine], color=c, linewidth=1, alpha=0.6, zorder=2)
+                # A line reads as "the figure changed": draw it only where each date has one value
+                # (two sources quoted in one article on one day are two markers, not a change).
+                if len({t for t, _, _ in mine}) == len(mine) > 1:
+                    ax.plot([t for t, _, _ in mine], [y for _, y, _ in mine], color=c, linewidth=1, alpha=0.6,
+                            zorder=2)
                 for t, y, p in mine:
                     bottom = p.low if p.low is not None else y
                     top = p.high if p.high is not None else y
