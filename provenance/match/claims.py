@@ -38,6 +38,7 @@ class Scopes:
     sides: tuple[tuple[str, re.Pattern[str]], ...]
     places: tuple[tuple[str, re.Pattern[str]], ...]
     labels: dict[str, str]
+    attackers: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +49,8 @@ def scopes() -> Scopes:
     def comp(d: dict[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
         return tuple((k, re.compile(v, re.I)) for k, v in d.items())
 
-    return Scopes(comp(raw["groups"]), comp(raw["sides"]), comp(raw["places"]), dict(raw["labels"]))
+    return Scopes(comp(raw["groups"]), comp(raw["sides"]), comp(raw["places"]), dict(raw["labels"]),
+                  re.compile(raw["attackers"]["pattern"], re.I))
 
 
 def _first(patterns: tuple[tuple[str, re.Pattern[str]], ...], *texts: str | None) -> str | None:
@@ -92,6 +94,8 @@ def figure_scope(counted: str | None, place: str | None, sentence: str | None,
     group = _first(sc.groups, counted) or "people"
     side = _first(sc.sides, counted, place)
     if side is None and sentence:
+        # Blank attacker phrases, keeping offsets.
+        sentence = sc.attackers.sub(lambda m: " " * len(m.group(0)), sentence)
         # The sentence often names both sides ("Gaza's toll from Israeli strikes", "after Hamas
         # killed 1,300 people in Israel"): the mention nearest the figure wins; without the
         # figure's position, a named Palestinian place wins, else the only side mentioned.

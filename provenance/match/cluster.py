@@ -70,10 +70,10 @@ def cluster_id(prefix: str, member_ids: Iterable[str]) -> str:
 class FigureSettings:
     """Thresholds of figure clustering (from ``[match]``)."""
 
-    window_days: int = 1
-    value_tolerance: float = 0.05
-    open_slack: float = 0.15
-    about_slack: float = 0.10
+    window_days: int = 0
+    value_tolerance: float = 0.01
+    open_slack: float = 0.05
+    about_slack: float = 0.05
     min_value: float = 1
     max_open_clusters: int = 40
     same_value_window_days: int = 4

@@ -52,8 +52,8 @@ class FigureInterval:
         about_slack: Relative half-width of "about N".
     """
 
-    open_slack: float = 0.15
-    about_slack: float = 0.10
+    open_slack: float = 0.05
+    about_slack: float = 0.05
 
     def __call__(self, value: Any, low: Any, high: Any, qualifier: Any) -> Interval | None:
         """The interval, or None when the figure has no number."""
