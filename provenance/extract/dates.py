@@ -74,7 +74,11 @@ class _Lexicon:
     until_before: re.Pattern[str]
     lead_before: re.Pattern[str]
     published_before: re.Pattern[str]
-    tense: re.Pattern[str]
+    tense_future: frozenset[str]
+    tense_past: frozenset[str]
+    tense_heads: frozenset[str]
+    tense_suffixes: tuple[str, ...]
+    past_ed_min: int
     not_year_after: frozenset[str]
     not_year_before: frozenset[str]
 
@@ -96,20 +100,6 @@ def _cased(words: Sequence[str]) -> list[str]:
 def _words_before(words: Sequence[str]) -> re.Pattern[str]:
     """Pattern matching one of ``words`` right before the end of a string."""
     return re.compile(r"(?i)(?:^|[^\w$€£#])(?:" + _alt(words) + r")\s*$")
-
-
-def _tense_pattern(tn: dict[str, Any]) -> re.Pattern[str]:
-    """The tense-cue pattern: groups ``f`` (future) and ``p`` (past), run on lower-cased text.
-
-    Lower-casing the slice and matching case-sensitively is several times faster in ``re``
-    than an ignore-case pattern.
-    """
-    phrases = [r"\s+".join(map(re.escape, w.lower().split())) for w in tn["future"]]
-    phrases.sort(key=len, reverse=True)
-    future = "|".join(phrases) + "|[a-z]+(?:" + _alt(tn["future_suffixes"]) + ")"
-    stem = int(tn["past_ed_min_length"]) - 2
-    past = _alt([w.lower() for w in tn["past"]]) + f"|[a-z]{{{stem},}}ed"
-    return re.compile(r"(?<![\w'’])(?:(?P<f>" + future + r")|(?P<p>" + past + r"))(?![\w'’])")
 
 
 # Calendar words at the start of a sentence, found with the names.
@@ -262,7 +252,11 @@ def _lexicon() -> _Lexicon:
         published_before=re.compile(
             r"(?i)(?:" + _alt(cues["published"]) + r")\s*(?:on|at)?\s*[:\-–—]?\s*$"
         ),
-        tense=_tense_pattern(lx["tense"]),
+        tense_future=frozenset(" ".join(w.lower().split()) for w in lx["tense"]["future"]),
+        tense_past=frozenset(w.lower() for w in lx["tense"]["past"]),
+        tense_heads=frozenset(w.lower().split()[0] for w in lx["tense"]["future"] if " " in w),
+        tense_suffixes=tuple(lx["tense"]["future_suffixes"]),
+        past_ed_min=int(lx["tense"]["past_ed_min_length"]),
         not_year_after=frozenset(lx["not_year_after"]["words"]),
         not_year_before=frozenset(lx["not_year_before"]["words"]),
     )
@@ -426,21 +420,47 @@ def _dateparser_numeric(candidate: str, order: str, anchor: dt.date | None) -> d
     return parsed.date() if parsed else None
 
 
+_WORD = re.compile(r"[a-z][a-z'’]*")
+
+
+def _cue_at(words: list[str], i: int, lx: _Lexicon) -> int:
+    """+1 / -1 when a future / past cue starts at ``words[i]``, else 0."""
+    w = words[i]
+    if w in lx.tense_heads:  # a multi-word cue may start here: "expected to", "is to"
+        for n in (3, 2):
+            if " ".join(words[i:i + n]) in lx.tense_future:
+                return 1
+    if w in lx.tense_future:
+        return 1
+    if w in lx.tense_past:
+        return -1
+    if w.endswith(lx.tense_suffixes):
+        return 1
+    if len(w) >= lx.past_ed_min and w.endswith("ed"):
+        return -1
+    return 0
+
+
 def _tense(text: str, start: int, end: int, lo: int, hi: int) -> int:
     """Tense around a mention: +1 future, -1 past, 0 no cue in the sentence.
 
     A cue before the mention (in the same sentence) wins over one after it: in "talks will
     resume Friday, he said" the verb governing the date comes first; in "Bush on Tuesday
-    said" nothing comes before, so "said" decides.
+    said" nothing comes before, so "said" decides. The words are split with one small
+    regular expression and looked up in sets: four times cheaper than one pattern of all cues.
     """
-    tense = _lexicon().tense
-    before = None
-    for m in tense.finditer(text[lo:start].lower()):
-        before = m
-    cue = before or tense.search(text[end:hi].lower())
-    if cue is None:
-        return 0
-    return -1 if cue.group("p") is not None else 1
+    lx = _lexicon()
+    words = _WORD.findall(text[lo:start].lower())
+    for i in range(len(words) - 1, -1, -1):
+        c = _cue_at(words, i, lx)
+        if c:
+            return c
+    words = _WORD.findall(text[end:hi].lower())
+    for i in range(len(words)):
+        c = _cue_at(words, i, lx)
+        if c:
+            return c
+    return 0
 
 
 # --------------------------------------------------------------------------- extraction
@@ -475,10 +495,11 @@ class _Context:
             i = max(0, bisect.bisect_right(self._starts, start) - 1)
             s = self._sentences[i]
             return s.start, max(s.end, end)
+        # Only the 100 characters either side are ever read (see ``tense``): search no further.
         text = self.text
-        lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 300, -1) + 1
-        cands = [p for p in (text.find(". ", end), text.find("\n", end)) if p != -1]
-        hi = min(min(cands) if cands else len(text), end + 300)
+        a, b = max(0, start - 100), end + 100
+        lo = max(text.rfind(". ", a, start), text.rfind("\n", a, start), a - 1) + 1
+        hi = min(p for p in (text.find(". ", end, b), text.find("\n", end, b), min(b, len(text))) if p != -1)
         return lo, hi
 
     def tense(self, start: int, end: int) -> int:
@@ -783,7 +804,12 @@ def _with_context(d: _Draft, ctx: _Context, prev_end: int, next_start: int) -> D
         kind = "until"
 
     role = None
-    if start < 2000 and _DATELINE_AFTER.match(text, end) and _is_dateline(text, start, end):
+    if (
+        start < 2000
+        and text[end:end + 4].lstrip()[:1] in _DATELINE_NEXT
+        and _DATELINE_AFTER.match(text, end)
+        and _is_dateline(text, start, end)
+    ):
         role = "dateline"
     elif start < 500 or _published_hint(text[max(0, start - 30):start].lower()):
         line_start = text.rfind("\n", 0, start) + 1
@@ -799,9 +825,12 @@ def _with_context(d: _Draft, ctx: _Context, prev_end: int, next_start: int) -> D
     return DateMention(start, end, text[start:end], value, gran, d.relative, d.resolved, kind, role, rule)
 
 
+_CLOCK_HINT = re.compile(r"[0-9]|noon|midnight")
+
+
 def _clockish(s: str) -> bool:
-    """Cheap test for a possible clock time in a short string (before the real pattern runs)."""
-    return ":" in s or "m" in s.lower() or "noon" in s or "night" in s
+    """Cheap test for a possible clock time in a short string: it needs a digit, or noon/midnight."""
+    return _CLOCK_HINT.search(s) is not None
 
 
 def _published_hint(s: str) -> bool:
@@ -812,6 +841,7 @@ def _published_hint(s: str) -> bool:
 # "Gaza City, October 31 (RHC)--", "JERUSALEM, Oct. 7 (Reuters) -": a place (a few capitalised
 # words, commas allowed), the date, an optional agency in brackets, then a dash.
 _DATELINE_BEFORE = re.compile(r"^[\s*_>#]*[A-Z][\w.'’\- ]{0,40}(?:,\s*[A-Z][\w.'’\- ]{0,40}){0,2},\s*$")
+_DATELINE_NEXT = frozenset("(-—–:")
 _DATELINE_AFTER = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:-{1,2}|—|–|:)")
 
 
