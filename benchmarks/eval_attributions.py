@@ -32,10 +32,10 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from provenance.extract import actors as _actors  # noqa: E402
-from provenance.extract import attributions as _attributions  # noqa: E402
-from provenance.extract.sentences import split_sentences  # noqa: E402
-from provenance.models import Attribution  # noqa: E402
+from provenance.extract import actors as _actors
+from provenance.extract import attributions as _attributions
+from provenance.extract.sentences import split_sentences
+from provenance.models import Attribution
 
 DEFAULT_POLNEAR = REPO.parent / "shared" / "data" / "polnear" / "data"
 
@@ -102,10 +102,10 @@ def read_brat(ann_path: Path, text: str) -> list[GoldAttribution]:
     gold = []
     for ev in events:
         parts: dict[str, list[tuple[int, int]]] = {"Source": [], "Cue": [], "Content": []}
-        for role in parts:
+        for role, found in parts.items():
             for tid in ev.get(role, "").split():
                 if tid in spans:
-                    parts[role].extend(spans[tid][1])
+                    found.extend(spans[tid][1])
         if not parts["Cue"]:
             continue
         gold.append(GoldAttribution(*(_trim(text, parts[r]) for r in ("Source", "Cue", "Content"))))
@@ -198,6 +198,16 @@ class Counts:
                 "pred": self.pred, "gold": self.gold}
 
 
+def _exact_ok(ps: list[Ranges], gs: list[Ranges]) -> Callable[[int, int], bool]:
+    """Pair test: the same trimmed ranges."""
+    return lambda a, b: ps[a] == gs[b]
+
+
+def _overlap_ok(ps: list[frozenset[int]], gs: list[frozenset[int]]) -> Callable[[int, int], bool]:
+    """Pair test: a shared non-space character."""
+    return lambda a, b: not ps[a].isdisjoint(gs[b])
+
+
 def _pred_ranges(text: str, x: Attribution) -> tuple[Ranges, Ranges, Ranges]:
     """Source, cue and content of a predicted attribution as trimmed ranges."""
     src = _trim(text, [(x.source.start, x.source.end)]) if x.source else ()
@@ -219,10 +229,7 @@ def score_document(
             c = counts.setdefault(f"{part}_{mode}", Counts())
             c.pred += len(ps)
             c.gold += len(gs)
-            if mode == "exact":
-                ok = lambda a, b: ps[a] == gs[b]  # noqa: E731
-            else:
-                ok = lambda a, b: not pset[a].isdisjoint(gset[b])  # noqa: E731
+            ok = _exact_ok(ps, gs) if mode == "exact" else _overlap_ok(pset, gset)
             c.tp += len(_max_matching(len(ps), len(gs), ok))
     pn = [tuple(_nonspace(text, r) for r in p) for p in P]
     gn = [tuple(_nonspace(text, r) for r in g) for g in G]

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import shared_path
 from provenance.extract import extract_article
 from provenance.extract.actors import extract_actors
 from provenance.extract.attributions import complete_content, extract_attributions
@@ -22,7 +22,7 @@ from provenance.extract.sentences import split_sentences
 from provenance.models import Article, Attribution, Sentence, Span
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import eval_attributions as ev  # noqa: E402
+import eval_attributions as ev
 
 
 def run(text: str) -> list[Attribution]:
@@ -135,6 +135,41 @@ def test_complete_content(text: str, cue: str, expected: str | None) -> None:
     s = text.index(cue)
     got = complete_content(text, Sentence(0, len(text)), Span(s, s + len(cue), cue), None)
     assert (got.text if got else None) == expected
+
+
+@pytest.mark.parametrize(
+    "text, source, cue, content",
+    [
+        ("The toll rose to 1,200, the Hamas-run health ministry in Gaza said on Monday.",
+         "the Hamas-run health ministry in Gaza", "said", "The toll rose to 1,200"),
+        ("More than 300 trucks have entered since Saturday, according to the United Nations.",
+         "the United Nations", "according to", "More than 300 trucks have entered since Saturday"),
+        ("According to the army, 20 soldiers were wounded in the clashes.",
+         "the army", "According to", "20 soldiers were wounded in the clashes"),
+        ("“We are running out of everything,” said Dr. Ahmed Salem, a surgeon at the hospital.",
+         "Dr. Ahmed Salem", "said", "“We are running out of everything,”"),
+        ("Mr. Cohen, 54, told reporters that the tunnels were still in use.",
+         "Mr. Cohen, 54,", "told", "that the tunnels were still in use"),
+    ],
+)
+def test_rule_attributions(text: str, source: str, cue: str, content: str) -> None:
+    from provenance.extract.attributions import rule_attributions
+
+    (src, c, contents), *_ = rule_attributions(text, Sentence(0, len(text)))
+    assert (src.text if src else None, c.text, contents[0].text) == (source, cue, content)
+
+
+def test_rules_only_fast_path() -> None:
+    from provenance.extract import attribution_tagger
+
+    text = "More than 300 trucks have entered since Saturday, according to the United Nations."
+    attribution_tagger.use_model(False)
+    try:
+        (a,) = run(text)
+        assert a.kind == "according_to" and a.source is not None
+        assert a.source.canonical == "United Nations"
+    finally:
+        attribution_tagger.use_model(True)
 
 
 def test_seed_article() -> None:

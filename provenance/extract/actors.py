@@ -23,9 +23,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -166,14 +166,15 @@ def _descriptor_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     suffixes = [r[1] for r in rows if r[0] == "suffix"]
     words = sorted((r[1] for r in rows if r[0] == "word"), key=len, reverse=True)
     suf = re.compile(r"\b((?:[A-Z][\w.]*[- ])*[A-Z][\w.]*)[-‑–](" + "|".join(suffixes) + r")\b")
-    wrd = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I)
+    wrd = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE)
     return suf, wrd
 
 
 @lru_cache(maxsize=1)
 def _types() -> tuple[dict[str, str], dict[str, str]]:
     """(head word -> actor type, role phrase -> role) from actors_types.tsv."""
-    types, roles = {}, {}
+    types: dict[str, str] = {}
+    roles: dict[str, str] = {}
     for kind, word, value in (r[:3] for r in _lexicon_rows("actors_types.tsv")):
         (types if kind == "type" else roles)[word] = value
     return types, roles
@@ -313,7 +314,7 @@ def _role_regex() -> re.Pattern[str]:
     """One pattern over every role phrase of actors_types.tsv, longest first."""
     _, roles = _types()
     words = sorted(roles, key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
 
 
 def role_of(phrase: str) -> str | None:
@@ -469,26 +470,26 @@ def extract_actors(
         pos = w.start()
         if text[pos:pos + 3].lower() not in firsts:
             continue
-        m = rx.match(text, pos)
-        if m is None:
+        am = rx.match(text, pos)
+        if am is None:
             continue
-        mention = m.group(0)
-        canon, desc = canonicalize(mention)
-        if canon is None:
+        mention = am.group(0)
+        known, desc = canonicalize(mention)
+        if known is None:
             continue
-        e = reg.entries.get(canon)
-        found.append(Actor(m.start(), m.end(), mention, canon, e.type if e else "other", None,
+        e = reg.entries.get(known)
+        found.append(Actor(am.start(), am.end(), mention, known, e.type if e else "other", None,
                            e.affiliation if e else None, desc))
     # Attribution sources that are names.
     for s, e_ in sources:
         mention = text[s:e_]
         if not mention[:1].isupper() or "," in mention or len(mention) > 60:
             continue  # pronouns, nominals and appositive-laden spans are coref's business
-        canon, desc = canonicalize(mention)
-        if canon is None:
+        named, desc = canonicalize(mention)
+        if named is None:
             continue
-        found.append(Actor(s, e_, mention, canon, actor_type(canon, mention), role_of(mention),
-                           reg.entries[canon].affiliation if canon in reg.entries else None, desc))
+        found.append(Actor(s, e_, mention, named, actor_type(named, mention), role_of(mention),
+                           reg.entries[named].affiliation if named in reg.entries else None, desc))
     return _dedupe(found)
 
 

@@ -35,14 +35,16 @@ _TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 _OPEN_Q = "“‘«"
 _CLOSE_Q = "”’»"
 _PRONOUNS = frozenset(
-    "he she they it we i you his her their its our my your him them us who which".split()
+    ["he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "its", "our", "my", "your", "him", "them", "us", "who", "which"]
 )
 _DIST_BUCKETS = (0, 1, 2, 3, 3, 4, 4, 4, 5, 5, 5, 5)
 
 Token = tuple[int, int]
-_QS = tuple("qs=%d" % i for i in range(4))
-_LC = tuple("lc=%d" % i for i in range(7))
-_RC = tuple("rc=%d" % i for i in range(7))
+# Interned feature strings: quotation state x left-cue distance x right-cue distance, and
+# the six sentence-position flags (capitalised run, after a colon, no cue in the sentence,
+# a quotation in it, sentence start, sentence end) as one bit pattern.
+_CTX = tuple(tuple(tuple(f"ctx={q}{lb}{rb}" for rb in range(10)) for lb in range(10)) for q in range(4))
+_FL = tuple(f"fl={b:02d}" for b in range(64))
 
 
 @lru_cache(maxsize=1)
@@ -101,18 +103,17 @@ def _static(w: str) -> tuple[str, str, tuple[str, ...], tuple[str, str, str, str
     """
     lw = w.lower().replace("’", "'")
     shape = _shape(w)
-    feats = ["w=" + lw, "sh=" + shape]
+    feats = ["w=" + lw]
     if len(lw) > 3:
         feats.append("s3=" + lw[-3:])
-        feats.append("p4=" + lw[:4])
-        feats.append("lm=" + _lemma(lw))
-    if len(lw) > 2:
-        feats.append("s2=" + lw[-2:])
+        stem = _lemma(lw)
+        if stem != lw:
+            feats.append("lm=" + stem)
     row = cue_table().get(lw)
     if row is not None:
         n, ratio, _ = row
-        feats.append("cr=%d" % min(4, int(ratio * 5)))
-        feats.append("cuef=" + ("hi" if n >= 100 else "mid" if n >= 20 else "lo"))
+        freq = "hi" if n >= 100 else "mid" if n >= 20 else "lo"
+        feats.append(f"cr={min(4, int(ratio * 5))}{freq}")
         if lw in cue_lexicon():
             feats.append("cue")
     if lw in _PRONOUNS:
@@ -263,42 +264,41 @@ def paragraph_sequences(
                 f = [*st[2], prev[3][0], "b-=" + prev[0] + "|" + st[0],
                      stat[i - 2][3][2] if i > 1 else "w-2=<s>"]
                 if sids[i - 1] != sid:
-                    f.append("sstart")
                     seen_colon = False
             else:
-                f = [*st[2], "w-1=<s>", "w-2=<s>", "pstart", "sstart"]
+                f = [*st[2], "w-1=<s>", "w-2=<s>"]
             if i + 1 < n:
                 nxt = stat[i + 1]
                 f += (nxt[3][1], "b+=" + st[0] + "|" + nxt[0], stat[i + 2][3][3] if i + 2 < n else "w+2=</s>")
-                if sids[i + 1] != sid:
-                    f.append("send")
             else:
-                f += ("w+1=</s>", "w+2=</s>", "send")
+                f += ("w+1=</s>", "w+2=</s>")
             f.append("sh3=" + (shp[i - 1] if i else "<s>") + shp[i] + (shp[i + 1] if i + 1 < n else "</s>"))
-            f.append(_QS[qstate[i]])
             lc = left[i]
-            if lc >= 0:
-                d = i - lc
-                f += (_LC[_DIST_BUCKETS[d] if d < 12 else 6], "lcw=" + low[lc],
-                      "lcn=" + (low[lc + 1] if lc + 1 < n else "</s>"))
-            else:
-                f.append("nolc")
             rc = right[i]
+            lb = (_DIST_BUCKETS[i - lc] if i - lc < 12 else 6) if lc >= 0 else 9
+            rb = (_DIST_BUCKETS[rc - i] if rc - i < 12 else 6) if rc >= 0 else 9
+            # Quotation state and distances to the nearest cue words, as one conjunction.
+            f.append(_CTX[qstate[i]][lb][rb])
+            if lc >= 0:
+                f.append("lcw=" + low[lc])
             if rc >= 0:
-                d = rc - i
-                f += (_RC[_DIST_BUCKETS[d] if d < 12 else 6], "rcw=" + low[rc])
-            else:
-                f.append("norc")
+                f.append("rcw=" + low[rc])
+            fl = 0
             if cap[i] and ((i and cap[i - 1]) or (i + 1 < n and cap[i + 1])):
-                f.append("caprun")
+                fl |= 1
             if seen_colon:
-                f.append("aftcolon")
+                fl |= 2
             if words[i] == ":":
                 seen_colon = True
             if sid not in sent_has_cue:
-                f.append("snocue")
+                fl |= 4
             if sid in sent_has_q:
-                f.append("sq")
+                fl |= 8
+            if i == 0 or sids[i - 1] != sid:
+                fl |= 16
+            if i + 1 == n or sids[i + 1] != sid:
+                fl |= 32
+            f.append(_FL[fl])
             feats.append(f)
         seqs.append((toks, feats, sids))
     return seqs

@@ -172,6 +172,7 @@ def assemble(
     return out
 
 
+_ADDRESSEE = re.compile(r"\s*(?:[\w.’'\-]+\s+){1,4}?(that\b|“|\")")
 _TRAIL = re.compile(r"[\s.,;:!?]+$")
 
 
@@ -201,6 +202,12 @@ def complete_content(text: str, sent: Sentence, cue: Span, source: Span | None) 
     if source is not None and source.start >= cue.end:
         after_start = source.end
     after = text[after_start:sent.end]
+    if cue.text.lower().startswith(("told", "tell")):
+        # "told reporters that ...": the addressee is not part of the content.
+        m = _ADDRESSEE.match(after)
+        if m:
+            after_start += m.start(1)
+            after = text[after_start:sent.end]
     if len(after.strip(" .,;:!?\"”")) >= 12 and not after.lstrip().startswith((",", ".")):
         return _strip_span(text, after_start, sent.end)
     left_end = min(cue.start, source.start if source is not None else cue.start)
@@ -244,12 +251,11 @@ def clean_source(text: str, span: Span) -> Span | None:
 
 
 _SKIP_BEFORE_CUE = frozenset(
-    "also has have had previously later then repeatedly again recently once already still "
-    "first initially subsequently ultimately quickly publicly privately flatly".split()
+    ["also", "has", "have", "had", "previously", "later", "then", "repeatedly", "again", "recently", "once", "already", "still", "first", "initially", "subsequently", "ultimately", "quickly", "publicly", "privately", "flatly"]
 )
-_SUBJECT_PRONOUNS = frozenset("he she they it we i you who".split())
+_SUBJECT_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "who"])
 _NP_TOKEN = re.compile(r"[\w.’'\-]+|[^\w\s]")
-_DETS = frozenset("the a an this that these those his her their its our some many most several".split())
+_DETS = frozenset(["the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our", "some", "many", "most", "several"])
 
 
 def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
@@ -330,7 +336,7 @@ def _fallback_cue_regex() -> re.Pattern[str]:
     words |= set(_manual_cues())
     words.discard("according")
     alt = "|".join(sorted((re.escape(w) for w in words if w.isalpha()), key=len, reverse=True))
-    return re.compile(r"\b(?:according\s+to|(?:" + alt + r"))\b", re.I)
+    return re.compile(r"\b(?:according\s+to|(?:" + alt + r"))\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -360,18 +366,18 @@ def rule_attributions(text: str, sent: Sentence) -> list[tuple[Span | None, Span
             sm = re.match(r"\s+([^,.;:“”\"]{2,80}?)(?=\s*(?:[,.;:]|$))", text[cue.end:sent.end])
             if not sm:
                 continue
-            src = Span(cue.end + sm.start(1), cue.end + sm.end(1), sm.group(1))
+            asrc = Span(cue.end + sm.start(1), cue.end + sm.end(1), sm.group(1))
             head = text[sent.start:cue.start].rstrip()
             if len(head) >= 12:
-                c = _strip_span(text, sent.start, sent.start + len(head.rstrip(",")))
+                ac = _strip_span(text, sent.start, sent.start + len(head.rstrip(",")))
             else:
-                c = _strip_span(text, src.end, sent.end)
-                if c is not None and c.text.startswith(","):
-                    c = _strip_span(text, c.start + 1, c.end)
-            if c is not None:
-                out.append((src, cue, [c]))
+                ac = _strip_span(text, asrc.end, sent.end)
+                if ac is not None and ac.text.startswith(","):
+                    ac = _strip_span(text, ac.start + 1, ac.end)
+            if ac is not None:
+                out.append((asrc, cue, [ac]))
             break
-        src = infer_source(text, sent, cue)
+        src: Span | None = infer_source(text, sent, cue)
         if src is None:
             im = _INVERTED_SOURCE.match(text, cue.end, sent.end)
             if im and text[sent.start:cue.start].rstrip().endswith((",", ",”", ',"', "?”", "!”")):
@@ -438,6 +444,7 @@ def extract_attributions(
     """
     if not text:
         return []
+    sentences = list(sentences)
     spans = tag_article(text, sentences)
     triples = assemble(text, spans, sentences, keep_cue_only=keep_cue_only)
     if rules and sentences:
@@ -446,7 +453,7 @@ def extract_attributions(
         for _src, cue, content in triples:
             for sp in (cue, *content):
                 tagged.update(range(sentence_index(sentences, sp.start), sentence_index(sentences, sp.end - 1) + 1))
-        extra = []
+        extra: list[tuple[tuple[Span | None, Span, list[Span]], int]] = []
         for sid, sent in enumerate(sentences):
             if sid not in tagged:
                 extra.extend((t, sid) for t in rule_attributions(text, sent))

@@ -27,7 +27,7 @@ from provenance.extract import actors as _actors
 from provenance.models import Actor, Sentence, SourceRef, Span
 
 _GROUP_TYPES = frozenset({"organisation", "government", "armed_group", "ministry", "agency", "media"})
-_DET = re.compile(r"^(?:the|a|an|this|that|its|his|her|their)\s+", re.I)
+_DET = re.compile(r"^(?:the|a|an|this|that|its|his|her|their)\s+", re.IGNORECASE)
 # Sources that name nobody in particular: no antecedent search for these.
 _VAGUE = frozenset({"i", "we", "you", "me", "us", "one", "someone", "somebody", "people", "many",
                     "some", "others", "critics", "experts", "observers", "analysts", "supporters"})
@@ -179,20 +179,20 @@ class SourceResolver:
                 for a in self._before(span.start):
                     if a.type == htype or head in a.canonical.lower():
                         return self._ref(span, a.canonical, descriptor or a.descriptor)
-            canon, desc = _actors.canonicalize(written)
-            return self._ref(span, canon, desc)
+            canon_n, desc_n = _actors.canonicalize(written)
+            return self._ref(span, canon_n, desc_n)
 
         # 5. The name itself.
-        canon, desc = _actors.canonicalize(written)
-        if canon and len(canon.split()) == 1:
+        name, name_desc = _actors.canonicalize(written)
+        if name and len(name.split()) == 1:
             for a in self._before(span.start):
                 parts = a.canonical.split()
-                if len(parts) > 1 and parts[-1].lower() == canon.lower():
-                    canon = a.canonical
+                if len(parts) > 1 and parts[-1].lower() == name.lower():
+                    name = a.canonical
                     break
-        if canon is None and inside:
-            canon = inside[0].canonical
-        return self._ref(span, canon, desc)
+        if name is None and inside:
+            name = inside[0].canonical
+        return self._ref(span, name, name_desc)
 
     @staticmethod
     def _related(aff: str | None, body: str) -> bool:
