@@ -2,19 +2,22 @@
 
 How it works, and why:
 
-1. **Scan.** One compiled regular expression, built from the vocabulary in
-   ``lexicon/dates.toml``, finds candidate date expressions in a single pass: month-name dates
-   ("Oct. 7", "7 October 2023", "October 2023"), numeric dates ("10/07/2023"), weekdays
-   ("Monday", "last Tuesday"), relative days ("yesterday"), calendar units ("last week",
-   "earlier this month"), "two days ago", bare years ("2014"). Month and weekday names match
-   only capitalised, so the verb "may" is never May; numbers need word edges and a year
-   range, so "538400" or "10,00 2" are never dates; a duration ("50 days") is not a date.
+1. **Scan.** One regular expression, built from the vocabulary in ``lexicon/dates.toml``,
+   has a named branch per form: month-name dates ("Oct. 7", "7 October 2023", "October
+   2023"), numeric dates ("10/07/2023"), weekdays ("Monday", "last Tuesday"), relative days
+   ("yesterday"), calendar units ("last week", "earlier this month"), "two days ago",
+   holidays, bare years ("2014"). Month and weekday names match only capitalised, so the verb
+   "may" is never May; numbers need word edges and a year range, so "538400" or "10,00 2"
+   are never dates; a duration ("50 days") is not a date. Running that expression at every
+   character costs milliseconds per article, so a cheap trigger pass (names, years and
+   calendar words) picks the few positions where it is tried: ``_candidates``.
 2. **Resolve.** The common forms are resolved here, with ``datetime`` arithmetic, against the
    publication date: a weekday is the most recent such day on or before it (the day itself
    included) unless the sentence's tense or "next" points forward; a date without a year
-   takes the year that puts it nearest before publication (or after, for future tense).
-   Numeric dates go to ``dateparser`` as a short candidate string with ``RELATIVE_BASE`` and
-   ``DATE_ORDER`` set, behind an ``lru_cache`` keyed by candidate and anchor.
+   takes the year that puts it nearest before publication, unless it is in the future tense
+   or its next occurrence is close ahead (the forward horizon in the lexicon, measured on
+   TBAQ). Numeric dates go to ``dateparser`` as a short candidate string with
+   ``RELATIVE_BASE`` and ``DATE_ORDER`` set, behind an ``lru_cache``.
 3. **Never today.** When the publication date is unknown, or not known precisely enough for
    a mention (a weekday needs the day, "last month" the month), the mention is kept with
    ``value=None`` and ``resolved=False``. Nothing is ever resolved against the clock.
@@ -65,7 +68,6 @@ class _Lexicon:
     name_trigger: re.Pattern[str]
     digit_scanner: re.Pattern[str]
     name_scanner: re.Pattern[str]
-    digit_trigger: re.Pattern[str]
     word_triggers: tuple[str, ...]
     prefix_words: frozenset[str]
     time_after: re.Pattern[str]
@@ -199,15 +201,14 @@ def _lexicon() -> _Lexicon:
     digit_scanner = sub(["dm", "iso", "num", "ago", "yr"])
     name_scanner = sub(["md", "dm", "my", "mu", "wd", "hol", "mo"])
 
-    # Triggers: the one word (or digit run) every date expression contains. Literal-only
-    # alternations of capitalised names and a digit class are fast in ``re``; lower-case words
-    # are found with ``str.find`` on the lower-cased text, which is faster still. The full
-    # scanner then runs only at the few positions where a trigger and its prefix words begin.
+    # Triggers: the one word (or digit run) every date expression contains. A literal-only
+    # alternation of capitalised names is fast in ``re`` (about 10 ns a character); lower-case
+    # words and years are found with ``str.find``, faster still. The scanner then runs only
+    # where a trigger, or the prefix words before it, begin (see ``_candidates``).
     # "New Year's Day" is found as "New Year" (a "New" trigger would fire on every "New York").
     holiday_heads = {h.split()[0].split("'")[0].split("’")[0] for h in lx["holidays"]} - {"New"}
     names = list(months) + [w for w in weekdays if w not in wd_abbr] + sorted(holiday_heads)
     name_trigger = re.compile(_alt(_cased(names) + ["New Year"] + sorted(_CAPITALISED_WORDS)))
-    digit_trigger = re.compile(r"[12][0-9][0-9][0-9]")
     # Each word costs one str.find pass over the text.
     word_triggers = ("today", "tonight", "tomorrow", "yesterday", "ago", "week", "month", "year",
                      "this morning", "this afternoon", "this evening")
@@ -241,7 +242,6 @@ def _lexicon() -> _Lexicon:
         digit_scanner=digit_scanner,
         name_scanner=name_scanner,
         name_trigger=name_trigger,
-        digit_trigger=digit_trigger,
         word_triggers=word_triggers,
         prefix_words=frozenset(prefix_words),
         time_after=time_after,
