@@ -206,8 +206,10 @@ def test_year_of_a_war_gets_no_invented_month() -> None:
         ("Fuel ran out last month.", "2023", "year", None, False),
         # precision lower than the string says: the lower one wins
         ("The hospital was hit on Monday.", "2023-10-31", "year", None, False),
-        # a garbled publication date counts as unknown
+        # a garbled or out-of-range publication date counts as unknown
         ("The hospital was hit on Monday.", "not a date", "day", None, False),
+        ("The hospital was hit on Monday.", "2023-02-30", "day", None, False),
+        ("The hospital was hit 999 years ago.", "0001-01-01", "day", None, False),
     ],
 )
 def test_unknown_or_partial_publication_date(
@@ -228,7 +230,9 @@ def test_version_is_a_string() -> None:
 
 # --------------------------------------------------------------------------- properties
 
-_PUBS = st.sampled_from([None, PUB, "2023-10", "2023", "2000-02-29T23:59", "1999-12-31"])
+_PUBS = st.sampled_from(
+    [None, PUB, "2023-10", "2023", "2000-02-29T23:59", "1999-12-31", "0001-01-01", "9999-12-31", "2023-02-30"]
+)
 _PRECS = st.sampled_from(["time", "day", "month", "year", "unknown"])
 _DATEY = st.lists(
     st.sampled_from(

@@ -289,6 +289,8 @@ def _anchor(published: str | None, precision: str) -> _Anchor:
     y, mo, d, hh = m.group(1), m.group(2), m.group(3), m.group(4)
     given = 4 if hh else 3 if d else 2 if mo else 1
     rank = min(given, _PRECISION_RANK.get(precision, 3))
+    if not 1000 <= int(y) <= 9000:  # keeps "999 years ago" and "next year" inside datetime's range
+        return _Anchor(None, 0)
     try:
         date = dt.date(int(y), int(mo or 1), int(d or 1))
     except ValueError:
