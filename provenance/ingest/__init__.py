@@ -179,6 +179,7 @@ def _ingest_table(
         raise RejectedInput("gzip file is truncated before any row") from exc
     try:
         rows = table_rows(p, columns)
+        n = 0
         for n, rec, reason in rows:
             if rec is None:
                 yield Rejection(path, n if n >= 0 else None, reason or "unreadable row")
@@ -202,6 +203,8 @@ def _ingest_table(
                 title=rec.get("title"), author=rec.get("author"), filename=path,
             )
             yield build_article(text, f"{path}#{n}", meta, registry, year, "table")
+        if n == 0:  # a header and nothing else, or an empty JSON list: say so rather than vanish
+            yield Rejection(path, None, "table has no data rows")
     except UnicodeDecodeError as exc:
         raise RejectedInput(f"not UTF-8 (invalid byte at offset {exc.start}); re-save the file as UTF-8") from exc
     except (EOFError, gzip.BadGzipFile) as exc:
