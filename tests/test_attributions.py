@@ -159,6 +159,19 @@ def test_rule_attributions(text: str, source: str, cue: str, content: str) -> No
     assert (src.text if src else None, c.text, contents[0].text) == (source, cue, content)
 
 
+def test_split_participles() -> None:
+    from provenance.extract.attributions import split_participles
+
+    text = "The minister mocked the plan, saying it would never work."
+    cue = Span(13, 19, "mocked")
+    content = Span(20, len(text) - 1, text[20:len(text) - 1])
+    out = split_participles(text, [(Span(0, 12, "The minister"), cue, [content])])
+    assert [(t[1].text, [c.text for c in t[2]]) for t in out] == [
+        ("mocked", ["the plan"]),
+        ("saying", ["it would never work"]),
+    ]
+
+
 def test_rules_only_fast_path() -> None:
     from provenance.extract import attribution_tagger
 

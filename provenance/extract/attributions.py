@@ -392,6 +392,63 @@ def rule_attributions(text: str, sent: Sentence) -> list[tuple[Span | None, Span
     return out
 
 
+@lru_cache(maxsize=1)
+def _participle_regex() -> re.Pattern[str]:
+    """", saying ...", ", adding that ...": a participle speech cue after a comma."""
+    words = {w for w, (c, r, _h) in cue_table().items() if w.endswith("ing") and r >= 0.5 and c >= 10}
+    words.discard("according")
+    alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(r",\s+(?:(?:also|later|then)\s+)?(" + alt + r")\b(?:\s+(?:also|later))?", re.I)
+
+
+def split_participles(
+    text: str, triples: list[tuple[Span | None, Span, list[Span]]], sentences: list[Sentence] | None = None
+) -> list[tuple[Span | None, Span, list[Span]]]:
+    """Split "X mocked the plan, saying it would fail" into two attributions.
+
+    A participle speech cue after a comma inside an attribution's content ends that content
+    and starts an attribution of its own (its source is inherited later), as PolNeAR
+    annotates it. With ``sentences``, an untagged participle cue after an attribution's cue
+    in the same sentence gets an attribution too, with the rest of the sentence as content.
+    """
+    rx = _participle_regex()
+    out: list[tuple[Span | None, Span, list[Span]]] = []
+    for src, cue, contents in triples:
+        new_contents: list[Span] = []
+        extra: list[tuple[Span | None, Span, list[Span]]] = []
+        for c in contents:
+            m = rx.search(text, c.start, c.end)
+            if m is None or m.start() <= c.start + 2 or m.end() >= c.end - 2:
+                new_contents.append(c)
+                continue
+            head = _strip_span(text, c.start, m.start(), keep_quotes=False)
+            tail = _strip_span(text, m.end(), c.end)
+            if head is None or tail is None:
+                new_contents.append(c)
+                continue
+            new_contents.append(head)
+            pc = Span(m.start(1), m.end(), text[m.start(1):m.end()])
+            extra.append((None, pc, [tail]))
+        out.append((src, cue, new_contents))
+        out.extend(extra)
+    if sentences:
+        # A participle cue the tagger left untagged, after an attribution in its sentence.
+        covered = sorted((sp.start, sp.end) for t in out for sp in (t[1], *t[2], *(t[:1] if t[0] else ())))
+        seen_sents = {sentence_index(sentences, t[1].start) for t in out}
+        for sid in seen_sents:
+            sent = sentences[sid]
+            for m in rx.finditer(text, sent.start, sent.end):
+                if any(a < m.end() and m.start() < b for a, b in covered):
+                    continue
+                if not any(t[1].end <= m.start() and sentence_index(sentences, t[1].start) == sid for t in out):
+                    continue
+                tail = _strip_span(text, m.end(), sent.end)
+                if tail is not None and len(tail.text) >= 8:
+                    out.append((None, Span(m.start(1), m.end(), text[m.start(1):m.end()]), [tail]))
+        out.sort(key=lambda t: t[1].start)
+    return out
+
+
 def _continues(text: str, prev: Span, nxt: Span) -> bool:
     """True when ``nxt`` continues the content ``prev``: only whitespace or punctuation
     between them, and no paragraph break unless a quotation is still open."""
@@ -446,7 +503,7 @@ def extract_attributions(
         return []
     sentences = list(sentences)
     spans = tag_article(text, sentences)
-    triples = assemble(text, spans, sentences, keep_cue_only=keep_cue_only)
+    triples = split_participles(text, assemble(text, spans, sentences, keep_cue_only=keep_cue_only), sentences)
     if rules and sentences:
         # Sentences the assembled attributions already cover (a cue or content in them).
         tagged: set[int] = set()
