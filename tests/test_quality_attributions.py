@@ -11,13 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import eval_attributions  # noqa: E402
+import eval_attributions
 
 BASELINE = json.loads((REPO / "benchmarks" / "baselines" / "attributions.json").read_text("utf-8"))
 

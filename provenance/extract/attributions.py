@@ -398,7 +398,7 @@ def _participle_regex() -> re.Pattern[str]:
     words = {w for w, (c, r, _h) in cue_table().items() if w.endswith("ing") and r >= 0.5 and c >= 10}
     words.discard("according")
     alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-    return re.compile(r",\s+(?:(?:also|later|then)\s+)?(" + alt + r")\b(?:\s+(?:also|later))?", re.I)
+    return re.compile(r",\s+(?:(?:also|later|then)\s+)?(" + alt + r")\b(?:\s+(?:also|later))?", re.IGNORECASE)
 
 
 def split_participles(
