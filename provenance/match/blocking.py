@@ -106,6 +106,45 @@ def text_block_keys(
     return keys
 
 
+def iter_candidate_pairs(
+    keys: Sequence[Sequence[str]], days: Sequence[int], *, window: int, max_neighbours: int,
+    budget: int = 0, stats: BlockingStats | None = None,
+) -> Iterator[tuple[int, int]]:
+    """Candidate pairs (i < j) of items sharing a key, streamed without building a set.
+
+    Blocks are visited from the smallest (the rarest shared token) to the largest, and inside
+    each block items are paired by sorted neighbourhood. With ``budget`` > 0 an item takes
+    part in at most ``budget`` pairs, so the total is at most ``n * budget / 2`` however large
+    the corpus: the rarest evidence is spent first. A pair sharing two keys may be yielded
+    twice; callers skip pairs already linked.
+    """
+    blocks: dict[str, list[int]] = {}
+    for i, ks in enumerate(keys):
+        for k in ks:
+            blocks.setdefault(k, []).append(i)
+    count = [0] * len(keys) if budget > 0 else None
+    if stats is not None:
+        stats.items += len(keys)
+    for k in sorted((k for k, m in blocks.items() if len(m) > 1), key=lambda k: (len(blocks[k]), k)):
+        members = blocks[k]
+        members.sort(key=lambda i: (days[i], i))
+        d = [days[i] for i in members]
+        n = 0
+        for a, b in sorted_neighbourhood(d, window, max_neighbours):
+            i, j = members[a], members[b]
+            if count is not None:
+                if count[i] >= budget or count[j] >= budget:
+                    continue
+                count[i] += 1
+                count[j] += 1
+            n += 1
+            yield (i, j) if i < j else (j, i)
+        if stats is not None:
+            stats.blocks += 1
+            stats.largest_block = max(stats.largest_block, len(members))
+            stats.add(k.split(":", 1)[0], n)
+
+
 def candidate_pairs_from_keys(
     keys: Sequence[Sequence[str]], days: Sequence[int], *, window: int, max_neighbours: int,
     stats: BlockingStats | None = None,
@@ -140,6 +179,6 @@ def claim_tokens(texts: Iterable[str]) -> list[list[str]]:
 
 
 __all__ = [
-    "BlockingStats", "MATCHED_METRICS", "candidate_pairs_from_keys", "claim_tokens", "day_number",
+    "iter_candidate_pairs", "BlockingStats", "MATCHED_METRICS", "candidate_pairs_from_keys", "claim_tokens", "day_number",
     "figure_block_key", "idf_weights", "sorted_neighbourhood", "text_block_keys", "token_document_frequency",
 ]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from provenance.ids import content_hash
 from provenance.match.blocking import (
-    BlockingStats, candidate_pairs_from_keys, claim_tokens, day_number, figure_block_key, idf_weights,
+    BlockingStats, claim_tokens, iter_candidate_pairs, day_number, figure_block_key, idf_weights,
     text_block_keys, token_document_frequency,
 )
 from provenance.match.comparisons import (
@@ -228,9 +228,10 @@ class TextSettings:
     max_token_share: float = 0.01
     max_neighbours: int = 40
     quote: TextSimilarity = field(default_factory=lambda: TextSimilarity("ratio", "default_process", 85.0))
-    text: TextSimilarity = field(default_factory=lambda: TextSimilarity("token_sort_ratio", "default_process", 55.0))
-    overlap_cutoff: float = 0.45
+    text: TextSimilarity = field(default_factory=lambda: TextSimilarity("token_sort_ratio", "default_process", 0.0))
+    overlap_cutoff: float = 0.30
     strong_cutoff: float = 88.0
+    budget: int = 30
 
     @classmethod
     def from_config(cls, m: dict[str, Any]) -> TextSettings:
@@ -240,7 +241,7 @@ class TextSettings:
             m["text_window_days"], b["rare_tokens_per_claim"], b["max_token_share"], b["max_neighbours"],
             TextSimilarity(s["quote_scorer"], s["quote_processor"], s["quote_cutoff"]),
             TextSimilarity(s["text_scorer"], s["text_processor"], 0.0),
-            s["overlap_cutoff"], s["text_strong_cutoff"],
+            s["overlap_cutoff"], s["text_strong_cutoff"], b["max_pairs_per_claim"],
         )
 
 
@@ -304,11 +305,12 @@ def cluster_text_claims(
     keys = text_block_keys(toks, [r.get("speaker") for r in rows], per_claim=settings.rare_tokens_per_claim,
                            max_share=settings.max_token_share)
     days = [day_number(r.get("published")) for r in rows]
-    pairs = candidate_pairs_from_keys(keys, days, window=settings.window_days,
-                                      max_neighbours=settings.max_neighbours, stats=stats)
     uf = UnionFind(n)
     linked: list[tuple[int, int, PairDecision]] = []
-    for i, j in sorted(pairs):
+    for i, j in iter_candidate_pairs(keys, days, window=settings.window_days, max_neighbours=settings.max_neighbours,
+                                     budget=settings.budget, stats=stats):
+        if uf.find(i) == uf.find(j):
+            continue  # already linked (possibly through another key): nothing to decide
         if stats is not None:
             stats.comparisons += 1
         d = compare_text_claims(rows[i], rows[j], toks[i], toks[j], settings, overlap, text_cutoff)

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from provenance.match.blocking import (
-    BlockingStats, candidate_pairs_from_keys, claim_tokens, day_number, text_block_keys,
+    BlockingStats, claim_tokens, day_number, iter_candidate_pairs, text_block_keys,
 )
 from provenance.match.cluster import UnionFind, cluster_id
 from provenance.match.comparisons import TextSimilarity, content_tokens, strip_outlet_suffix
@@ -66,8 +66,8 @@ def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: Blocki
             by_hash[h] = i
     keys = text_block_keys(toks, [None] * n, per_claim=b["rare_tokens_per_claim"], max_share=b["max_token_share"])
     days = [day_number(r.get("published")) for r in rows]
-    pairs = candidate_pairs_from_keys(keys, days, window=m["text_window_days"], max_neighbours=b["max_neighbours"],
-                                      stats=stats)
+    pairs = iter_candidate_pairs(keys, days, window=m["text_window_days"], max_neighbours=b["max_neighbours"],
+                                 budget=b["max_pairs_per_claim"], stats=stats)
     for i, j in pairs:
         if rows[i]["outlet"] == rows[j]["outlet"] or uf.find(i) == uf.find(j):
             continue
