@@ -8,6 +8,9 @@ cases is Tuesday 31 October 2023 (ISO week 44), the seed article's date.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import itertools
+import json
 
 import pytest
 from conftest import shared_path
@@ -308,3 +311,20 @@ def test_seed_article() -> None:
     assert [(m.text, m.value) for m in since] == [("October 7", "2023-10-07")], by_text
     for m in found:
         assert text[m.start:m.end] == m.text
+
+
+def test_real_articles_offsets_and_anchors() -> None:
+    # Robustness on messy real text: the first 300 ABP articles, with and without their date.
+    path = shared_path("abp", "abp_articles.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in itertools.islice(f, 300)]
+    total = 0
+    for row in rows:
+        text = row.get("content_original") or ""
+        for published in ("2016-05-05", None):
+            for m in extract_dates(text, published):
+                total += 1
+                assert text[m.start:m.end] == m.text
+                if published is None:
+                    assert not (m.relative and m.resolved)
+    assert total > 1000  # news is full of dates; a silent scanner would fail here
