@@ -283,7 +283,7 @@ def _is_name(name: str) -> bool:
     words = name.split()
     if not words or not words[0][0].isupper() or len(name) > 80:
         return False
-    if len(words) == 1 and words[0].lower() in _pronouns():
+    if len(words) == 1 and words[0].lower() in _pronouns():  # pronouns and generic nouns
         return False
     return all(_NAME_WORD.match(w) for w in words) and any(w[0].isupper() for w in words)
 

@@ -118,7 +118,7 @@ class SourceResolver:
         # 3. Pronouns.
         first = low.split()[0] if low.split() else ""
         if low in pronouns or (first in pronouns and len(low.split()) == 1):
-            if low in _VAGUE:
+            if low in _VAGUE or pronouns.get(low) == "none":
                 return SourceRef(span.start, span.end, span.text, None, None)
             target = pronouns.get(low, "any")
             for off, canon, typ, _role, desc in reversed(self.history):
