@@ -267,12 +267,16 @@ def compare_text_claims(
     are never linked by paraphrase.
     """
     ov = overlap(ta, tb)
-    ts = settings.text(a["text"] or "", b["text"] or "")
     sa, sb = a.get("speaker"), b.get("speaker")
     same_speaker = isinstance(sa, str) and isinstance(sb, str) and sa.casefold() == sb.casefold()
     qa, qb = a.get("quote"), b.get("quote")
     if same_speaker and isinstance(qa, str) and isinstance(qb, str) and settings.quote(qa, qb) > 0:
-        return PairDecision(True, "quote_same_speaker", ts, ov)
+        return PairDecision(True, "quote_same_speaker", 0.0, ov)
+    if ov < settings.overlap_cutoff:
+        # Structured before fuzzy: without shared rare words, no string score can link them
+        # (and the rapidfuzz call, the costly part, is skipped).
+        return PairDecision(False, "", 0.0, ov)
+    ts = settings.text(a["text"] or "", b["text"] or "")
     if ts >= settings.strong_cutoff:
         return PairDecision(True, "text_strong", ts, ov)
     different_speakers = isinstance(sa, str) and isinstance(sb, str) and not same_speaker
@@ -298,7 +302,8 @@ def cluster_text_claims(
     n = len(claims)
     if n == 0:
         return [], []
-    rows = claims.to_dict("records")
+    cols = [c for c in ("claim_id", "text", "speaker", "quote", "published") if c in claims.columns]
+    rows = claims[cols].to_dict("records")
     toks = claim_tokens(r["text"] or "" for r in rows)
     df = token_document_frequency(toks)
     overlap = WeightedOverlap(idf_weights(df, n), default=1.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -221,14 +221,21 @@ class WeightedOverlap:
     idf: Mapping[str, float]
     default: float = 1.0
 
-    def __call__(self, a: list[str] | set[str], b: list[str] | set[str]) -> float:
+    def weight(self, tokens: Iterable[str]) -> float:
+        """Sum of the tokens' weights."""
+        g, d = self.idf.get, self.default
+        return sum(g(t, d) for t in tokens)
+
+    def __call__(self, a: Sequence[str] | set[str], b: Sequence[str] | set[str]) -> float:
         """Overlap in [0, 1]."""
         sa, sb = set(a), set(b)
         if not sa or not sb:
             return 0.0
-        w = lambda toks: sum(self.idf.get(t, self.default) for t in toks)  # noqa: E731
-        denom = min(w(sa), w(sb))
-        return w(sa & sb) / denom if denom > 0 else 0.0
+        shared = sa & sb
+        if not shared:
+            return 0.0
+        denom = min(self.weight(sa), self.weight(sb))
+        return self.weight(shared) / denom if denom > 0 else 0.0
 
 
 _SUFFIX = re.compile(r"\s+[-\u2013\u2014|]\s+([^-\u2013\u2014|]{2,80})$")
