@@ -26,6 +26,7 @@ from provenance.match import match_frames
 from provenance.models import Article, Rejection
 from provenance.report import prepare_out_dir, write_report
 from provenance.store.db import Rows, Store, extract_key, now_utc
+from provenance.store.schema import rows_format
 
 if TYPE_CHECKING:
     from provenance.ingest.table import ColumnMap
@@ -53,6 +54,7 @@ class Session:
         self.inputs = [str(i) for i in inputs]
         self.load_reused = load_reused
         self.version = extractor_version()
+        rows_format()  # hashed once here, not in the engine's feeder thread
         self.started = now_utc()
         self._keys = store.extract_keys()
         self._pending: dict[str, Article] = {}
@@ -198,9 +200,9 @@ def refresh(
 def stale_message(store: Store, stale: dict[str, int], version: str) -> str:
     """The error text for a store holding rows of another extractor version."""
     n = sum(stale.values())
-    versions = ", ".join(sorted(v.split(" / ")[0] for v in stale))
-    return (f"{n:,} article(s) in {store.path} were extracted by another extractor version ({versions}; "
-            f"this one is {version}). Run `provenance add --refresh --db {store.path}` to re-extract them "
+    versions = ", ".join(sorted(stale))
+    return (f"{n:,} article(s) in {store.path} were extracted by another extractor version or code "
+            f"({versions}; this one is {version} / rows {rows_format()}). Run `provenance add --refresh --db {store.path}` to re-extract them "
             "from the stored text, or pass --allow-stale to report them as they are.")
 
 

@@ -1,0 +1,321 @@
+"""Faults: SIGKILL at every stage then restart, concurrent writers, full disk, unwritable folder.
+
+Each fault runs ``provenance`` in a subprocess through a small driver that installs the fault
+(a SIGKILL at a chosen point, by wrapping one library function) and then calls the CLI's
+``main``. Production code has no fault hooks. The restarted run must finish with outputs
+byte-identical to an uninterrupted run, and the store must pass ``PRAGMA integrity_check``.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from test_store import cli, make_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+
+DRIVER = textwrap.dedent(r'''
+    import hashlib, os, signal, sys, tempfile
+    from pathlib import Path
+
+    def die():
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    import provenance.store as store
+    store.Session.commit_every = int(os.environ.get("COMMIT_EVERY", "3"))
+    if os.environ.get("COMMIT_SECONDS"):
+        store.Session.commit_seconds = float(os.environ["COMMIT_SECONDS"])
+
+    if os.environ.get("QUICK_HTML") == "1":
+        import provenance.report.html as html
+
+        def quick_html(frames, out_dir, config=None):
+            from provenance.report import atomic_write
+            target = Path(str(out_dir)) / "report.html"
+            lines = [f"{n} {hashlib.sha1(df.to_csv(index=False).encode()).hexdigest()}"
+                     for n, df in sorted(frames.items())]
+            atomic_write(target, lambda tmp: Path(tmp).write_text("\n".join(lines) + "\n", encoding="utf-8"))
+            return target
+
+        html.write_html = quick_html
+
+    stage, _, arg = os.environ.get("FAULT", "").partition(":")
+    if stage == "extract":  # killed after `arg` articles were extracted (some committed, some not)
+        import provenance.engine.local as local
+        real_extract, done = local.extract_article, [0]
+
+        def extract_then_die(article):
+            if done[0] >= int(arg):
+                die()
+            done[0] += 1
+            return real_extract(article)
+
+        local.extract_article = extract_then_die
+    elif stage == "match":  # killed in the matching stage
+        import provenance.pipeline as pipeline
+        real_match = pipeline.match_frames
+
+        def match_then_die(frames, config):
+            real_match(frames, config)
+            die()
+
+        pipeline.match_frames = match_then_die
+    elif stage == "write":  # killed half-way through writing the file named `arg`, earlier ones renamed
+        import provenance.report as report
+        real_write = report.atomic_write
+
+        def write_then_die(path, write):
+            if Path(path).name == arg:
+                fd, tmp = tempfile.mkstemp(prefix=f".{Path(path).name}.", suffix=".tmp", dir=Path(path).parent)
+                os.close(fd)
+                write(tmp)
+                with open(tmp, "r+b") as fh:  # half a file, as a kill during the write leaves it
+                    fh.truncate(max(1, os.path.getsize(tmp) // 2))
+                die()
+            return real_write(path, write)
+
+        report.atomic_write = write_then_die
+    from provenance.cli import main
+    sys.argv = ["provenance", *sys.argv[1:]]
+    main()
+''')
+
+
+def provenance(*args: str, fault: str = "", quick_html: bool = True, fsize: int | None = None,
+               env: dict[str, str] | None = None, wait: bool = True) -> subprocess.CompletedProcess | subprocess.Popen:
+    """Run the CLI in a subprocess with an optional fault and file-size limit (a full disk)."""
+    e = {**os.environ, "FAULT": fault, "QUICK_HTML": "1" if quick_html else "0", "PYTHONHASHSEED": "0",
+         **(env or {})}
+
+    def limit() -> None:
+        if fsize is not None:  # writes past fsize fail with EFBIG (Python ignores SIGXFSZ)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    cmd = [sys.executable, "-c", DRIVER, *args]
+    if not wait:
+        return subprocess.Popen(cmd, env=e, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                preexec_fn=limit)
+    return subprocess.run(cmd, env=e, cwd=REPO, capture_output=True, text=True, preexec_fn=limit, timeout=300)
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    """Every file of a run folder except the store itself."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
+            if p.is_file() and not p.name.startswith("store.sqlite")}
+
+
+def integrity(db: Path) -> str:
+    with sqlite3.connect(db) as c:
+        return c.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def dump(db: Path) -> list[str]:
+    """The store's whole content as SQL (what "unchanged" is checked against)."""
+    c = sqlite3.connect(db)
+    try:
+        return list(c.iterdump())
+    finally:
+        c.close()
+
+
+def last_run(db: Path) -> tuple[int, int]:
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT extracted, reused FROM runs ORDER BY run_id DESC").fetchone()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """12 table rows + 2 text files + a duplicate + a rejected file; with settings that send
+    articles to the engine 2 at a time, so extraction is committed while it goes on."""
+    root = make_corpus(tmp_path_factory.mktemp("faults") / "corpus", n=12)
+    (root.parent / "settings.toml").write_text("[engine]\nchunk_size = 2\n", encoding="utf-8")
+    return root
+
+
+def run_args(corpus: Path, out: Path, *more: str) -> list[str]:
+    return ["run", str(corpus), "--out", str(out), "--workers", "1", "-q",
+            "--config", str(corpus.parent / "settings.toml"), *more]
+
+
+@pytest.fixture(scope="module")
+def baseline(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The outputs of an uninterrupted run."""
+    out = tmp_path_factory.mktemp("baseline") / "out"
+    r = provenance(*run_args(corpus, out))
+    assert r.returncode == 1, r.stderr  # broken.txt is rejected: exit 1, as in every run below
+    return outputs(out)
+
+
+@pytest.mark.parametrize("fault", ["extract:0", "extract:7", "match", "write:articles.csv", "write:settings.toml",
+                                   "write:report.html"])
+def test_killed_run_restarts_to_identical_outputs(fault: str, corpus: Path, baseline: dict[str, bytes],
+                                                  tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    killed = provenance(*run_args(corpus, out), fault=fault)
+    assert killed.returncode == -signal.SIGKILL, f"the fault {fault} never fired: {killed.stderr}"
+    db = out / "store.sqlite"
+    assert integrity(db) == "ok"
+    if fault.startswith("write"):
+        assert any(p.name.endswith(".tmp") for p in out.iterdir())  # the half-written file
+    resumed = provenance(*run_args(corpus, out))
+    assert resumed.returncode == 1, resumed.stderr
+    assert outputs(out) == baseline
+    assert integrity(db) == "ok"
+    extracted, reused = last_run(db)
+    assert extracted + reused == 14
+    if fault == "extract:7":  # two batches of 3 were committed before the kill
+        assert reused == 6
+    elif fault != "extract:0":
+        assert reused == 14
+
+
+def test_killed_repeatedly_at_random_moments_then_finishes(corpus: Path, baseline: dict[str, bytes],
+                                                           tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for delay in (0.8, 1.6, 2.4, 3.2):
+        p = provenance(*run_args(corpus, out), wait=False, env={"COMMIT_EVERY": "1"})
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.communicate()
+        if out.joinpath("store.sqlite").exists():
+            assert integrity(out / "store.sqlite") == "ok"
+    done = provenance(*run_args(corpus, out))
+    assert done.returncode == 1, done.stderr
+    assert outputs(out) == baseline
+
+
+@pytest.mark.slow
+def test_kill_while_writing_the_real_html_report(corpus: Path, tmp_path: Path) -> None:
+    ref = tmp_path / "ref"
+    assert provenance("run", str(corpus), "--out", str(ref), "--workers", "1", "-q", quick_html=False).returncode == 1
+    out = tmp_path / "out"
+    killed = provenance("run", str(corpus), "--out", str(out), "--workers", "1", "-q", quick_html=False,
+                        fault="write:report.html")
+    assert killed.returncode == -signal.SIGKILL
+    again = provenance("run", str(corpus), "--out", str(out), "--workers", "1", "-q", quick_html=False)
+    assert again.returncode == 1
+    assert outputs(out) == outputs(ref)
+
+
+def test_two_concurrent_adds_lose_nothing(tmp_path: Path) -> None:
+    a = make_corpus(tmp_path / "a", n=14, start=0, bad=False)
+    b = make_corpus(tmp_path / "b", n=14, start=7, bad=False)  # rows 7..13 in both
+    db = tmp_path / "shared.sqlite"
+    procs = [provenance("add", str(c), "--db", str(db), "--workers", "1", wait=False, env={"COMMIT_EVERY": "2"})
+             for c in (a, b)]
+    results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
+    assert [r[2] for r in results] == [0, 0], results
+    ref = tmp_path / "sequential.sqlite"
+    for c in (a, b):
+        assert provenance("add", str(c), "--db", str(ref), "--workers", "1").returncode == 0
+    con, rcon = sqlite3.connect(db), sqlite3.connect(ref)
+    for table in ("articles", "sentences", "dates", "figures", "attributions", "actors", "extractions"):
+        q = f"SELECT count(*) FROM {table}"
+        assert con.execute(q).fetchone() == rcon.execute(q).fetchone(), table
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == (14 + 2) + (14 + 2) - 7  # 7 rows shared
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+    assert integrity(db) == "ok"
+    r1 = cli("report", "--db", str(db), "--out", str(tmp_path / "r1"), "-q")
+    r2 = cli("report", "--db", str(ref), "--out", str(tmp_path / "r2"), "-q")
+    assert r1.exit_code == r2.exit_code == 0
+    for name in ("articles.csv", "figures.csv", "attributions.csv", "dates.csv", "actors.csv"):
+        assert (tmp_path / "r1" / name).read_bytes() == (tmp_path / "r2" / name).read_bytes(), name
+
+
+def test_add_waits_for_a_writer_with_a_clear_message(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "c", n=3, bad=False)
+    db = tmp_path / "s.sqlite"
+    assert provenance("add", str(corpus / "story-3.txt"), "--db", str(db)).returncode == 0
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction
+    p = provenance("add", str(corpus), "--db", str(db), "--workers", "1", wait=False)
+    time.sleep(4)
+    holder.execute("ROLLBACK")
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    assert f"waiting for another provenance process writing {db} ..." in err
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] == 5
+
+
+def test_add_gives_up_on_a_store_locked_too_long(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "c", n=2, bad=False)
+    db = tmp_path / "s.sqlite"
+    assert provenance("add", str(corpus / "story-2.txt"), "--db", str(db)).returncode == 0
+    before = dump(db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    r = provenance("add", str(corpus), "--db", str(db), "--wait", "1", "--workers", "1")
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines()[-1] == (
+        f"Error: store {db} is locked by another process (waited 1 s). "
+        "Run again when it has finished, or use another --db.")
+    assert dump(db) == before
+
+
+def test_full_disk_while_writing_the_report_leaves_the_store_unchanged(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "c", n=40)
+    db = tmp_path / "s.sqlite"
+    assert provenance("run", str(corpus), "--out", str(tmp_path / "first"), "--db", str(db), "--workers", "1",
+                      "-q").returncode == 1
+    before = dump(db)
+    out = tmp_path / "out"
+    r = provenance("run", str(corpus), "--out", str(out), "--db", str(db), "--workers", "1", "-q", fsize=40_000)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == f"Error: cannot write to {out}: File too large. Free space or choose another --out."
+    assert dump(db) == before
+    assert integrity(db) == "ok"
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # no half-written file left
+
+
+def test_full_disk_while_writing_the_store_rolls_back(tmp_path: Path) -> None:
+    first = make_corpus(tmp_path / "first", n=4, bad=False)
+    more = make_corpus(tmp_path / "more", n=40, start=100, bad=False)
+    db = tmp_path / "s.sqlite"
+    assert provenance("add", str(first), "--db", str(db)).returncode == 0
+    before = dump(db)
+    r = provenance("add", str(more), "--db", str(db), "--workers", "1", fsize=40_000,
+                   env={"COMMIT_EVERY": "1000", "COMMIT_SECONDS": "1e9"})
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip().startswith(f"Error: cannot write store {db}: ")
+    assert r.stderr.strip().endswith("Free disk space (or choose another --db) and run again; the store keeps its "
+                                     "last complete state.")
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert dump(db) == before
+    assert integrity(db) == "ok"
+
+
+def test_unwritable_output_folder_is_one_line_and_store_unchanged(corpus: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "s.sqlite"
+    assert cli("add", str(corpus), "--db", str(db), "--workers", "1", "-q").exit_code == 1
+    before = dump(db)
+    afile = tmp_path / "a-file"
+    afile.write_text("x")
+    r = provenance("run", str(corpus), "--out", str(afile / "out"), "--db", str(db), "--workers", "1", "-q")
+    assert r.returncode == 2
+    assert r.stderr.strip() == (f"Error: cannot create output folder {afile / 'out'}: Not a directory. "
+                                "Choose a writable --out.")
+    # a folder without write permission (as root, permissions do not bind: report it as the OS would)
+    import provenance.report as report
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    monkeypatch.setattr(report.os, "access", lambda p, mode: Path(p) != locked)
+    res = cli("run", str(corpus), "--out", str(locked), "--db", str(db), "--workers", "1", "-q")
+    assert res.exit_code == 2
+    assert res.output.strip() == f"Error: output folder {locked} is not writable. Choose a writable --out."
+    res = cli("report", "--db", str(db), "--out", str(locked))
+    assert res.exit_code == 2
+    assert res.output.strip() == f"Error: output folder {locked} is not writable. Choose a writable --out."
+    assert dump(db) == before
