@@ -118,6 +118,30 @@ def test_relative_dates(text: str, span: str, value: str, granularity: str) -> N
     assert m.relative and m.resolved
 
 
+# --------------------------------------------------------------------------- reference time
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # "earlier"/"later"/"the following" count from the last date mentioned before them...
+        ("He was jailed in 2014. A year earlier he had fled.", PUB, [("2014", "2014"), ("A year earlier", "2013")]),
+        ("Talks began on Monday. Two days later they collapsed.", PUB,
+         [("Monday", "2023-10-30"), ("Two days later", "2023-11-01")]),
+        ("He left in 2010 and the following year he returned.", PUB, [("2010", "2010"), ("the following year", "2011")]),
+        # ...and a second "a year earlier" counts from the same time, not from the first one
+        ("Profit rose from $4 a year earlier; sales fell from a year earlier.", PUB,
+         [("a year earlier", "2022"), ("a year earlier", "2022")]),
+        # with no earlier date, from the publication date; unknown publication: unresolved
+        ("Profit rose from a year earlier.", PUB, [("a year earlier", "2022")]),
+        ("Profit rose from a year earlier.", None, [("a year earlier", None)]),
+        # a reference coarser than the unit cannot be counted from
+        ("The war began in 2014. Two days later a truce failed.", PUB, [("2014", "2014"), ("Two days later", None)]),
+    ],
+)
+def test_reference_time(text: str, published: str | None, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.text, m.value) for m in extract_dates(text, published)] == expected
+
+
 # --------------------------------------------------------------------------- open intervals
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ from typing import Any
 
 from provenance.models import DateMention, Sentence
 
-VERSION = "1"
+VERSION = "2"
 
 _PRECISION_RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3, "time": 4}
 _NEED_DAY, _NEED_MONTH, _NEED_YEAR = 3, 2, 1
@@ -64,6 +64,7 @@ class _Lexicon:
     numbers: dict[str, int]
     shifts: dict[str, int]
     holidays: dict[str, str]
+    ref_shifts: dict[str, int]
     scanner: re.Pattern[str]
     name_trigger: re.Pattern[str]
     digit_scanner: re.Pattern[str]
@@ -137,6 +138,8 @@ def _lexicon() -> _Lexicon:
     numbers = _alt(list(lx["number_words"]))
     reldays = _alt(list(lx["relative_days"]))
     approx = _alt(lx["approximators"]["words"])
+    ref_after = _alt(list(lx["reference_shifts"]["after_count"]))
+    ref_the = _alt(list(lx["reference_shifts"]["after_the"]))
     holidays = _alt(list(lx["holidays"]))
 
     branches = [
@@ -178,6 +181,13 @@ def _lexicon() -> _Lexicon:
         ),
         # "two days ago", "a year ago", "10 weeks ago"
         rf"(?P<ago>(?i:\b(?:(?:{approx})\s+)?(?P<ago_n>\d{{1,3}}|{numbers})\s+(?P<ago_unit>{units})\s+ago\b))",
+        # "a year earlier", "two days later": from the reference time, not from publication
+        (
+            rf"(?P<rel>(?i:\b(?:(?:{approx})\s+)?(?P<rel_n>\d{{1,3}}|{numbers})\s+(?P<rel_unit>{units})\s+"
+            rf"(?P<rel_dir>{ref_after})\b))"
+        ),
+        # "the following year", "the previous day"
+        rf"(?P<rel2>(?i:\bthe\s+(?P<rel2_dir>{ref_the})\s+(?P<rel2_unit>day|week|month|year)\b))",
         # "the end of the year", "year-end", "by year's end", "earlier in the month"
         (
             r"(?P<ue>(?i:\b(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+the\s+|(?:earlier|later)\s+in\s+the\s+)"
@@ -198,7 +208,7 @@ def _lexicon() -> _Lexicon:
     def sub(names: Sequence[str]) -> re.Pattern[str]:
         return re.compile(r"(?<![\w])(?:" + "|".join(named[n] for n in named if n in names) + ")")
 
-    digit_scanner = sub(["dm", "iso", "num", "ago", "yr"])
+    digit_scanner = sub(["dm", "iso", "num", "ago", "rel", "yr"])
     name_scanner = sub(["md", "dm", "my", "mu", "wd", "hol", "mo"])
 
     # Triggers: the one word (or digit run) every date expression contains. A literal-only
@@ -211,11 +221,12 @@ def _lexicon() -> _Lexicon:
     name_trigger = re.compile(_alt(_cased(names) + ["New Year"] + sorted(_CAPITALISED_WORDS)))
     # Each word costs one str.find pass over the text.
     word_triggers = ("today", "tonight", "tomorrow", "yesterday", "ago", "week", "month", "year",
-                     "this morning", "this afternoon", "this evening")
+                     "this morning", "this afternoon", "this evening", "earlier", "later")
     prefix_words = {"the", "of", "in", "end", "beginning", "start", "middle", "new", "mid", "mid-"}
     for group in (lx["shifts"], lx["number_words"], lx["units"], weekdays, lx["relative_days"]):
         for k in group:
             prefix_words.update(k.lower().split())
+    prefix_words.update(lx["reference_shifts"]["after_the"])
     for w in lx["modifiers"]["words"] + lx["approximators"]["words"]:
         prefix_words.update(w.lower().split())
 
@@ -238,6 +249,7 @@ def _lexicon() -> _Lexicon:
         numbers=dict(lx["number_words"]),
         shifts={" ".join(k.split()): v for k, v in lx["shifts"].items()},
         holidays={k.replace("’", "'"): v for k, v in lx["holidays"].items()},
+        ref_shifts={**lx["reference_shifts"]["after_count"], **lx["reference_shifts"]["after_the"]},
         scanner=scanner,
         digit_scanner=digit_scanner,
         name_scanner=name_scanner,
@@ -490,6 +502,8 @@ class _Context:
         self.anchor = anchor
         self._starts = [s.start for s in sentences] if sentences else None
         self._sentences = sentences
+        # The narrative's reference time: the last resolved date so far, as (value, granularity).
+        self.ref: tuple[str, str] | None = None
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the sentence containing ``start`` (a cheap fallback without sentences)."""
@@ -562,6 +576,44 @@ def _count_not_year(text: str, start: int, end: int, lx: _Lexicon) -> bool:
     return bool(before) and (
         before[-1] in lx.not_year_before or " ".join(before[-2:]) in lx.not_year_before
     )
+
+
+_GRAN_RANK = {"year": 1, "month": 2, "week": 3, "day": 3, "time": 4}
+
+
+def _from_reference(ctx: _Context, start: int, end: int, unit: str, step: int) -> _Draft:
+    """Resolve "a year earlier" / "the following day" against the narrative's reference time.
+
+    The reference is the last date resolved before the mention, else the publication date:
+    in "He was arrested in 2014. A year earlier, ..." the year is 2013. When the reference is
+    coarser than the unit ("in 2014 ... two days later") the mention stays unresolved.
+    """
+    a = ctx.anchor
+    # ``relative`` keeps its contract meaning (depends on the publication date): true only
+    # when there was no earlier date in the text to count from.
+    relative = ctx.ref is None
+    if ctx.ref is not None:
+        value, gran = ctx.ref
+        if _GRAN_RANK[gran] < _GRAN_RANK[unit]:
+            return _Draft(start, end, None, unit, False, False, "reference")
+        y = int(value[:4])
+        if gran == "week":
+            base = dt.date.fromisocalendar(y, int(value[6:8]), 1)
+        else:
+            base = dt.date(y, int(value[5:7]) if len(value) >= 7 else 1, int(value[8:10]) if len(value) >= 10 else 1)
+    elif a.knows({"year": _NEED_YEAR, "month": _NEED_MONTH}.get(unit, _NEED_DAY)):
+        assert a.date is not None
+        base = a.date
+    else:
+        return _unresolved(start, end, unit, "reference")
+    if unit == "day":
+        return _day(start, end, base + dt.timedelta(days=step), relative, "reference")
+    if unit == "week":
+        return _Draft(start, end, _iso_week(base + dt.timedelta(weeks=step)), "week", relative, True, "reference")
+    if unit == "month":
+        y, mo = _shift_month(base.year, base.month, step)
+        return _Draft(start, end, f"{y:04d}-{mo:02d}", "month", relative, True, "reference")
+    return _Draft(start, end, f"{base.year + step:04d}", "year", relative, True, "reference")
 
 
 def _unresolved(start: int, end: int, gran: str, rule: str) -> _Draft:
@@ -735,6 +787,17 @@ def _resolve(m: re.Match[str], ctx: _Context, numeric_order: str) -> _Draft | No
         d = _holiday(rule_s, a.date, _year_direction(ctx, text, start, end))
         return _day(start, end, d, True, "holiday") if d else None
 
+    if kind in ("rel", "rel2"):
+        p = kind
+        if p == "rel":
+            n_s = g("rel_n").lower()
+            n = int(n_s) if n_s.isdigit() else lx.numbers[n_s]
+            unit = lx.units[g("rel_unit").lower()]
+        else:
+            n, unit = 1, g("rel2_unit").lower()
+        step = n * lx.ref_shifts[g(p + "_dir").lower()]
+        return _from_reference(ctx, start, end, unit, step)
+
     if kind == "mo":
         name = g("mo_mon")
         month = _month_num(name)
@@ -890,22 +953,28 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
     # all-capitals headlines ("LAST WEEK") are given up for speed.
     find = text.find
     for w in lx.word_triggers:
+        # "weeks", "months", "years" only occur in "two years ago/earlier/later", which the
+        # trigger "ago"/"earlier"/"later" finds: plural units are dropped here, cheaply.
+        unit_end = len(w) if w in _UNIT_WORDS else -1
         i = find(w)
         while i != -1:
-            if not (i and text[i - 1].isalpha()):
+            if not (i and text[i - 1].isalpha()) and text[i + unit_end:i + unit_end + 1] != "s":
                 pos.append((i, 2))
             i = find(w, i + 1)
     return sorted(set(pos))
 
 
 # A calendar word that starts a date by itself: "yesterday", "today", "year-end".
-_UNIT_AGO = re.compile(r"(?i)(?:week|month|year)s?\s+ago\b")
+_UNIT_WORDS = frozenset({"week", "month", "year"})
+# A unit right before "ago"/"earlier"/"later" is found from that word, with its count.
+_UNIT_AGO = re.compile(r"(?i)(?:week|month|year)s?\s+(?:ago|earlier|later)\b")
 _UNIT_ALONE = re.compile(r"(?i)to(?:day|night|morrow)|yesterday|this\s|year(?:[- ]end|['’]s\s+end)")
 # Words that join a date's words but never begin one.
 _CONNECTORS = frozenset({"in", "of", "before", "after", "than", "past", "day", "days", "week", "weeks",
                          "month", "months", "year", "years", "over", "under"})
 # Words after which "the" begins a date: "the end of", "the 7th", "the day before yesterday".
-_AFTER_THE = frozenset({"end", "beginning", "start", "middle", "current", "day", "first", "second"})
+_AFTER_THE = frozenset({"end", "beginning", "start", "middle", "current", "day", "first", "second",
+                        "following", "previous", "preceding", "next"})
 _OPENING = "\"'“‘([«—–-_*"
 
 
@@ -961,7 +1030,7 @@ def _candidates(text: str) -> list[re.Match[str]]:
         if p < done:
             continue
         if kind == 2 and _UNIT_AGO.match(text, p):
-            continue  # "two years ago" is found from its "ago"
+            continue  # "two years ago" is found from its "ago" ("a year earlier" from "earlier")
         starts = [p] + _prefix_starts(text, p, done, prefix)
         if kind == 2 and len(starts) == 1 and not _UNIT_ALONE.match(text, p):
             continue  # "years", "weeks": a calendar word needs "last", "ago", "the end of"...
@@ -1008,7 +1077,15 @@ def extract_dates(
     lx = _lexicon()
     order = (numeric_order or lx.conventions["numeric_order"]).upper()
     ctx = _Context(text, _anchor(published, precision), sentences)
-    drafts = [d for m in _candidates(text) if (d := _resolve(m, ctx, order)) is not None]
+    drafts: list[_Draft] = []
+    for m in _candidates(text):
+        d = _resolve(m, ctx, order)
+        if d is not None:
+            drafts.append(d)
+            # "a year earlier" does not move the reference: in "... from $4 a year earlier ...
+            # compared with 40% a year earlier" both are a year before the same time.
+            if d.value is not None and d.rule != "reference":
+                ctx.ref = (d.value, d.granularity)
     out: list[DateMention] = []
     prev_end = 0
     for i, d in enumerate(drafts):
