@@ -151,8 +151,8 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
                 tried += 1
                 if c.anchor_vague != vague or not cumulative_compatible(cums[i], c.cumulative):
                     continue
-                if vague and c.anchor != iv:
-                    continue
+                if vague and (c.anchor != iv or gap > settings.window_days):
+                    continue  # "hundreds" on another day is another event
                 same = _same_number(numbers[i], c.anchor_number, settings.value_tolerance)
                 if same and _below(quals[i]) != c.anchor_below:
                     continue  # "nears 20,000" is not "passes 20,000"
