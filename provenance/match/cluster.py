@@ -15,6 +15,7 @@ comparison accepts the pair, and clusters are the connected components (union-fi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,6 +94,8 @@ class _Open:
     anchor_below: bool
     anchor_vague: bool
     cumulative: Any
+    order: int = 0
+    last_day: int = 0
     members: list[int] = field(default_factory=list)
 
 
@@ -134,19 +137,35 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
             stats.largest_block = max(stats.largest_block, len(members))
         # Specific figures anchor clusters; vague ones ("hundreds") join only vague clusters.
         members.sort(key=lambda i: (quals[i] == "vague", days[i], -_specificity(ivs[i]), i))
-        open_: list[_Open] = []
+        # Open clusters indexed by day (interval agreement within window_days) and by stated
+        # number (the same number within same_value_window_days): a figure is compared with a
+        # bounded number of clusters, whatever the size of its block.
+        by_day: dict[int, list[_Open]] = {}
+        by_number: dict[int, list[_Open]] = {}
+        step = math.log1p(max(settings.value_tolerance, 1e-6))
+        cap = settings.max_open_clusters
         for i in members:
             iv = ivs[i]
             assert iv is not None
             vague = quals[i] == "vague"
             best: _Open | None = None
             best_score = -1.0
+            candidates: dict[int, _Open] = {}
+            for d in range(days[i] - settings.window_days, days[i] + settings.window_days + 1):
+                for c in by_day.get(d, [])[-cap:]:
+                    candidates[id(c)] = c
+            bucket = _bucket(numbers[i], step)
+            if bucket is not None:
+                for b in (bucket - 1, bucket, bucket + 1):
+                    for c in by_number.get(b, [])[-cap:]:
+                        candidates[id(c)] = c
             tried = 0
-            for c in reversed(open_):
-                if tried >= settings.max_open_clusters:
-                    break
+            for c in candidates.values():
                 gap = abs(days[i] - c.first_day)
-                if gap > max(settings.window_days, settings.same_value_window_days):
+                # A repeated number cannot drift, so it may chain in time: its window runs from
+                # the cluster's latest report, not its first.
+                gap_last = min(gap, abs(days[i] - c.last_day))
+                if gap > settings.window_days and gap_last > settings.same_value_window_days:
                     continue
                 tried += 1
                 if c.anchor_vague != vague or not cumulative_compatible(cums[i], c.cumulative):
@@ -159,21 +178,23 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
                 if gap <= settings.window_days:
                     if not compatible(iv, c.anchor):
                         continue
-                elif not same:
+                elif not same or gap_last > settings.same_value_window_days:
                     continue
-                # The same stated number is the strongest agreement; then overlap, then nearness.
-                sc = (2.0 if same else compatible.score(iv, c.anchor)) - gap * 1e-3
-                if sc > best_score:
+                # The same stated number is the strongest agreement; then overlap, then nearness;
+                # ties go to the earlier cluster.
+                sc = (2.0 if same else compatible.score(iv, c.anchor)) - gap_last * 1e-3
+                if sc > best_score or (sc == best_score and best is not None and c.order < best.order):
                     best, best_score = c, sc
             if stats is not None:
                 stats.comparisons += tried
                 stats.add("figure", tried)
             if best is None:
-                best = _Open(days[i], iv, numbers[i], _below(quals[i]), vague, cums[i])
-                open_.append(best)
-                if len(open_) > 4 * settings.max_open_clusters:
-                    open_ = open_[-2 * settings.max_open_clusters:]
+                best = _Open(days[i], iv, numbers[i], _below(quals[i]), vague, cums[i], order=i, last_day=days[i])
+                by_day.setdefault(days[i], []).append(best)
+                if bucket is not None and not vague:
+                    by_number.setdefault(bucket, []).append(best)
             best.members.append(i)
+            best.last_day = max(best.last_day, days[i])
             label[i] = best.members[0]
             if best.cumulative is None and cums[i] is not None and not _isnan(cums[i]):
                 best.cumulative = cums[i]
@@ -185,6 +206,13 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
     if stats is not None:
         stats.items += n
     return [cid[label[i]] for i in range(n)]
+
+
+def _bucket(number: float | None, step: float) -> int | None:
+    """Log-scale bucket of a number: numbers within the tolerance fall in the same or next bucket."""
+    if number is None or number <= 0:
+        return None
+    return int(math.log(number) / step)
 
 
 def _below(qualifier: Any) -> bool:
