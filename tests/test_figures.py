@@ -66,6 +66,7 @@ def test_parse_number(raw: str, value: float | None) -> None:
         ("Over 21,000 others were hurt.", "Over 21,000", 21000, 21000, None, "more_than"),
         ("The toll has passed 8,000.", "passed 8,000", 8000, 8000, None, "more_than"),
         ("Gaza death toll passes 5000 as strikes go on", "passes 5000", 5000, 5000, None, "more_than"),
+        ("Pressure mounts as the death toll nears 20,000", "nears 20,000", 20000, None, 20000, "nearly"),
         ("Half a million civilians are trapped in the north.", "Half a million", 5e5, 5e5, 5e5, "exact"),
         ("Rescuers found 1,000 plus bodies.", "1,000 plus", 1000, 1000, None, "more_than"),
         ("At least 900 people were killed.", "At least 900", 900, 900, None, "at_least"),
@@ -175,6 +176,8 @@ def test_percent_and_money(text: str, span: str, unit: str, currency: str | None
         "Payments last for at least 5+ years.",
         "Can the truce hold? - FRANCE 24 English",  # an outlet's name
         "She set up a 501(c)(3) nonprofit.",
+        "Published 2024-04-19 by the wire.",  # ISO date
+        "I got out. But I'm still trapped - +972 Magazine",
         "List of key events, day 183 - Example Wire",
     ],
 )
@@ -237,6 +240,7 @@ def test_dates_from_the_date_extractor_are_not_figures() -> None:
         ("The fund gave 300 grants.", "300", "other"),
         ("The bombing has wounded or killed thousands of people.", "thousands", "other"),
         ("Militants killed the ambassador and three other Americans.", "three", "killed"),
+        ("Israel recovers the bodies of three hostages.", "three", "killed"),
     ],
 )
 def test_metric(text: str, span: str, metric: str) -> None:

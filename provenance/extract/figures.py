@@ -43,7 +43,7 @@ from provenance.extract.figure_sources import (
 from provenance.extract.numbers import Quantity, last_word, lexicon, scan_quantities
 from provenance.models import Attribution, DateMention, Figure, Sentence, SourceRef
 
-VERSION = "4"
+VERSION = "5"
 
 __all__ = ["VERSION", "canonical_source", "extract_figures"]
 
@@ -209,6 +209,9 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
         if metric:
             return metric, "object_verb"
     kw = _after_keyword(text, q, right)
+    near = r.near.search(text, max(left, q.start - 30), q.start)
+    if kw and near and re.match(r"hostages?|captives?", kw.group(0), re.IGNORECASE) and _metric_from(near):
+        return _metric_from(near) or "other", "before"  # "the bodies of three hostages"
     if kw:
         metric = _metric_from(kw)
         j = r.joint.match(text, kw.end(), right)
@@ -225,7 +228,6 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
         metric = _metric_from(last)
         if metric:
             return metric, "before"
-    near = r.near.search(text, max(left, q.start - 30), q.start)
     if near and _metric_from(near):
         return _metric_from(near) or "other", "before"
     if text[max(left, q.start - 5):q.start].rstrip().endswith("and"):

@@ -175,6 +175,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "word_split": re.compile(r"[\s-]+"),
         "half": re.compile(r"\bhalf\s+$", flags),
         "paren_code": re.compile(r"\(\w{1,3}\)"),
+        "iso_date": re.compile(r"\b(?:19|20)\d\d-[01]?\d-[0-3]?\d\b"),
         # Candidate starts: words (split at a lower-to-upper run-on), digit runs, currency signs.
         "candidate": re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|[$£€₪₹]"),
         "space": re.compile(r"\s+"),
@@ -409,6 +410,12 @@ def _reject(text: str, start: int, end: int, first: _Tok, last: _Tok) -> str | N
     numtext = text[first.start:first.end]
     if first.kind == "digits" and first.unit == "count" and not first.scaled:
         raw = numtext.strip()
+        if p["iso_date"].search(text, max(0, start - 8), min(len(text), end + 6)):
+            return "date"  # "2024-04-19"
+        if len(raw) > 1 and raw[0] == "0" and raw[1].isdigit():
+            return "identifier"  # "04", "007": no count is written with a leading zero
+        if before.endswith("+"):
+            return "identifier"  # "+972", a dialling code or a name
         if re.fullmatch(r"\d{4}", raw) and 1800 <= int(raw) <= 2100:
             return "year"
         lw = last_word(before, len(before))
