@@ -37,3 +37,23 @@ def test_floor(dev_metrics: dict[str, object], measure: str) -> None:
 
 def test_every_dev_article_scored(dev_metrics: dict[str, object]) -> None:
     assert dev_metrics["articles"] == BASELINE["articles"]
+
+
+@pytest.fixture(scope="module")
+def dev_metrics_rules_only() -> dict[str, object]:
+    from provenance.extract import attribution_tagger
+
+    split = shared_path("polnear", "data", "dev")
+    attribution_tagger.use_model(False)
+    try:
+        return eval_attributions.evaluate(split)
+    finally:
+        attribution_tagger.use_model(True)
+
+
+@pytest.mark.parametrize("measure", sorted(BASELINE["rules_only_floors"]))
+def test_rules_only_floor(dev_metrics_rules_only: dict[str, object], measure: str) -> None:
+    part, _, stat = measure.rpartition(".")
+    got = dev_metrics_rules_only[part][stat]  # type: ignore[index]
+    floor = BASELINE["rules_only_floors"][measure]
+    assert got >= floor, f"rules-only {measure} = {got} fell below the pinned floor {floor}"
