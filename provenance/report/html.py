@@ -155,13 +155,17 @@ class ByArticle:
         if self.df is not None:
             self.rows = self.df.groupby(self.df["article_id"].astype(str), sort=False).indices
         self.cache: dict[str, list[dict[str, Any]]] = {}
+        self.columns: dict[str, list[Any]] | None = None
 
     def get(self, article_id: str, default: Any = ()) -> list[dict[str, Any]]:
         """The article's rows as dicts (empty when it has none)."""
         if article_id not in self.rows or self.df is None:
             return list(default)
         if article_id not in self.cache:
-            self.cache[article_id] = self.df.iloc[self.rows[article_id]].to_dict("records")
+            if self.columns is None:  # plain lists: far cheaper per row than DataFrame indexing
+                self.columns = {str(c): self.df[c].tolist() for c in self.df.columns}
+            cols = self.columns
+            self.cache[article_id] = [{c: v[i] for c, v in cols.items()} for i in self.rows[article_id]]
         return self.cache[article_id]
 
 
@@ -482,6 +486,29 @@ def _reference_extra(rec: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def _top_clusters(df: pd.DataFrame, labels: dict[str, str], limit: int
+                  ) -> tuple[list[tuple[str, dict[str, list[dict[str, Any]]], int]], int]:
+    """The ``limit`` clusters reported by most outlets (then by label and id), rows as dicts per outlet.
+
+    Works on the whole table at once (a run may have hundreds of thousands of cells) and turns
+    only the rows shown into dicts.
+
+    Returns:
+        ``(cluster_id, {outlet: rows in order of publication}, number of outlets)`` per cluster,
+        and the number of clusters in all.
+    """
+    key = df["cluster_id"].astype(str)
+    n_out = df.groupby(key, sort=False)["outlet"].nunique()
+    order = sorted(n_out.index, key=lambda c: (-int(n_out[c]), labels.get(c, ""), c))
+    top = order[:limit]
+    sub = df[key.isin(set(top))]
+    sub = sub.sort_values([c for c in ("published", "start") if c in sub.columns], kind="stable")
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = {c: {} for c in top}
+    for k, rec in zip(sub["cluster_id"].astype(str), sub.to_dict("records")):
+        groups[k].setdefault(str(rec.get("outlet")), []).append(rec)
+    return [(c, groups[c], int(n_out[c])) for c in top], len(order)
+
+
 def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[str]) -> tuple[Table, str]:
     """The figure table: one row per figure cluster, one column per outlet (or per-figure rows).
 
@@ -493,23 +520,20 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
     if cells is not None and "cluster_id" in cells.columns and "outlet" in cells.columns:
         df = _join_figures(cells, figures)
         labels = _cluster_labels(frames)
-        cols = [o for o in outlets if o in set(df["outlet"].astype(str))]
+        present = set(df["outlet"].astype(str))
+        cols = [o for o in outlets if o in present]
         t = Table("figure-table", "Figures by outlet", ["cluster", *cols, "outlets"], total=0)
-        groups = sorted(df.groupby(df["cluster_id"].astype(str), sort=False),
-                        key=lambda g: (-g[1]["outlet"].nunique(), labels.get(g[0], ""), g[0]))
-        t.total = len(groups)
-        for cid, g in groups[:MAX_ROWS]:
-            differ = "relation" in g.columns and any(
-                not _blank(r) and str(r) not in SAME for r in g["relation"])
+        groups, t.total = _top_clusters(df, labels, MAX_ROWS)
+        for cid, by_outlet, n_outlets in groups:
+            differ = any(not _blank(r.get("relation")) and str(r.get("relation")) not in SAME
+                         for recs in by_outlet.values() for r in recs)
             label = labels.get(cid, "")
             head = Markup('<span class="cid">{}</span> {}').format(cid, label)
             row = [Cell(head, (label or cid).lower())]
             for o in cols:
-                mine = g[g["outlet"].astype(str) == o]
-                mine = mine.sort_values([c for c in ("published", "start") if c in mine.columns], kind="stable")
                 entries: list[Markup] = []
                 first_val: float | str = ""
-                for rec in mine.to_dict("records"):
+                for rec in by_outlet.get(o, []):
                     text = str(rec["cell"]) if not _blank(rec.get("cell")) else f"{fmt_figure(rec)} {fmt_source(rec)}"
                     eid = ev.add(rec, "figure", _reference_extra(rec))
                     rel = rec.get("relation")
@@ -522,7 +546,7 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
                         v = v if v is not None else _float(rec.get("low"))
                         first_val = v if v is not None else ""
                 row.append(Cell(Markup("<br>").join(entries), first_val))
-            row.append(Cell(escape(str(g["outlet"].nunique())), float(g["outlet"].nunique())))
+            row.append(Cell(escape(str(n_outlets)), float(n_outlets)))
             t.rows.append(row)
             if differ:
                 row[0].html = row[0].html + Markup(' <span class="flag">outlets differ</span>')
@@ -565,23 +589,21 @@ def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: 
     if claims is not None and len(claims) and {"cluster_id", "outlet"} <= set(claims.columns):
         cells = claims[claims["cluster_id"].notna() & claims["cluster_id"].astype(str).ne("")]
         labels = _cluster_labels(frames)
-        cols = [o for o in outlets if o in set(cells["outlet"].astype(str))]
-        groups = sorted(cells.groupby(cells["cluster_id"].astype(str), sort=False),
-                        key=lambda g: (-g[1]["outlet"].nunique(), labels.get(g[0], ""), g[0]))
-        t = Table("attribution-table", "Attributions by outlet", ["claim", *cols, "outlets"], total=len(groups))
-        for cid, g in groups[:MAX_ROWS]:
+        present = set(cells["outlet"].astype(str))
+        cols = [o for o in outlets if o in present]
+        groups, total = _top_clusters(cells, labels, MAX_ROWS)
+        t = Table("attribution-table", "Attributions by outlet", ["claim", *cols, "outlets"], total=total)
+        for cid, by_outlet, n_outlets in groups:
             label = labels.get(cid, "")
             row = [Cell(Markup('<span class="cid">{}</span> {}').format(cid, label), (label or cid).lower())]
             for o in cols:
-                mine = g[g["outlet"].astype(str) == o]
-                mine = mine.sort_values([c for c in ("published", "start") if c in mine.columns], kind="stable")
+                mine = by_outlet.get(o, [])
                 entries = []
-                for rec in mine.to_dict("records"):
+                for rec in mine:
                     extra = [("Relation", _words(rec["relation"]))] if not _blank(rec.get("relation")) else []
                     entries.append(_ev_button(ev.add_claim(rec, extra), _speaker(rec)))
-                row.append(Cell(Markup("<br>").join(entries), _speaker(mine.iloc[0].to_dict()).lower()
-                                if len(mine) else ""))
-            row.append(Cell(escape(str(g["outlet"].nunique())), float(g["outlet"].nunique())))
+                row.append(Cell(Markup("<br>").join(entries), _speaker(mine[0]).lower() if mine else ""))
+            row.append(Cell(escape(str(n_outlets)), float(n_outlets)))
             t.rows.append(row)
         t.numeric = [False] + [False] * len(cols) + [True]
         if t.total > MAX_ROWS:
@@ -711,30 +733,37 @@ def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> tuple
         return [], 0
     df = _join_figures(cells, frames.get("figures"))
     labels = _cluster_labels(frames)
-    key = df["cluster_id"].astype(str).map(lambda c: labels.get(c) or c)
-    groups = sorted(df.groupby(key, sort=False), key=lambda g: (-g[1]["outlet"].nunique(), -len(g[1]), g[0]))
+    cid = df["cluster_id"].astype(str)
+    key = cid.map(labels).fillna(cid)
+    size = key.value_counts()
+    n_out = df.groupby(key, sort=False)["outlet"].nunique()
+    has_ref: pd.Series = pd.Series(False, index=size.index)
+    if {"reference_date", "reference_value"} <= set(df.columns):
+        ok = pd.to_numeric(df["reference_value"], errors="coerce").notna() & df["reference_date"].notna()
+        has_ref = ok.groupby(key).any()
+    eligible = [k for k in size.index if size[k] >= 2 or bool(has_ref.get(k, False))]
+    skipped = len(size) - len(eligible)
+    chosen = sorted(eligible, key=lambda k: (-int(n_out[k]), -int(size[k]), k))[:MAX_PLOTS]
+    sub = df[key.isin(set(chosen))]
+    recs: dict[str, list[dict[str, Any]]] = {k: [] for k in chosen}
+    for k, rec in zip(key[sub.index], sub.to_dict("records")):
+        recs[k].append(rec)
     plots: list[dict[str, Any]] = []
-    skipped = 0
-    for name, g in groups:
-        ref: list[tuple[str, float]] = []
-        if {"reference_date", "reference_value"} <= set(g.columns):
-            ref = sorted({(str(d)[:10], f) for d, v in zip(g["reference_date"], g["reference_value"])
-                          if not _blank(d) and (f := _float(v)) is not None})
+    for name in chosen:
+        rows = recs[name]
+        ref = sorted({(str(r["reference_date"])[:10], f) for r in rows
+                      if not _blank(r.get("reference_date")) and (f := _float(r.get("reference_value"))) is not None})
         pts = [Point(str(r["outlet"]), str(r["published"])[:19] if not _blank(r.get("published")) else "",
                      _float(r.get("value")), _float(r.get("low")), _float(r.get("high")),
-                     str(r.get("qualifier") or "exact")) for r in g.to_dict("records")]
-        if len(pts) < 2 and not ref:
-            skipped += 1
-            continue
-        if len(plots) >= MAX_PLOTS:
-            continue
-        outlets_here = set(g["outlet"].astype(str))
+                     str(r.get("qualifier") or "exact")) for r in rows]
+        outlets_here = {str(r.get("outlet")) for r in rows}
         svg = timeline_svg(pts, {o: c for o, c in colours.items() if o in outlets_here}, ref)
         if svg:
-            cids = sorted(set(g["cluster_id"].astype(str)))
+            cids = sorted({str(r.get("cluster_id")) for r in rows})
             plots.append({"cluster_id": cids[0] if len(cids) == 1 else f"{len(cids)} clusters",
-                          "label": name if name != cids[0] else "", "svg": Markup(_prefix_ids(svg, f"t{len(plots) + 1}-")),
-                          "outlets": len(outlets_here), "reports": len(g)})
+                          "label": name if name != cids[0] else "",
+                          "svg": Markup(_prefix_ids(svg, f"t{len(plots) + 1}-")),
+                          "outlets": len(outlets_here), "reports": len(rows)})
     return plots, skipped
 
 

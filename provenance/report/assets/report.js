@@ -31,7 +31,7 @@
     th.setAttribute("aria-sort", dir);
     var sign = dir === "ascending" ? 1 : -1;
     var rows = rowsOf(table).map(function (tr, i) {
-      var v = tr.cells[index] ? tr.cells[index].getAttribute("data-sort") : "";
+      var v = (tr.cells[index] && tr.cells[index].getAttribute("data-sort")) || "";
       return { tr: tr, i: i, v: v, n: parseFloat(v) };
     });
     rows.sort(function (a, b) {
