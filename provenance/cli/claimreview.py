@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -26,16 +26,16 @@ def claimreview_cmd(
                                       show_default=False)],
     by: Annotated[str, typer.Option("--by", help="Organisation publishing the fact-check.",
                                     show_default=False)],
-    date: Annotated[Optional[str], typer.Option("--date", help="Publication date of the fact-check "
+    date: Annotated[str | None, typer.Option("--date", help="Publication date of the fact-check "
                                                 "(YYYY-MM-DD; today when omitted).", show_default=False)] = None,
-    claim: Annotated[Optional[str], typer.Option("--claim", help="The claim as your fact-check words it "
+    claim: Annotated[str | None, typer.Option("--claim", help="The claim as your fact-check words it "
                                                  "(default: the cluster's representative claim).",
                                                  show_default=False)] = None,
-    rating_value: Annotated[Optional[int], typer.Option("--rating-value", help="Numeric rating, with --best "
+    rating_value: Annotated[int | None, typer.Option("--rating-value", help="Numeric rating, with --best "
                                                         "and --worst.", show_default=False)] = None,
-    best: Annotated[Optional[int], typer.Option("--best", help="Best value of the rating scale.",
+    best: Annotated[int | None, typer.Option("--best", help="Best value of the rating scale.",
                                                 show_default=False)] = None,
-    worst: Annotated[Optional[int], typer.Option("--worst", help="Worst value of the rating scale.",
+    worst: Annotated[int | None, typer.Option("--worst", help="Worst value of the rating scale.",
                                                  show_default=False)] = None,
     out: Annotated[str, typer.Option("--out", "-o", help="File to write, or - for stdout.")] = "-",
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import pandas as pd
 import typer
@@ -14,7 +14,7 @@ from provenance.cli import app
 from provenance.cli._common import err_console, fail, out_console, user_errors
 from provenance.report.registries import actors_frame, add_actor, add_outlet, outlets_frame
 
-Query = Annotated[Optional[str], typer.Argument(help="Show only entries mentioning this text.", show_default=False)]
+Query = Annotated[str | None, typer.Argument(help="Show only entries mentioning this text.", show_default=False)]
 FormatOpt = Annotated[str, typer.Option("--format", help="table, csv or json (one object per line).")]
 
 
@@ -43,16 +43,16 @@ def _check_format(fmt: str) -> None:
 @user_errors
 def outlets(
     query: Query = None,
-    outlets_file: Annotated[Optional[Path], typer.Option("--outlets", help="Your outlet registry CSV "
+    outlets_file: Annotated[Path | None, typer.Option("--outlets", help="Your outlet registry CSV "
                             "(name,domains,aliases,agency_codes): listed with the packaged one, and the file "
                             "--add writes to.", show_default=False)] = None,
-    add: Annotated[Optional[str], typer.Option("--add", help="Add an outlet with this name to the --outlets file.",
+    add: Annotated[str | None, typer.Option("--add", help="Add an outlet with this name to the --outlets file.",
                                                show_default=False)] = None,
-    domain: Annotated[Optional[list[str]], typer.Option("--domain", help="With --add: a web domain (repeatable).",
+    domain: Annotated[list[str] | None, typer.Option("--domain", help="With --add: a web domain (repeatable).",
                                                         show_default=False)] = None,
-    alias: Annotated[Optional[list[str]], typer.Option("--alias", help="With --add: another name (repeatable).",
+    alias: Annotated[list[str] | None, typer.Option("--alias", help="With --add: another name (repeatable).",
                                                        show_default=False)] = None,
-    code: Annotated[Optional[list[str]], typer.Option("--code", help="With --add: an agency code used in "
+    code: Annotated[list[str] | None, typer.Option("--code", help="With --add: an agency code used in "
                                                       "datelines, e.g. AFP (repeatable).", show_default=False)] = None,
     fmt: FormatOpt = "table",
 ) -> None:
@@ -81,16 +81,16 @@ def outlets(
 @user_errors
 def actors(
     query: Query = None,
-    actors_file: Annotated[Optional[Path], typer.Option("--actors", help="Your actor registry CSV "
+    actors_file: Annotated[Path | None, typer.Option("--actors", help="Your actor registry CSV "
                            "(canonical,type,aliases,affiliation; aliases |-separated): listed with the packaged "
                            "one, and the file --add writes to.", show_default=False)] = None,
-    add: Annotated[Optional[str], typer.Option("--add", help="Add an actor with this canonical name to the "
+    add: Annotated[str | None, typer.Option("--add", help="Add an actor with this canonical name to the "
                                                "--actors file.", show_default=False)] = None,
     type_: Annotated[str, typer.Option("--type", help="With --add: person, organisation, government, "
                                        "armed_group, ministry, agency, media or other.")] = "other",
-    alias: Annotated[Optional[list[str]], typer.Option("--alias", help="With --add: another way the actor is "
+    alias: Annotated[list[str] | None, typer.Option("--alias", help="With --add: another way the actor is "
                                                        "written (repeatable).", show_default=False)] = None,
-    affiliation: Annotated[Optional[str], typer.Option("--affiliation", help="With --add: canonical name of the "
+    affiliation: Annotated[str | None, typer.Option("--affiliation", help="With --add: canonical name of the "
                                                        "body the actor belongs to.", show_default=False)] = None,
     fmt: FormatOpt = "table",
 ) -> None:

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from provenance.cli import app
 from provenance.cli._common import out_console, user_errors
 from provenance.cli.options import (
-    AuthorCol, DateCol, OutletCol, OutletsOpt, TextCol, TitleCol, UrlCol, YearOpt, column_map,
+    AuthorCol,
+    DateCol,
+    OutletCol,
+    OutletsOpt,
+    TextCol,
+    TitleCol,
+    UrlCol,
+    YearOpt,
+    column_map,
 )
 from provenance.report.article import find_extractions, render_article
 
@@ -22,9 +30,9 @@ def show(
     article: Annotated[str, typer.Argument(metavar="ARTICLE_ID|FILE", show_default=False,
                                            help="A file (txt, html or table; path#row for one row), or an "
                                                 "article_id from a run's articles.csv (with --run).")],
-    run: Annotated[Optional[Path], typer.Option("--run", help="Run folder to look the article_id up in.",
+    run: Annotated[Path | None, typer.Option("--run", help="Run folder to look the article_id up in.",
                                                 show_default=False)] = None,
-    row: Annotated[Optional[int], typer.Option("--row", help="For a table file: the data row to show (1-based).",
+    row: Annotated[int | None, typer.Option("--row", help="For a table file: the data row to show (1-based).",
                                                show_default=False, min=1)] = None,
     fmt: Annotated[str, typer.Option("--format", help="text (highlighted) or json (the extract contract).")] = "text",
     year: YearOpt = None,
