@@ -90,7 +90,9 @@ def test_intervals_compatible_table(a, b, ok):
     (None, None, "Gaza's death toll from Israeli assault soars to 9,061", ("people", "palestinian")),
     ("Palestinian children", None, "More than 3,600 Palestinian children killed in war", ("children", "palestinian")),
     ("people", None, "Hamas was able to kill more than 1,300 people in Israel before", ("people", "israeli")),
-    ("hostages", None, "Hamas frees 24 hostages from Gaza on first day of truce", ("hostages", "palestinian")),
+    ("hostages", None, "Hamas frees 24 hostages from Gaza on first day of truce", ("hostages", "held")),
+    (None, None, "Gaza death toll surpasses 25,000 as Israel escalates assault", ("people", "palestinian")),
+    (None, None, "Palestinian death toll tops 20,000 in Israel-Hamas war, Gaza officials say", ("people", "palestinian")),
 ])
 def test_figure_scope(counted, place, sentence, expected):
     fig = next((i for i in range(len(sentence)) if sentence[i].isdigit()), 0)

@@ -22,7 +22,7 @@ def test_cell_text(text, source, descriptor, hedged, expected):
 @pytest.mark.parametrize("args, expected", [
     (("people", "palestinian", "killed", "Gaza", True), "Palestinians killed in Gaza, cumulative"),
     (("children", "palestinian", "killed", None, None), "Palestinian children killed"),
-    (("hostages", "palestinian", "hostage", None, None), "hostages in Gaza taken hostage"),
+    (("hostages", "held", "hostage", "Gaza", None), "hostages held in Gaza"),
     (("people", "israeli", "killed", "Israel", False), "Israelis killed in Israel, single event"),
 ])
 def test_figure_label(args, expected):

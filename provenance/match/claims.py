@@ -74,10 +74,22 @@ def _nearest(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str, at: i
     best: tuple[float, str] | None = None
     for name, pat in patterns:
         for m in pat.finditer(text):
-            d = (at - m.end()) if m.end() <= at else (0.5 * (m.start() - end) if m.start() >= end else 0)
+            if _TOLL_AFTER.match(text, m.end()):
+                d = 0.0  # "Gaza death toll", "Palestinian deaths": names whose dead are counted
+            elif m.end() <= at:
+                d = float(at - m.end())
+            elif m.start() >= end:
+                located = _IN_BEFORE.search(text, max(0, m.start() - 12), m.start()) is not None
+                d = (0.5 if located else 1.5) * (m.start() - end)
+            else:
+                d = 0.0
             if best is None or d < best[0]:
                 best = (d, name)
     return best[1] if best else None
+
+
+_TOLL_AFTER = re.compile(r"(?:'s|’s)?\s+(?:death\s+toll|toll|deaths|dead)\b", re.I)
+_IN_BEFORE = re.compile(r"\b(?:in|inside|across|throughout|within)\s+(?:the\s+)?$", re.I)
 
 
 def figure_scope(counted: str | None, place: str | None, sentence: str | None,
@@ -92,6 +104,9 @@ def figure_scope(counted: str | None, place: str | None, sentence: str | None,
     """
     sc = scopes()
     group = _first(sc.groups, counted) or "people"
+    if group == "hostages":
+        # Whoever's citizens they are, hostages are counted as one group ("held in Gaza").
+        return group, "held", _first(sc.places, place)
     side = _first(sc.sides, counted, place)
     if side is None and sentence:
         # Blank attacker phrases, keeping offsets.

@@ -251,7 +251,7 @@ def _specificity(iv: Interval | None) -> float:
 class TextSettings:
     """Thresholds of text-claim matching (from ``[match]`` and ``[match.similarity]``)."""
 
-    window_days: int = 3
+    window_days: int = 1
     rare_tokens_per_claim: int = 3
     max_token_share: float = 0.01
     max_neighbours: int = 40

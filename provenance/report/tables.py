@@ -77,6 +77,8 @@ def figure_label(group: Any, side: Any, metric: Any, place: Any, cumulative: Any
     g, sd = _s(group) or "people", _s(side) or ""
     who = labels.get(f"{g}/{sd}") or labels.get(f"{g}/") or (f"{sd} {g}".strip() if sd else g)
     words = METRIC_WORDS.get(str(metric), str(metric))
+    if g == "hostages" and metric == "hostage":
+        words = "held"  # "hostages held", not "hostages taken hostage"
     where = f" in {place}" if _s(place) else ""
     tail = ", cumulative" if cumulative is True else (", single event" if cumulative is False else "")
     return f"{who} {words}{where}{tail}"
