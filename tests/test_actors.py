@@ -41,6 +41,14 @@ from provenance.extract.sentences import split_sentences
         ("Salama Maarouf", "Salama Maarouf", None),
         ("Rear Adm. Daniel Hagari", "Daniel Hagari", None),
         ("Jane Q. Reporter", "Jane Q. Reporter", None),  # unknown name: its own canonical
+        ("Mr. Halevi", "Halevi", None),  # honorifics are not part of the name
+        ("Gen. Herzi Halevi", "Herzi Halevi", None),
+        ("Halevi’s", "Halevi", None),  # nor is a possessive
+        ("President Biden", "Joe Biden", None),
+        ("President", None, None),  # a bare title names nobody
+        ("The Hamas-run Health Ministry's", "Gaza Health Ministry", "Hamas-run"),
+        ("Others", None, None),  # generic nouns and weekdays are not names
+        ("Wednesday", None, None),
         ("he", None, None),
         ("the spokesman", None, None),
         ("officials", None, None),

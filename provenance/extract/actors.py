@@ -176,7 +176,10 @@ def _types() -> tuple[dict[str, str], dict[str, str]]:
     types: dict[str, str] = {}
     roles: dict[str, str] = {}
     for kind, word, value in (r[:3] for r in _lexicon_rows("actors_types.tsv")):
-        (types if kind == "type" else roles)[word] = value
+        if kind == "type":
+            types[word] = value
+        elif kind == "role":
+            roles[word] = value
     return types, roles
 
 
@@ -190,7 +193,11 @@ def split_descriptor(mention: str) -> tuple[str, str | None]:
     suf, wrd = _descriptor_regexes()
     found: list[tuple[int, int, str]] = []
     for m in suf.finditer(mention):
-        found.append((m.start(), m.end(), m.group(0)))
+        start = m.start()
+        lead = re.match(r"(?:the|a|an)\s+", m.group(0), re.IGNORECASE)  # "The Hamas-run": not the owner
+        if lead:
+            start += lead.end()
+        found.append((start, m.end(), mention[start:m.end()]))
     name = mention
     for m in wrd.finditer(mention):
         if any(a <= m.start() < b for a, b, _ in found):
@@ -216,12 +223,28 @@ def _fuzzy_choices() -> dict[str, str]:
 
 
 def _clean(mention: str) -> str:
-    """Strip quotes, determiners and trailing punctuation from a mention."""
+    """Strip quotes, determiners, a trailing possessive and punctuation from a mention."""
     m = mention.strip().strip("\"“”‘’'.,;:()").strip()
+    m = _APOS.sub("", m) if m.endswith(("'s", "’s")) else m
     words = m.split()
     while words and words[0].lower() in _DETERMINERS:
         words = words[1:]
     return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    """Titles and honorifics (actors_types.tsv, kind ``title``) stripped before a name."""
+    return frozenset(r[1] for r in _lexicon_rows("actors_types.tsv") if r[0] == "title")
+
+
+def _strip_titles(name: str) -> str:
+    """"Mr. Trump" -> "Trump", "Rear Adm. Daniel Hagari" -> "Daniel Hagari" (a name must remain)."""
+    words = name.split()
+    i = 0
+    while i < len(words) - 1 and words[i].rstrip(".").lower() in _titles() and words[i][:1].isupper():
+        i += 1
+    return " ".join(words[i:])
 
 
 @lru_cache(maxsize=50_000)
@@ -271,7 +294,10 @@ def canonicalize(mention: str) -> tuple[str | None, str | None]:
     if hit is not None:
         return hit, descriptor
     if _is_name(name):
-        return name, descriptor
+        bare = _strip_titles(name)
+        if len(bare.split()) == 1 and bare.rstrip(".").lower() in _titles():
+            return None, descriptor  # "President" alone names nobody in particular
+        return (reg.lookup(bare) or bare), descriptor
     return None, descriptor
 
 
