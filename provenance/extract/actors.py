@@ -31,7 +31,7 @@ from rapidfuzz import fuzz, process
 
 from provenance.models import Actor, Sentence
 
-VERSION = "1"
+VERSION = "2"
 
 #: Default fuzzy settings (named so a report can record them).
 FUZZY_SCORER: Callable[..., float] = fuzz.token_sort_ratio

@@ -28,7 +28,7 @@ from provenance.extract.attribution_tagger import cue_lexicon, cue_table, tag_ar
 from provenance.extract.sentences import sentence_index
 from provenance.models import Actor, Attribution, Sentence, SourceRef, Span
 
-VERSION = "1"
+VERSION = "2"
 
 #: A cue word stands without the tagger (``rule_attributions``) when it heads a cue at least
 #: this often in PolNeAR train ...
