@@ -13,6 +13,7 @@ from PolNeAR's train split (see ``docs/attributions.md``).
 
 from __future__ import annotations
 
+import logging
 import lzma
 import re
 from collections.abc import Sequence
@@ -21,6 +22,8 @@ from importlib import resources
 from pathlib import Path
 
 from provenance.models import Sentence
+
+log = logging.getLogger(__name__)
 
 MODEL_NAME = "attributions.crfsuite.xz"
 #: Words that head a cue at least this often in train count as cue words for the
@@ -374,13 +377,16 @@ def spans_from_labels(
 
 @lru_cache(maxsize=1)
 def default_tagger() -> AttributionTagger | None:
-    """The packaged tagger, or None when the model file or pycrfsuite is missing."""
+    """The packaged tagger, or None (with a warning, once) when the model file or
+    python-crfsuite is missing: attributions then come from the structural rules alone."""
+    path = default_model_path()
+    if not path.exists():
+        log.warning("attribution model %s is missing; using rules only (lower recall)", path)
+        return None
     try:
-        path = default_model_path()
-        if not path.exists():
-            return None
         return AttributionTagger(path)
     except ImportError:
+        log.warning("python-crfsuite is not installed; attributions use rules only (lower recall)")
         return None
 
 
