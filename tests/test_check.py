@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_match import _headline_frames
 from typer.testing import CliRunner
 
 from provenance.cli import app
 from provenance.config import load_config
 from provenance.match import cluster_claims
 from provenance.match.check import check_claim
-from test_match import _headline_frames
 
 runner = CliRunner()
 

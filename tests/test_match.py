@@ -18,8 +18,14 @@ from provenance.match.blocking import BlockingStats, candidate_pairs_from_keys, 
 from provenance.match.claims import figure_scope
 from provenance.match.cluster import TextSettings, UnionFind, compare_text_claims
 from provenance.match.comparisons import (
-    FigureInterval, IntervalsCompatible, SameSource, TextSimilarity, WeightedOverlap, content_tokens,
-    interval_gap, strip_outlet_suffix,
+    FigureInterval,
+    IntervalsCompatible,
+    SameSource,
+    TextSimilarity,
+    WeightedOverlap,
+    content_tokens,
+    interval_gap,
+    strip_outlet_suffix,
 )
 from provenance.match.relations import figure_relations, primary_relation, quote_diff
 

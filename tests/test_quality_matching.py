@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, shared_path
 
 sys.path.insert(0, str(REPO / "benchmarks"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import shared_path
+
 from provenance.errors import ReferenceSeriesError
 from provenance.match.reference import ReferenceIndex, load_reference
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from test_match import _headline_frames
 
 from provenance.config import load_config
 from provenance.match import match_frames
 from provenance.report.tables import cell_text, figure_label, independent_count
-from test_match import _headline_frames
 
 
 @pytest.mark.parametrize("text, source, descriptor, hedged, expected", [

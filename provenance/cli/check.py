@@ -12,8 +12,20 @@ from provenance import pipeline
 from provenance.cli import app
 from provenance.cli._common import EXIT_REJECTED, err_console, out_console, user_errors
 from provenance.cli.options import (
-    AuthorCol, ConfigOpt, DateCol, Inputs, OutletCol, OutletsOpt, QuietOpt, TextCol, TitleCol, UrlCol, WorkersOpt,
-    YearOpt, column_map, config_overrides,
+    AuthorCol,
+    ConfigOpt,
+    DateCol,
+    Inputs,
+    OutletCol,
+    OutletsOpt,
+    QuietOpt,
+    TextCol,
+    TitleCol,
+    UrlCol,
+    WorkersOpt,
+    YearOpt,
+    column_map,
+    config_overrides,
 )
 from provenance.config import load_config
 from provenance.match import cluster_claims

@@ -179,6 +179,15 @@ def claim_tokens(texts: Iterable[str]) -> list[list[str]]:
 
 
 __all__ = [
-    "iter_candidate_pairs", "BlockingStats", "MATCHED_METRICS", "candidate_pairs_from_keys", "claim_tokens", "day_number",
-    "figure_block_key", "idf_weights", "sorted_neighbourhood", "text_block_keys", "token_document_frequency",
+    "MATCHED_METRICS",
+    "BlockingStats",
+    "candidate_pairs_from_keys",
+    "claim_tokens",
+    "day_number",
+    "figure_block_key",
+    "idf_weights",
+    "iter_candidate_pairs",
+    "sorted_neighbourhood",
+    "text_block_keys",
+    "token_document_frequency",
 ]

@@ -19,7 +19,11 @@ from provenance.ids import content_hash
 from provenance.match.blocking import MATCHED_METRICS, claim_tokens, idf_weights, token_document_frequency
 from provenance.match.claims import build_claims, prepare_figures
 from provenance.match.comparisons import (
-    FigureInterval, IntervalsCompatible, TextSimilarity, WeightedOverlap, strip_outlet_suffix,
+    FigureInterval,
+    IntervalsCompatible,
+    TextSimilarity,
+    WeightedOverlap,
+    strip_outlet_suffix,
 )
 from provenance.models import Article
 

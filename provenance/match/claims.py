@@ -47,10 +47,10 @@ def scopes() -> Scopes:
     raw = tomllib.loads(resources.files("provenance.match").joinpath("scopes.toml").read_text("utf-8"))
 
     def comp(d: dict[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-        return tuple((k, re.compile(v, re.I)) for k, v in d.items())
+        return tuple((k, re.compile(v, re.IGNORECASE)) for k, v in d.items())
 
     return Scopes(comp(raw["groups"]), comp(raw["sides"]), comp(raw["places"]), dict(raw["labels"]),
-                  re.compile(raw["attackers"]["pattern"], re.I))
+                  re.compile(raw["attackers"]["pattern"], re.IGNORECASE))
 
 
 def _first(patterns: tuple[tuple[str, re.Pattern[str]], ...], *texts: str | None) -> str | None:
@@ -88,8 +88,8 @@ def _nearest(patterns: tuple[tuple[str, re.Pattern[str]], ...], text: str, at: i
     return best[1] if best else None
 
 
-_TOLL_AFTER = re.compile(r"(?:'s|’s)?\s+(?:death\s+toll|toll|deaths|dead)\b", re.I)
-_IN_BEFORE = re.compile(r"\b(?:in|inside|across|throughout|within)\s+(?:the\s+)?$", re.I)
+_TOLL_AFTER = re.compile(r"(?:'s|’s)?\s+(?:death\s+toll|toll|deaths|dead)\b", re.IGNORECASE)
+_IN_BEFORE = re.compile(r"\b(?:in|inside|across|throughout|within)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def figure_scope(counted: str | None, place: str | None, sentence: str | None,

@@ -24,11 +24,22 @@ import pandas as pd
 
 from provenance.ids import content_hash
 from provenance.match.blocking import (
-    BlockingStats, claim_tokens, iter_candidate_pairs, day_number, figure_block_key, idf_weights,
-    text_block_keys, token_document_frequency,
+    BlockingStats,
+    claim_tokens,
+    day_number,
+    figure_block_key,
+    idf_weights,
+    iter_candidate_pairs,
+    text_block_keys,
+    token_document_frequency,
 )
 from provenance.match.comparisons import (
-    FigureInterval, Interval, IntervalsCompatible, TextSimilarity, WeightedOverlap, cumulative_compatible,
+    FigureInterval,
+    Interval,
+    IntervalsCompatible,
+    TextSimilarity,
+    WeightedOverlap,
+    cumulative_compatible,
 )
 
 
@@ -236,7 +247,7 @@ def _stated(value: Any, low: Any, high: Any) -> float | None:
 
 
 def _isnan(x: Any) -> bool:
-    return isinstance(x, float) and x != x
+    return isinstance(x, float) and math.isnan(x)
 
 
 def _specificity(iv: Interval | None) -> float:

@@ -190,10 +190,7 @@ class TextSimilarity:
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*[a-z0-9]|[a-z0-9]")
 STOPWORDS = frozenset(
-    "a an the and or but of in on at to for from by with as is are was were be been being has have had "
-    "it its this that these those he she they them his her their our we you i not no said says say "
-    "after before over under into about more than will would could should can may might also who which "
-    "what when where while amid says told tells new up down out off all some any least".split()
+    ["a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "he", "she", "they", "them", "his", "her", "their", "our", "we", "you", "i", "not", "no", "said", "says", "say", "after", "before", "over", "under", "into", "about", "more", "than", "will", "would", "could", "should", "can", "may", "might", "also", "who", "which", "what", "when", "where", "while", "amid", "says", "told", "tells", "new", "up", "down", "out", "off", "all", "some", "any", "least"]
 )
 
 
@@ -258,6 +255,17 @@ def strip_outlet_suffix(text: str) -> str:
 
 
 __all__ = [
-    "strip_outlet_suffix", "DatesWithin", "FigureInterval", "Interval", "IntervalsCompatible", "SameSource", "STOPWORDS",
-    "TextSimilarity", "WeightedOverlap", "content_tokens", "cumulative_compatible", "interval_gap", "parse_day",
+    "STOPWORDS",
+    "DatesWithin",
+    "FigureInterval",
+    "Interval",
+    "IntervalsCompatible",
+    "SameSource",
+    "TextSimilarity",
+    "WeightedOverlap",
+    "content_tokens",
+    "cumulative_compatible",
+    "interval_gap",
+    "parse_day",
+    "strip_outlet_suffix",
 ]

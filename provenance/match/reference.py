@@ -15,6 +15,7 @@ Only reported values are used (``killed_cum``, not the extrapolated ``ext_killed
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -168,7 +169,7 @@ class ReferenceIndex:
         iv = self.interval(value, low, high, qualifier)
         if iv is None:
             return None
-        stated = next((float(x) for x in (value, low, high) if isinstance(x, (int, float)) and x == x), None)
+        stated = next((float(x) for x in (value, low, high) if isinstance(x, (int, float)) and not math.isnan(x)), None)
         if stated is None:
             stated = (iv[0] + iv[1]) / 2
         best: tuple[float, int] | None = None

@@ -8,6 +8,7 @@ attributed_vs_unattributed, quote_wording_changed (with a word diff).
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -30,7 +31,7 @@ def _num(v: Any) -> float | None:
         x = float(v)
     except (TypeError, ValueError):
         return None
-    return None if x != x else x
+    return None if math.isnan(x) else x
 
 
 def figure_relations(a: Mapping[str, Any], b: Mapping[str, Any], interval: FigureInterval) -> list[str]:

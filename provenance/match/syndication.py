@@ -16,7 +16,11 @@ from typing import Any
 import pandas as pd
 
 from provenance.match.blocking import (
-    BlockingStats, claim_tokens, day_number, iter_candidate_pairs, text_block_keys,
+    BlockingStats,
+    claim_tokens,
+    day_number,
+    iter_candidate_pairs,
+    text_block_keys,
 )
 from provenance.match.cluster import UnionFind, cluster_id
 from provenance.match.comparisons import TextSimilarity, content_tokens, strip_outlet_suffix

@@ -18,7 +18,10 @@ from provenance.match.claims import scopes
 from provenance.match.comparisons import FigureInterval, parse_day, strip_outlet_suffix
 from provenance.match.reference import ReferenceIndex
 from provenance.match.relations import (
-    DISAGREEMENTS, figure_relations, primary_relation, text_relations,
+    DISAGREEMENTS,
+    figure_relations,
+    primary_relation,
+    text_relations,
 )
 
 METRIC_WORDS = {"killed": "killed", "injured": "injured", "hostage": "taken hostage", "missing": "missing",
