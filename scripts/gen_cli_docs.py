@@ -59,6 +59,8 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
                      "--by 'Example Fact Check' --date 2024-03-08 --run reports/sample",
                      "ClaimReview JSON-LD for one cluster of the sample run.")],
     "config": [("provenance config | head -12", "The settings in force.")],
+    "check": [("provenance check 'the death toll rose to 230' corpora/sample --workers 1",
+               "The claims in the sample that match a claim a fact-checker pastes in, best first.")],
 }
 
 
@@ -103,8 +105,9 @@ def main() -> None:
             p = run_dir / f"{name}.csv"
             if p.exists():
                 df = pd.read_csv(p)
-                if len(df) and "cluster_id" in df.columns:
-                    cluster_id = str(df["cluster_id"].value_counts().sort_index().idxmax())
+                if len(df) and "cluster_id" in df.columns:  # the cluster most outlets reported
+                    n = df.groupby("cluster_id")["outlet"].nunique()
+                    cluster_id = str(min(n.index, key=lambda c: (-n[c], str(c))))
                     break
         work = Path(tmp) / "work"
         work.mkdir()

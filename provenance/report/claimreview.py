@@ -8,6 +8,7 @@ rating, the review's URL and its publisher come from the fact-checker.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from provenance.errors import InputError
 # Tables that assign article spans to clusters, in the order they are searched.
 CLUSTER_TABLES = ("claims", "figure_cells", "attribution_cells")
 _SPEAKER = ("speaker_canonical", "source_canonical", "speaker", "speaker_text", "source_text")
-_CLAIM_TEXT = ("representative", "claim", "label", "text", "sentence")
+_CLAIM_TEXT = ("representative_text", "representative", "claim", "text", "sentence", "label")
 PERSON_TYPES = ("person",)
 
 
@@ -123,6 +124,7 @@ def claim_review(
     first = ordered[0]
     speakers = Counter(s for s in (_first(r, _SPEAKER) for r in rows) if s)
     text = claim_text or _first(cluster_rec, _CLAIM_TEXT) or _first(first, ("sentence", "text"))
+    text = re.sub(r"^#+\s*", "", text)  # a Markdown headline marker is layout, not the claim
 
     claim: dict[str, Any] = {"@type": "Claim"}
     if speakers:
