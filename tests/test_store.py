@@ -86,7 +86,7 @@ def quick_html(frames: dict, out_dir: object, config: object = None) -> Path:
 
 @pytest.fixture(autouse=True)
 def _quick_html(monkeypatch: pytest.MonkeyPatch) -> None:
-    import provenance.report.html as html
+    from provenance.report import html
 
     monkeypatch.setattr(html, "write_html", quick_html)
 
@@ -201,12 +201,12 @@ def test_new_extractor_version_makes_rows_stale_explicitly(corpus: Path, tmp_pat
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "s.sqlite"
     assert cli("add", str(corpus), "--db", str(db), "--workers", "1", "-q").exit_code == 1
-    import provenance.extract.dates as dates
+    from provenance.extract import dates
 
     monkeypatch.setattr(dates, "VERSION", dates.VERSION + "-next")
     r = cli("report", "--db", str(db), "--out", str(tmp_path / "rep"))
     assert r.exit_code == 2
-    assert "14 article(s) in" in r.output and "were extracted by another extractor version" in r.output
+    assert "14 article(s) in" in r.output and "were extracted by another extractor version or code" in r.output
     assert f"provenance add --refresh --db {db}" in r.output
     assert not (tmp_path / "rep").exists()
     assert cli("report", "--db", str(db), "--out", str(tmp_path / "stale"), "--allow-stale", "-q").exit_code == 0
@@ -252,9 +252,8 @@ def test_locked_store_waits_then_gives_up_with_a_clear_message(tmp_path: Path) -
     st = Store(db, wait=0.6, warn_after=0.1, on_wait=said.append)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
-    with pytest.raises(StoreError) as ei:
-        with st.transaction():
-            pass
+    with pytest.raises(StoreError) as ei, st.transaction():
+        pass
     assert str(ei.value) == (f"store {db} is locked by another process (waited 0.6 s). "
                              "Run again when it has finished, or use another --db.")
     assert said == [f"waiting for another provenance process writing {db} ..."]

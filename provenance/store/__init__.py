@@ -9,11 +9,26 @@ from __future__ import annotations
 
 from provenance.store.db import Store, extract_key
 from provenance.store.incremental import (
-    AddResult, Session, add, clean_partial_writes, refresh, report_from_store, stale_message,
+    AddResult,
+    Session,
+    add,
+    clean_partial_writes,
+    refresh,
+    report_from_store,
+    stale_message,
 )
 from provenance.store.schema import SCHEMA_VERSION, rows_format
 
 __all__ = [
-    "AddResult", "SCHEMA_VERSION", "Session", "Store", "add", "clean_partial_writes", "extract_key", "refresh",
-    "report_from_store", "rows_format", "stale_message",
+    "SCHEMA_VERSION",
+    "AddResult",
+    "Session",
+    "Store",
+    "add",
+    "clean_partial_writes",
+    "extract_key",
+    "refresh",
+    "report_from_store",
+    "rows_format",
+    "stale_message",
 ]

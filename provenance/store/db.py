@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pandas as pd
 
@@ -25,8 +25,18 @@ from provenance.errors import StoreError
 from provenance.ids import content_hash
 from provenance.models import Article, Rejection
 from provenance.store.schema import (
-    ARTICLE_FIELDS, CONTEXT_KEYS, EXTRACTION_TABLES, RESERVED, SCHEMA_VERSION, create_schema, match_table_ddl,
-    quote, rows_format, sql_type, sql_value, table_columns,
+    ARTICLE_FIELDS,
+    CONTEXT_KEYS,
+    EXTRACTION_TABLES,
+    RESERVED,
+    SCHEMA_VERSION,
+    create_schema,
+    match_table_ddl,
+    quote,
+    rows_format,
+    sql_type,
+    sql_value,
+    table_columns,
 )
 
 log = logging.getLogger(__name__)
@@ -38,7 +48,7 @@ _NOT_EXTRACTION_INPUTS = ("source", "duplicates")
 
 def now_utc() -> str:
     """Current time, ISO 8601 UTC to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def extract_key(article: Article, version: str) -> str:
@@ -135,7 +145,7 @@ class Store:
         """Close the connection (SQLite folds the write-ahead log back into the file)."""
         self.conn.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -16,8 +16,10 @@ import json
 import sqlite3
 from dataclasses import MISSING, fields, is_dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from provenance import extract as _extract
 from provenance import frames as _frames
 from provenance import models as _models
 from provenance.frames import rows_from_extraction
@@ -72,7 +74,7 @@ CREATE TABLE IF NOT EXISTS articles (
     duplicates          INTEGER NOT NULL DEFAULT 0,
     chars               INTEGER NOT NULL,
     extractor_version   TEXT NOT NULL,     -- extract.extractor_version() that produced the rows
-    rows_format         TEXT NOT NULL,     -- fingerprint of frames.py and models.py
+    rows_format         TEXT NOT NULL,     -- fingerprint of frames.py, models.py and extract/
     extract_key         TEXT NOT NULL,     -- hash of version, format and extraction inputs
     added_at            TEXT NOT NULL      -- ISO 8601 UTC of the extraction
 );
@@ -134,10 +136,16 @@ def sql_value(value: Any) -> Any:
 
 @lru_cache(maxsize=1)
 def rows_format() -> str:
-    """Fingerprint of the code that shapes rows: a change to it invalidates stored rows."""
+    """Fingerprint of the code and data behind stored rows: frames.py, models.py and every file of
+    the extract package (rules, lexicons, models). Any change to them invalidates stored rows,
+    even one made without bumping an extractor's VERSION."""
     h = hashlib.sha1()
     for mod in (_frames, _models):
         h.update(inspect.getsource(mod).encode("utf-8"))
+    root = Path(inspect.getfile(_extract)).parent
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo"):
+            h.update(p.relative_to(root).as_posix().encode("utf-8") + b"\0" + p.read_bytes())
     return h.hexdigest()[:12]
 
 
@@ -145,7 +153,7 @@ def _probe_value(annotation: str, depth: int = 0) -> Any:
     """A non-null sample value of a (string) annotation, to learn column types."""
     a = annotation.replace(" ", "")
     for name in ("SourceRef", "Span"):
-        if a.startswith(name) or a.startswith(f"tuple[{name}"):
+        if a.startswith((name, f"tuple[{name}")):
             obj = _probe(getattr(_models, name), depth + 1)
             return (obj,) if a.startswith("tuple") else obj
     if a.startswith("bool"):
@@ -179,7 +187,7 @@ def probe_columns() -> dict[str, dict[str, str]]:
             item = str(f.type).replace(" ", "")
             cls_name = item[len("tuple["):].split(",")[0]
             cls = getattr(_models, cls_name, None)
-            if cls is not None and is_dataclass(cls):
+            if isinstance(cls, type) and is_dataclass(cls):
                 kw[f.name] = (_probe(cls),)
         rows = rows_from_extraction(Extraction(**kw, extractor_version="probe"))
     except Exception:  # noqa: BLE001 - a probe failure only loses declared types, never data
