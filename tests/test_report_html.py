@@ -119,3 +119,25 @@ def test_write_report_writes_report_html(tmp_path: Path) -> None:
     os.umask(mask)
     for p in written:  # ordinary files, readable by whoever may read the folder (not mkstemp's 0600)
         assert stat.S_IMODE(p.stat().st_mode) == 0o666 & ~mask, p
+
+
+def test_real_sample_run_page_matches_its_tables(tmp_path: Path) -> None:
+    """Whatever the extractors and matcher produce, the page shows it: counts and every figure cell."""
+    from conftest import REPO
+
+    from provenance import pipeline
+
+    pipeline.run([str(REPO / "corpora" / "sample")], tmp_path, config=load_config(), workers=1)
+    page = (tmp_path / "report.html").read_text("utf-8")
+    for name, label in (("articles", "Articles"), ("figures", "Figures extracted"), ("claims", "Claims"),
+                        ("discrepancies", "Discrepancies (outlets differ)")):
+        p = tmp_path / f"{name}.csv"
+        if p.exists():
+            n = len(pd.read_csv(p))
+            assert f'<th scope="row">{label}</th><td class="n">{n:,}</td>' in page, name
+    cells_csv = tmp_path / "figure_cells.csv"
+    if cells_csv.exists():
+        cells = pd.read_csv(cells_csv)
+        shown = htmllib.unescape(page)
+        for cell in cells.get("cell", pd.Series(dtype=str)).dropna():
+            assert str(cell) in shown, cell
