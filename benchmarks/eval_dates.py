@@ -208,10 +208,13 @@ def score(
                 if i not in good_p:
                     gs = [g for g in targets if _overlap(p[0], p[1], g.start, g.end)]
                     gold = f"{gs[0].value} {doc.text[gs[0].start:gs[0].end]!r}" if gs else "-"
-                    errors.append(f"{doc.name}\tFP\t{doc.text[p[0]:p[1]]!r}\t{p[2]}\tgold={gold}\tdct={doc.dct}")
+                    ctx = doc.text[max(0, p[0] - 60):p[1] + 30].replace("\n", " ")
+                    errors.append(
+                        f"{doc.name}\tFP\t{doc.text[p[0]:p[1]]!r}\t{p[2]}\tgold={gold}\t{ctx!r}\tdct={doc.dct}"
+                    )
             for j, g in enumerate(targets):
                 if j not in good_g and not any(_overlap(p[0], p[1], g.start, g.end) for p in scored):
-                    ctx = doc.text[max(0, g.start - 40):g.end + 20].replace("\n", " ")
+                    ctx = doc.text[max(0, g.start - 60):g.end + 30].replace("\n", " ")
                     errors.append(f"{doc.name}\tFN\t{doc.text[g.start:g.end]!r}\t{g.value}\t{ctx!r}\tdct={doc.dct}")
     m: dict[str, float] = {}
     for name, tp in (("span_strict", c["strict"]), ("span_relaxed", c["relaxed"])):

@@ -63,6 +63,14 @@ def _one(text: str, published: str | None = PUB, **kw: object) -> DateMention:
         ("The memo is dated 10/7/23.", "10/7/23", "2023-10-07", "day", False),
         ("Posted 2023-10-07 by the ministry.", "2023-10-07", "2023-10-07", "day", False),
         ("Logged at 2023-10-07T06:30 local time.", "2023-10-07T06:30", "2023-10-07T06:30", "time", False),
+        # a deadline lies ahead: "by February" in an October article is next February
+        ("The plan is to pay down the bridge loan by February.", "February", "2024-02", "month", True),
+        # spoken years in broadcast transcripts
+        ("Atlanta, nineteen ninety-six. A bomb blast shocks the Games.", "nineteen ninety-six", "1996", "year",
+         False),
+        ("January nineteen ninety-seven. A second bomb.", "January nineteen ninety-seven", "1997-01", "month",
+         False),
+        ("The approach of the year two thousand worries them.", "the year two thousand", "2000", "year", False),
         # holidays
         ("Bethlehem will mark Christmas Eve quietly.", "Christmas Eve", "2023-12-24", "day", True),
     ],
@@ -107,6 +115,14 @@ def test_numeric_order_can_be_day_first() -> None:
         ("Elections are planned next year.", "next year", "2024", "year"),
         ("The deal was signed a year ago.", "a year ago", "2022", "year"),
         ("Targets must be met by the end of the year.", "the end of the year", "2023", "year"),
+        # present-tense "meet" and a deadline ("as soon as", "by") point a weekday forward
+        ("Netanyahu and Abbas meet separately Thursday with the envoy.", "Thursday", "2023-11-02", "day"),
+        ("The convoy could leave as soon as Friday, officials said.", "Friday", "2023-11-03", "day"),
+        # "the past year" is last year (TimeML's value); "the last week" stays a duration
+        ("Hate crimes rose sharply over the past year.", "the past year", "2022", "year"),
+        # "for the year" in a results story is the publication's year
+        ("For the year, sales rose 5% to $6.6 billion.", "the year", "2023", "year"),
+        ("Profit fell in the first nine months of the year.", "the year", "2023", "year"),
         # a clock time joins a day
         ("The strike hit Monday at 2 p.m., witnesses said.", "Monday at 2 p.m.", "2023-10-30T14:00", "time"),
         ("At 10:30 a.m. on Monday the sirens sounded.", "10:30 a.m. on Monday", "2023-10-30T10:30", "time"),
@@ -128,6 +144,9 @@ def test_relative_dates(text: str, span: str, value: str, granularity: str) -> N
         ("Talks began on Monday. Two days later they collapsed.", PUB,
          [("Monday", "2023-10-30"), ("Two days later", "2023-11-01")]),
         ("He left in 2010 and the following year he returned.", PUB, [("2010", "2010"), ("the following year", "2011")]),
+        # "a year ago" counts from publication and does not move the reference either
+        ("Output fell 8% from a year ago; costs rose compared with a year earlier.", PUB,
+         [("a year ago", "2022"), ("a year earlier", "2022")]),
         # ...and a second "a year earlier" counts from the same time, not from the first one
         ("Profit rose from $4 a year earlier; sales fell from a year earlier.", PUB,
          [("a year earlier", "2022"), ("a year earlier", "2022")]),
@@ -198,6 +217,12 @@ def test_dateline_is_never_in_the_future() -> None:
         "The siege lasted 50 days.",  # a duration is not a date ("50 days ago" is)
         "Over the last week the toll rose.",  # "the last week" is a duration
         "He spoke on ABC's This Week programme.",  # a programme name
+        "Livers are in short supply. This is VOA Today.",  # a programme name
+        "The case is for today's youth what the war was for their parents.",  # the present in general
+        "About two thousand people fled.",  # a count, not the year 2000
+        "Nineteen people died, the ministry said.",  # a count
+        "He was named Person of the Year.",  # not the current year
+        "The year before, the crossing had closed.",  # counted from a reference we cannot see
         "Gaza has 2.3 million people and 365 square kilometres.",
         "",
     ],

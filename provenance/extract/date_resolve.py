@@ -290,6 +290,14 @@ def _title_case_name(text: str, start: int, end: int) -> bool:
     return bool(prev) and (prev[-1].isalnum() or prev[-1] in ",;")
 
 
+def _generic_now(text: str, end: int, lx: Lexicon) -> bool:
+    """True for "today's world", "today's youth": the present in general, not a day."""
+    if text[end:end + 1] not in "'’" or text[end + 1:end + 2] != "s":
+        return False
+    nxt = text[end + 2:end + 24].split(None, 1)
+    return bool(nxt) and nxt[0].lower().rstrip(".,;:") in lx.generic_after
+
+
 def _year_direction(ctx: Context, text: str, start: int, end: int) -> int:
     """Which way a date without a year may lie from publication: -1 back, +1 forward, 0 nearest.
 
@@ -303,7 +311,14 @@ def _year_direction(ctx: Context, text: str, start: int, end: int) -> int:
         DATELINE_AFTER.match(text, end) and is_dateline(text, start, end)
     ):
         return -1
+    if _deadline(text, start):
+        return 1  # "pay down the loan by February": a deadline lies ahead
     return 1 if ctx.tense(start, end) > 0 else 0
+
+
+def _deadline(text: str, start: int) -> bool:
+    """True after a deadline cue ("by", "no later than"): lexicon ``[cues].deadline``."""
+    return lexicon().deadline_before.search(text, max(0, start - 16), start) is not None
 
 
 def is_dateline(text: str, start: int, end: int) -> bool:
@@ -469,24 +484,30 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             return _unresolved(start, end, "day", "weekday")
         assert a.date is not None
         # Tense cannot move a weekday that is the publication's own weekday.
-        future = shift in (None, 0) and target != a.date.weekday() and ctx.tense(start, end) > 0
+        future = False
+        if shift in (None, 0) and target != a.date.weekday():
+            tense = ctx.tense(start, end)
+            future = tense > 0 or _deadline(text, start)
         if shift == 0:  # "this Friday": tense decides
             shift = None
         d = _weekday(target, a.date, shift, future)
         return _day(start, end, d, True, "weekday" if shift is None else "weekday_shift")
 
+    if kind in ("us", "rd") and _title_case_name(text, start, end):
+        return None  # "This is VOA Today.", "This Week with David Brinkley"
+
     if kind == "rd":
+        if _generic_now(text, end, lx):
+            return None
         off = 0 if g("rd_part") else lx.relative_days[" ".join(g("rd_word").lower().split())]
         if not a.knows(_NEED_DAY):
             return _unresolved(start, end, "day", "relative_day")
         assert a.date is not None
         return _day(start, end, a.date + dt.timedelta(days=off), True, "relative_day")
 
-    if kind in ("us", "rd") and _title_case_name(text, start, end):
-        return None
-
     if kind == "us":
-        # "the last week" / "the past year" are durations, not calendar units.
+        # "the last week" is a duration, not a calendar unit; "the past year" is read as last
+        # year (TimeML's convention): lexicon ``[durations].dates_after_the``.
         if text[max(0, start - 4):start].lower().rstrip() in ("the", " the") and not g("us_mod"):
             return None
         unit = g("us_unit").lower()
@@ -550,6 +571,48 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             n, unit = 1, g("rel2_unit").lower()
         step = n * lx.ref_shifts[g(p + "_dir").lower()]
         return _from_reference(ctx, start, end, unit, step)
+
+    if kind == "that":
+        # "that day" points at the narrative's last date; with none, or one too coarse ("in
+        # 2014 ... that day"), it is an anaphor we cannot ground and is not reported.
+        d = _from_reference(ctx, start, end, g("that_unit").lower(), 0) if ctx.ref is not None else None
+        return d if d is not None and d.resolved else None
+
+    if kind == "ye":
+        unit = g("ye_unit").lower()
+        if unit == "quarter":
+            return None  # "the year-ago quarter" is fine; "quarter-earlier" has no day/month value
+        # "year-earlier" and "year-ago" both qualify a results period ("the year-earlier
+        # quarter"): counted from publication, like "a year ago".
+        if not a.knows({"year": _NEED_YEAR, "month": _NEED_MONTH}.get(unit, _NEED_DAY)):
+            return _unresolved(start, end, unit, "ago")
+        assert a.date is not None
+        if unit == "year":
+            return Draft(start, end, f"{a.date.year - 1:04d}", "year", True, True, "ago")
+        if unit == "month":
+            y, mo = _shift_month(a.date.year, a.date.month, -1)
+            return Draft(start, end, f"{y:04d}-{mo:02d}", "month", True, True, "ago")
+        return Draft(start, end, _iso_week(a.date - dt.timedelta(weeks=1)), "week", True, True, "ago")
+
+    if kind == "ty":
+        if not lx.the_year_before.search(text, max(0, start - 24), start):
+            return None  # "the year before", "Person of the Year", "the year's best"
+        if not a.knows(_NEED_YEAR):
+            return _unresolved(start, end, "year", "the_year")
+        assert a.date is not None
+        return Draft(start, end, f"{a.date.year:04d}", "year", True, True, "the_year")
+
+    if kind == "sy":
+        words = g("sy_words").lower().replace("-", " ").split()
+        if words[0] == "two":  # "two thousand (and one)": a year only after "the year" or a month
+            if not (g("sy_the") or g("sy_mon")):
+                return None
+            y = 2000 + (lx.spoken[words[-1]] if len(words) > 2 else 0)
+        else:
+            y = lx.spoken[words[0]] * 100 + sum(lx.spoken[w] for w in words[1:])
+        if g("sy_mon"):
+            return Draft(start, end, f"{y:04d}-{_month_num(g('sy_mon')):02d}", "month", False, True, "spoken_year")
+        return Draft(start, end, f"{y:04d}", "year", False, True, "spoken_year")
 
     if kind == "mo":
         name = g("mo_mon")

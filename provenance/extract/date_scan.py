@@ -36,6 +36,7 @@ class Lexicon:
     numbers: dict[str, int]
     shifts: dict[str, int]
     holidays: dict[str, str]
+    spoken: dict[str, int]
     ref_shifts: dict[str, int]
     scanner: re.Pattern[str]
     name_trigger: re.Pattern[str]
@@ -47,6 +48,9 @@ class Lexicon:
     time_before: re.Pattern[str]
     since_before: re.Pattern[str]
     until_before: re.Pattern[str]
+    deadline_before: re.Pattern[str]
+    the_year_before: re.Pattern[str]
+    generic_after: frozenset[str]
     lead_before: re.Pattern[str]
     published_before: re.Pattern[str]
     tense_future: frozenset[str]
@@ -113,6 +117,9 @@ def lexicon() -> Lexicon:
     ref_after = _alt(list(lx["reference_shifts"]["after_count"]))
     ref_the = _alt(list(lx["reference_shifts"]["after_the"]))
     holidays = _alt(list(lx["holidays"]))
+    the_dates = _alt(lx["durations"]["dates_after_the"])
+    spoken = lx["spoken_years"]
+    centuries, tens, ones = _alt(list(spoken["centuries"])), _alt(list(spoken["tens"])), _alt(list(spoken["ones"]))
 
     branches = [
         # "Tuesday, Oct. 7, 2023", "Oct. 7", "October 7th 2023"
@@ -148,7 +155,7 @@ def lexicon() -> Lexicon:
         ),
         # "last week", "earlier this month", "next year"
         (
-            rf"(?P<us>(?i:\b(?:(?P<us_mod>earlier|later|early|late)\s+)?(?P<us_shift>{shifts})\s+"
+            rf"(?P<us>(?i:\b(?:(?P<us_mod>earlier|later|early|late)\s+|(?P<us_the>the)\s+(?=(?:{the_dates})\s))?(?P<us_shift>{shifts})\s+"
             rf"(?:fiscal\s+)?(?P<us_unit>week|month|year)\b))"
         ),
         # "two days ago", "a year ago", "10 weeks ago"
@@ -160,13 +167,33 @@ def lexicon() -> Lexicon:
         ),
         # "the following year", "the previous day"
         rf"(?P<rel2>(?i:\bthe\s+(?P<rel2_dir>{ref_the})\s+(?P<rel2_unit>day|week|month|year)\b))",
+        # "that day", "earlier that year", "that same week": the reference time itself
+        (
+            r"(?P<that>(?i:\b(?:(?:earlier|later)\s+)?that\s+(?:same\s+)?(?P<that_unit>day|week|month|year)\b)"
+            r"(?!['’]s\b))"
+        ),
+        # "the year-earlier period", "year-ago results": adjectives of results stories
+        r"(?P<ye>(?i:\b(?P<ye_unit>year|month|week|quarter)-(?P<ye_dir>earlier|ago)\b))",
         # "the end of the year", "year-end", "by year's end", "earlier in the month"
         (
             r"(?P<ue>(?i:\b(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+the\s+|(?:earlier|later)\s+in\s+the\s+)"
             r"(?P<ue_unit>year|month|week)\b|\byear(?:[- ]end\b|['’]s\s+end\b)))"
         ),
+        # "for the year", "the first nine months of the year": the current year in a results
+        # story (the words allowed before it are checked in code)
+        (
+            r"(?P<ty>(?i:the\s+(?:full\s+|fiscal\s+)?year\b)"
+            r"(?!['’-]|\s+(?:\d|(?:two\s+thousand|before|after|earlier|later|ago|in\s+which|when)\b)))"
+        ),
         # "Thanksgiving Day", "Christmas Eve"
         rf"(?P<hol>(?P<hol_name>{holidays})\b)",
+        # Spoken years in broadcast transcripts: "nineteen ninety-six", "January nineteen
+        # ninety-seven", "the year two thousand" ("two thousand" alone is a count: code checks)
+        (
+            rf"(?P<sy>(?:(?P<sy_mon>{mon_full})\s+|(?P<sy_the>(?i:the\s+year))\s+)?"
+            rf"(?P<sy_words>(?i:(?:{centuries})[\s-]+(?:{tens})(?:[\s-]+(?:{ones}))?"
+            rf"|two\s+thousand(?:\s+and\s+(?:{ones}))?)\b))"
+        ),
         # "October", "early May", "last March" (ambiguous names are checked in code)
         rf"(?P<mo>(?:(?P<mo_shift>(?i:last|next|this))\s+|(?P<mo_mod>{mods})\s*)?(?P<mo_mon>{mon_full}))",
         # "2014", "mid-2023", "fiscal 1990", "the end of 2022"
@@ -181,7 +208,7 @@ def lexicon() -> Lexicon:
         return re.compile(r"(?<![\w])(?:" + "|".join(named[n] for n in named if n in names) + ")")
 
     digit_scanner = sub(["dm", "iso", "num", "ago", "rel", "yr"])
-    name_scanner = sub(["md", "dm", "my", "mu", "wd", "hol", "mo"])
+    name_scanner = sub(["md", "dm", "my", "mu", "wd", "hol", "sy", "mo"])
 
     # Triggers: the one word (or digit run) every date expression contains. A literal-only
     # alternation of capitalised names is fast in ``re`` (about 10 ns a character); lower-case
@@ -193,8 +220,9 @@ def lexicon() -> Lexicon:
     name_trigger = re.compile(_alt(_cased(names) + ["New Year"] + sorted(_CAPITALISED_WORDS)))
     # Each word costs one str.find pass over the text.
     word_triggers = ("today", "tonight", "tomorrow", "yesterday", "ago", "week", "month", "year",
-                     "this morning", "this afternoon", "this evening", "earlier", "later")
-    prefix_words = {"the", "of", "in", "end", "beginning", "start", "middle", "new", "mid", "mid-"}
+                     "this morning", "this afternoon", "this evening", "earlier", "later",
+                     "that day", "that same day", *spoken["triggers"])
+    prefix_words = {"the", "of", "in", "end", "beginning", "start", "middle", "new", "mid", "mid-", "full", "that"}
     for group in (lx["shifts"], lx["number_words"], lx["units"], weekdays, lx["relative_days"]):
         for k in group:
             prefix_words.update(k.lower().split())
@@ -221,6 +249,7 @@ def lexicon() -> Lexicon:
         numbers=dict(lx["number_words"]),
         shifts={" ".join(k.split()): v for k, v in lx["shifts"].items()},
         holidays={k.replace("’", "'"): v for k, v in lx["holidays"].items()},
+        spoken={k: v for part in ("centuries", "tens", "ones") for k, v in spoken[part].items()},
         ref_shifts={**lx["reference_shifts"]["after_count"], **lx["reference_shifts"]["after_the"]},
         scanner=scanner,
         digit_scanner=digit_scanner,
@@ -232,6 +261,12 @@ def lexicon() -> Lexicon:
         time_before=time_before,
         since_before=_words_before(cues["since"]),
         until_before=_words_before(cues["until"]),
+        deadline_before=_words_before(cues["deadline"]),
+        the_year_before=re.compile(
+            r"(?i)(?:^|\W)(?:" + _alt(lx["the_year"]["before"]) + r"|(?:" + _alt(lx["the_year"]["period_of"])
+            + r")\s+of)\s+$"
+        ),
+        generic_after=frozenset(w.lower() for w in lx["generic_now"]["after_possessive"]),
         lead_before=_words_before(cues["month_lead"]),
         published_before=re.compile(
             r"(?i)(?:" + _alt(cues["published"]) + r")\s*(?:on|at)?\s*[:\-–—]?\s*$"
@@ -307,12 +342,14 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
 _UNIT_WORDS = frozenset({"week", "month", "year"})
 # A unit right before "ago"/"earlier"/"later" is found from that word, with its count.
 _UNIT_AGO = re.compile(r"(?i)(?:week|month|year)s?\s+(?:ago|earlier|later)\b")
-_UNIT_ALONE = re.compile(r"(?i)to(?:day|night|morrow)|yesterday|this\s|year(?:[- ]end|['’]s\s+end)")
+_UNIT_ALONE = re.compile(
+    r"(?i)to(?:day|night|morrow)|yesterday|this\s|year(?:[- ]end|['’]s\s+end)|nineteen[\s-]|two\s+thousand\b|that\s"
+)
 # Words that join a date's words but never begin one.
-_CONNECTORS = frozenset({"in", "of", "before", "after", "than", "past", "day", "days", "week", "weeks",
+_CONNECTORS = frozenset({"in", "of", "before", "after", "than", "day", "days", "week", "weeks",
                          "month", "months", "year", "years", "over", "under"})
 # Words after which "the" begins a date: "the end of", "the 7th", "the day before yesterday".
-_AFTER_THE = frozenset({"end", "beginning", "start", "middle", "current", "day", "first", "second",
+_AFTER_THE = frozenset({"end", "beginning", "start", "middle", "current", "day", "first", "second", "year", "full", "fiscal", "past",
                         "following", "previous", "preceding", "next"})
 _OPENING = "\"'“‘([«—–-_*"
 
@@ -336,7 +373,7 @@ def _prefix_starts(text: str, p: int, lo: int, prefix: frozenset[str]) -> list[i
     base = p - len(seg)
     starts: list[int] = []
     end = len(seg)
-    right = ""  # the word to the right of the current one
+    right = "year" if text.startswith("year", p) else ""  # the word to the right of the current one
     for tok in reversed(seg.split()):
         i = seg.rfind(tok, 0, end)
         end = i

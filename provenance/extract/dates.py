@@ -48,6 +48,11 @@ from provenance.models import DateMention, Sentence
 
 VERSION = "2"
 
+# Rules whose dates do not move the narrative's reference time: "a year earlier" and "a year
+# ago" both count from publication-era time, so in a results story "from $4 a year ago ...
+# compared with 40% a year earlier" both name the same year.
+_NO_REFERENCE = frozenset({"reference", "ago", "the_year"})
+
 
 def _with_context(d: Draft, ctx: Context, prev_end: int, next_start: int) -> DateMention:
     """Attach time of day, since/until kind and dateline/published role to a draft."""
@@ -162,7 +167,7 @@ def extract_dates(
             drafts.append(d)
             # "a year earlier" does not move the reference: in "... from $4 a year earlier ...
             # compared with 40% a year earlier" both are a year before the same time.
-            if d.value is not None and d.rule != "reference":
+            if d.value is not None and d.rule not in _NO_REFERENCE:
                 ctx.ref = (d.value, d.granularity)
     out: list[DateMention] = []
     prev_end = 0
