@@ -126,17 +126,6 @@ def _static(w: str) -> tuple[str, str, tuple[str, ...], tuple[str, str, str, str
     return lw, shape, tuple(feats), ("w-1=" + lw, "w+1=" + lw, "w-2=" + lw, "w+2=" + lw)
 
 
-def _paragraphs(text: str, sentences: Sequence[Sentence]) -> list[list[Sentence]]:
-    """Group sentences into paragraphs (a newline between two sentences starts a new one)."""
-    out: list[list[Sentence]] = []
-    for s in sentences:
-        if out and "\n" not in text[out[-1][-1].end:s.start]:
-            out[-1].append(s)
-        else:
-            out.append([s])
-    return out
-
-
 _QUOTE_CHARS = frozenset('"“”«»')
 _WORDS = re.compile(r"[a-z]+")
 
