@@ -251,3 +251,21 @@ def test_every_figure_cell_is_traceable():
     assert len(cells) == len(HEADLINES)
     for c in ("article_id", "source", "start", "end", "sentence_start", "sentence_end", "rule", "confidence", "cluster_id"):
         assert cells[c].notna().all(), c
+
+
+def test_match_frames_on_empty_tables():
+    from provenance.frames import FrameBuilder
+
+    out = match_frames(FrameBuilder().frames(), load_config())
+    assert all(len(v) == 0 for v in out.values())
+    assert "cluster_id" in out["claims"].columns
+
+
+def test_primary_figure_prefers_the_whole_population_count():
+    from provenance.match.claims import primary_figure
+
+    # "More than 400 people have been killed, ... including 78 children" (casualty-mentions).
+    figs = [{"metric": "killed", "group": "children", "part_of": None, "start": 80},
+            {"metric": "killed", "group": "people", "part_of": None, "start": 10},
+            {"metric": "injured", "group": "people", "part_of": None, "start": 0}]
+    assert primary_figure(figs)["start"] == 10
