@@ -115,9 +115,13 @@ def test_numeric_order_can_be_day_first() -> None:
         ("Elections are planned next year.", "next year", "2024", "year"),
         ("The deal was signed a year ago.", "a year ago", "2022", "year"),
         ("Targets must be met by the end of the year.", "the end of the year", "2023", "year"),
-        # present-tense "meet" and a deadline ("as soon as", "by") point a weekday forward
-        ("Netanyahu and Abbas meet separately Thursday with the envoy.", "Thursday", "2023-11-02", "day"),
-        ("The convoy could leave as soon as Friday, officials said.", "Friday", "2023-11-03", "day"),
+        # "planning" and a deadline ("as soon as", "by") point a weekday forward...
+        ("Envoys are planning talks in Cairo on Thursday.", "Thursday", "2023-11-02", "day"),
+        ("The convoy could leave as soon as Friday.", "Friday", "2023-11-03", "day"),
+        # ...unless the verb is past: "by" is then "as of"
+        ("More than 8,000 had been killed by Sunday.", "Sunday", "2023-10-29", "day"),
+        # "past" shifts only a unit: here it is a preposition
+        ("He looked ahead, past Tuesday's contest, to the convention.", "Tuesday", "2023-10-31", "day"),
         # "the past year" is last year (TimeML's value); "the last week" stays a duration
         ("Hate crimes rose sharply over the past year.", "the past year", "2022", "year"),
         # "for the year" in a results story is the publication's year
@@ -144,9 +148,20 @@ def test_relative_dates(text: str, span: str, value: str, granularity: str) -> N
         ("Talks began on Monday. Two days later they collapsed.", PUB,
          [("Monday", "2023-10-30"), ("Two days later", "2023-11-01")]),
         ("He left in 2010 and the following year he returned.", PUB, [("2010", "2010"), ("the following year", "2011")]),
-        # "a year ago" counts from publication and does not move the reference either
+        # "a year ago ... a year earlier" name the same comparison period...
         ("Output fell 8% from a year ago; costs rose compared with a year earlier.", PUB,
          [("a year ago", "2022"), ("a year earlier", "2022")]),
+        # ...but other counts, and "later", count from the "ago" date
+        ("He was jailed two years ago. A year earlier he had fled.", PUB,
+         [("two years ago", "2021"), ("A year earlier", "2020")]),
+        ("Protests began a week ago. A week later the army moved in.", PUB,
+         [("a week ago", "2023-W43"), ("A week later", "2023-W44")]),
+        # "that day", "March of that year": the reference itself
+        ("He was killed on Oct. 23, 1998. Earlier that day his family had gone to synagogue.", PUB,
+         [("Oct. 23, 1998", "1998-10-23"), ("Earlier that day", "1998-10-23")]),
+        ("He opposed the plan in 2016. In March of that year he resigned.", PUB,
+         [("2016", "2016"), ("March of that year", "2016-03")]),
+        ("Trading stopped that day.", PUB, []),
         # ...and a second "a year earlier" counts from the same time, not from the first one
         ("Profit rose from $4 a year earlier; sales fell from a year earlier.", PUB,
          [("a year earlier", "2022"), ("a year earlier", "2022")]),
@@ -222,6 +237,7 @@ def test_dateline_is_never_in_the_future() -> None:
         "About two thousand people fled.",  # a count, not the year 2000
         "Nineteen people died, the ministry said.",  # a count
         "He was named Person of the Year.",  # not the current year
+        "Investigators spent the past year and a half on the case.",  # a duration
         "The year before, the crossing had closed.",  # counted from a reference we cannot see
         "Gaza has 2.3 million people and 365 square kilometres.",
         "",

@@ -102,8 +102,8 @@ def _yearless(month: int, day: int | None, anchor: dt.date, direction: int) -> d
             ahead = (dist, cand)
     if direction < 0:
         return back[1] if back else None
-    if direction > 0:
-        return ahead[1] if ahead else (back[1] if back and back[0] == 0 else None)
+    if direction > 0:  # the current month (or today) first: "by the end of November" in November
+        return back[1] if back and back[0] == 0 else (ahead[1] if ahead else None)
     horizon = conv["forward_horizon_months"] if day is None else conv["forward_horizon_days"]
     if ahead and ahead[0] <= horizon and (back is None or ahead[0] < back[0]):
         return ahead[1]
@@ -245,6 +245,7 @@ class Draft:
     resolved: bool
     rule: str
     day: dt.date | None = None  # the resolved day, when granularity is day
+    ago: tuple[str, int] | None = None  # "two years ago": ("year", 2), see ``_from_reference``
 
 
 class Context:
@@ -257,6 +258,8 @@ class Context:
         self._sentences = sentences
         # The narrative's reference time: the last resolved date so far, as (value, granularity).
         self.ref: tuple[str, str] | None = None
+        # Set when the reference came from "N units ago": (unit, N).
+        self.ref_ago: tuple[str, int] | None = None
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the sentence containing ``start`` (a cheap fallback without sentences)."""
@@ -311,9 +314,10 @@ def _year_direction(ctx: Context, text: str, start: int, end: int) -> int:
         DATELINE_AFTER.match(text, end) and is_dateline(text, start, end)
     ):
         return -1
-    if _deadline(text, start):
-        return 1  # "pay down the loan by February": a deadline lies ahead
-    return 1 if ctx.tense(start, end) > 0 else 0
+    tense = ctx.tense(start, end)
+    if tense == 0 and _deadline(text, start):
+        return 1  # "to pay down the loan by February": a deadline lies ahead, unless past tense
+    return 1 if tense > 0 else 0
 
 
 def _deadline(text: str, start: int) -> bool:
@@ -360,6 +364,10 @@ def _from_reference(ctx: Context, start: int, end: int, unit: str, step: int) ->
     # ``relative`` keeps its contract meaning (depends on the publication date): true only
     # when there was no earlier date in the text to count from.
     relative = ctx.ref is None
+    if ctx.ref is not None and step < 0 and ctx.ref_ago == (unit, -step):
+        # "from $4 a year ago ... compared with 40% a year earlier": the same comparison
+        # period named twice, not a year before a year ago.
+        return Draft(start, end, ctx.ref[0], ctx.ref[1], False, True, "reference")
     if ctx.ref is not None:
         value, gran = ctx.ref
         if _GRAN_RANK[gran] < _GRAN_RANK[unit]:
@@ -473,6 +481,10 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         if not a.knows(_NEED_YEAR):
             return _unresolved(start, end, "month", "month_unit")
         assert a.date is not None
+        if g("mu_shift").lower() == "that":  # "in March of that year": the reference's year
+            if ctx.ref is None:
+                return None
+            return Draft(start, end, f"{ctx.ref[0][:4]}-{month:02d}", "month", False, True, "reference")
         y = a.date.year + lx.shifts[g("mu_shift").lower()]
         return Draft(start, end, f"{y:04d}-{month:02d}", "month", True, True, "month_unit")
 
@@ -487,7 +499,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         future = False
         if shift in (None, 0) and target != a.date.weekday():
             tense = ctx.tense(start, end)
-            future = tense > 0 or _deadline(text, start)
+            future = tense > 0 or (tense == 0 and _deadline(text, start))
         if shift == 0:  # "this Friday": tense decides
             shift = None
         d = _weekday(target, a.date, shift, future)
@@ -510,6 +522,8 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         # year (TimeML's convention): lexicon ``[durations].dates_after_the``.
         if text[max(0, start - 4):start].lower().rstrip() in ("the", " the") and not g("us_mod"):
             return None
+        if g("us_the") and text.startswith(" and a half", end):
+            return None  # "the past year and a half": a duration
         unit = g("us_unit").lower()
         shift = lx.shifts[" ".join(g("us_shift").lower().split())]
         need = {"week": _NEED_DAY, "month": _NEED_MONTH, "year": _NEED_YEAR}[unit]
@@ -534,7 +548,9 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             return _unresolved(start, end, unit, "ago")
         assert a.date is not None
         if unit == "day":
-            return _day(start, end, a.date - dt.timedelta(days=n), True, "ago")
+            ago_day = _day(start, end, a.date - dt.timedelta(days=n), True, "ago")
+            ago_day.ago = (unit, n)
+            return ago_day
         if unit == "week":
             value = _iso_week(a.date - dt.timedelta(weeks=n))
         elif unit == "month":
@@ -542,7 +558,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             value = f"{y:04d}-{mo:02d}"
         else:
             value = f"{a.date.year - n:04d}"
-        return Draft(start, end, value, unit, True, True, "ago")
+        return Draft(start, end, value, unit, True, True, "ago", None, (unit, n))
 
     if kind == "ue":
         unit = (g("ue_unit") or "year").lower()
@@ -575,8 +591,10 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
     if kind == "that":
         # "that day" points at the narrative's last date; with none, or one too coarse ("in
         # 2014 ... that day"), it is an anaphor we cannot ground and is not reported.
-        d = _from_reference(ctx, start, end, g("that_unit").lower(), 0) if ctx.ref is not None else None
-        return d if d is not None and d.resolved else None
+        if ctx.ref is None:
+            return None
+        that = _from_reference(ctx, start, end, g("that_unit").lower(), 0)
+        return that if that.resolved else None
 
     if kind == "ye":
         unit = g("ye_unit").lower()
@@ -588,11 +606,11 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             return _unresolved(start, end, unit, "ago")
         assert a.date is not None
         if unit == "year":
-            return Draft(start, end, f"{a.date.year - 1:04d}", "year", True, True, "ago")
+            return Draft(start, end, f"{a.date.year - 1:04d}", "year", True, True, "ago", None, ("year", 1))
         if unit == "month":
             y, mo = _shift_month(a.date.year, a.date.month, -1)
-            return Draft(start, end, f"{y:04d}-{mo:02d}", "month", True, True, "ago")
-        return Draft(start, end, _iso_week(a.date - dt.timedelta(weeks=1)), "week", True, True, "ago")
+            return Draft(start, end, f"{y:04d}-{mo:02d}", "month", True, True, "ago", None, ("month", 1))
+        return Draft(start, end, _iso_week(a.date - dt.timedelta(weeks=1)), "week", True, True, "ago", None, ("week", 1))
 
     if kind == "ty":
         if not lx.the_year_before.search(text, max(0, start - 24), start):

@@ -76,6 +76,31 @@ def _cased(words: Sequence[str]) -> list[str]:
     return out
 
 
+def _trie(words: Sequence[str]) -> str:
+    """A literal alternation factored by prefix ("J(?:an(?:uary)?|u(?:ly|ne))"), longest match first.
+
+    ``re`` tries a flat alternation's branches one by one at every candidate position; the
+    factored form decides on one character at a time (a quarter faster on ABP articles).
+    """
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:  # a word ends here: the longer ones are optional (greedy, so longest first)
+            return (body if body.startswith("(?:") and len(alts) > 1 else "(?:" + body + ")") + "?"
+        return body
+
+    return build(root)
+
+
 def _words_before(words: Sequence[str]) -> re.Pattern[str]:
     """Pattern matching one of ``words`` right before the end of a string."""
     return re.compile(r"(?i)(?:^|[^\w$€£#])(?:" + _alt(words) + r")\s*$")
@@ -117,7 +142,7 @@ def lexicon() -> Lexicon:
     ref_after = _alt(list(lx["reference_shifts"]["after_count"]))
     ref_the = _alt(list(lx["reference_shifts"]["after_the"]))
     holidays = _alt(list(lx["holidays"]))
-    the_dates = _alt(lx["durations"]["dates_after_the"])
+    the_dates = _alt(list(lx["durations"]["dates_after_the"]))
     spoken = lx["spoken_years"]
     centuries, tens, ones = _alt(list(spoken["centuries"])), _alt(list(spoken["tens"])), _alt(list(spoken["ones"]))
 
@@ -141,7 +166,7 @@ def lexicon() -> Lexicon:
         # "January this year", "June last year", "March of next year"
         (
             rf"(?P<mu>(?:(?P<mu_mod>{mods})\s*)?(?P<mu_mon>{mon}),?\s+(?:of\s+)?"
-            rf"(?P<mu_shift>(?i:this|last|next))\s+(?i:year)\b)"
+            rf"(?P<mu_shift>(?i:this|last|next|that))\s+(?i:year)\b)"
         ),
         # "Monday", "last Tuesday", "next Friday night", "early Monday"
         (
@@ -155,7 +180,7 @@ def lexicon() -> Lexicon:
         ),
         # "last week", "earlier this month", "next year"
         (
-            rf"(?P<us>(?i:\b(?:(?P<us_mod>earlier|later|early|late)\s+|(?P<us_the>the)\s+(?=(?:{the_dates})\s))?(?P<us_shift>{shifts})\s+"
+            rf"(?P<us>(?i:\b(?:(?P<us_mod>earlier|later|early|late)\s+|(?P<us_the>the)\s+(?=(?:{the_dates})\s))?(?P<us_shift>{shifts}|{the_dates})\s+"
             rf"(?:fiscal\s+)?(?P<us_unit>week|month|year)\b))"
         ),
         # "two days ago", "a year ago", "10 weeks ago"
@@ -217,13 +242,14 @@ def lexicon() -> Lexicon:
     # "New Year's Day" is found as "New Year" (a "New" trigger would fire on every "New York").
     holiday_heads = {h.split()[0].split("'")[0].split("’")[0] for h in lx["holidays"]} - {"New"}
     names = list(months) + [w for w in weekdays if w not in wd_abbr] + sorted(holiday_heads)
-    name_trigger = re.compile(_alt(_cased(names) + ["New Year"] + sorted(_CAPITALISED_WORDS)))
+    name_trigger = re.compile(_trie(_cased(names) + ["New Year"] + sorted(_CAPITALISED_WORDS)))
     # Each word costs one str.find pass over the text.
+    # Each word costs one str.find pass over the text, so phrases sharing a rarer part are
+    # found together (see ``_GROUPED_TRIGGERS``).
     word_triggers = ("today", "tonight", "tomorrow", "yesterday", "ago", "week", "month", "year",
-                     "this morning", "this afternoon", "this evening", "earlier", "later",
-                     "that day", "that same day", *spoken["triggers"])
+                     "earlier", "later")
     prefix_words = {"the", "of", "in", "end", "beginning", "start", "middle", "new", "mid", "mid-", "full", "that"}
-    for group in (lx["shifts"], lx["number_words"], lx["units"], weekdays, lx["relative_days"]):
+    for group in (lx["shifts"], lx["durations"]["dates_after_the"], lx["number_words"], lx["units"], weekdays, lx["relative_days"]):
         for k in group:
             prefix_words.update(k.lower().split())
     prefix_words.update(lx["reference_shifts"]["after_the"])
@@ -247,7 +273,7 @@ def lexicon() -> Lexicon:
         relative_days={" ".join(k.split()): v for k, v in lx["relative_days"].items()},
         units=dict(lx["units"]),
         numbers=dict(lx["number_words"]),
-        shifts={" ".join(k.split()): v for k, v in lx["shifts"].items()},
+        shifts={" ".join(k.split()): v for k, v in {**lx["shifts"], **lx["durations"]["dates_after_the"]}.items()},
         holidays={k.replace("’", "'"): v for k, v in lx["holidays"].items()},
         spoken={k: v for part in ("centuries", "tens", "ones") for k, v in spoken[part].items()},
         ref_shifts={**lx["reference_shifts"]["after_count"], **lx["reference_shifts"]["after_the"]},
@@ -326,6 +352,14 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
     # copy): their capitalised forms ("Yesterday", "Today") are in the name trigger, and
     # all-capitals headlines ("LAST WEEK") are given up for speed.
     find = text.find
+    for needle, phrases in _GROUPED_TRIGGERS:
+        i = find(needle)
+        while i != -1:
+            for phrase, k in phrases:
+                a = i - k
+                if a >= 0 and text.startswith(phrase, a) and not (a and text[a - 1].isalpha()):
+                    pos.append((a, 2))
+            i = find(needle, i + 1)
     for w in lx.word_triggers:
         # "weeks", "months", "years" only occur in "two years ago/earlier/later", which the
         # trigger "ago"/"earlier"/"later" finds: plural units are dropped here, cheaply.
@@ -337,6 +371,15 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
             i = find(w, i + 1)
     return sorted(set(pos))
 
+
+# Trigger phrases found through a shared, rarer part: one str.find pass for each needle
+# instead of one per phrase. (needle, ((phrase, offset of the needle in it), ...)). "the year
+# two thousand" needs no trigger of its own: "year" finds it.
+_GROUPED_TRIGGERS: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
+    ("this ", (("this morning", 0), ("this afternoon", 0), ("this evening", 0))),
+    (" day", (("that day", 4), ("that same day", 9))),
+    ("ineteen", (("nineteen", 1), ("Nineteen", 1))),
+)
 
 # A calendar word that starts a date by itself: "yesterday", "today", "year-end".
 _UNIT_WORDS = frozenset({"week", "month", "year"})

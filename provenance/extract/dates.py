@@ -48,10 +48,9 @@ from provenance.models import DateMention, Sentence
 
 VERSION = "2"
 
-# Rules whose dates do not move the narrative's reference time: "a year earlier" and "a year
-# ago" both count from publication-era time, so in a results story "from $4 a year ago ...
-# compared with 40% a year earlier" both name the same year.
-_NO_REFERENCE = frozenset({"reference", "ago", "the_year"})
+# Rules whose dates do not move the narrative's reference time: "a year earlier" (two of them in
+# a results story count from the same time) and "for the year" (the publication's year).
+_NO_REFERENCE = frozenset({"reference", "the_year"})
 
 
 def _with_context(d: Draft, ctx: Context, prev_end: int, next_start: int) -> DateMention:
@@ -169,6 +168,7 @@ def extract_dates(
             # compared with 40% a year earlier" both are a year before the same time.
             if d.value is not None and d.rule not in _NO_REFERENCE:
                 ctx.ref = (d.value, d.granularity)
+                ctx.ref_ago = d.ago
     out: list[DateMention] = []
     prev_end = 0
     for i, d in enumerate(drafts):
