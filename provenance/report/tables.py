@@ -280,7 +280,9 @@ def figure_table(cells: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int =
     meta_cols = ["cluster_id", "label", "as_of_from", "as_of_to", "n_outlets", "n_independent", "representative_cell"]
     meta = clusters[(clusters["kind"] == "figure") & (clusters["n_outlets"] >= min_outlets)][meta_cols]
     if len(cells) and len(meta):
-        ref = cells.dropna(subset=["reference_value"]).drop_duplicates("cluster_id")
+        # The representative's reference first, else any cell's.
+        ref = cells.dropna(subset=["reference_value"]).sort_values(
+            "relation", key=lambda r: r.ne("representative"), kind="stable").drop_duplicates("cluster_id")
         if len(ref):
             refcol = {c: f"{int(v):,} ({d})" for c, v, d in zip(ref["cluster_id"], ref["reference_value"], ref["reference_date"])}
             meta = meta.assign(reference=meta["cluster_id"].map(refcol))
