@@ -152,7 +152,8 @@ def table(r: dict[str, Any]) -> str:
     o, d = r["tbaq_ours"], r["tbaq_dp"]
     cmd = "python benchmarks/bench_dates.py --write-docs" + (f" --step {r['step']}" if r["step"] != 10 else "")
     when = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
-    machine = f"{platform.machine()}, {os.cpu_count()} cores shared with other jobs"
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    machine = f"{platform.machine()}, {os.cpu_count()} cores shared with other jobs (load average {load} at the end)"
     lines = [
         f"Command: `{cmd}` · {when} · {machine} · Python {platform.python_version()}",
         "",

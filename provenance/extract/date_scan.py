@@ -238,7 +238,7 @@ def lexicon() -> Lexicon:
     # Triggers: the one word (or digit run) every date expression contains. A literal-only
     # alternation of capitalised names is fast in ``re`` (about 10 ns a character); lower-case
     # words and years are found with ``str.find``, faster still. The scanner then runs only
-    # where a trigger, or the prefix words before it, begin (see ``_candidates``).
+    # where a trigger, or the prefix words before it, begin (see ``candidates``).
     # "New Year's Day" is found as "New Year" (a "New" trigger would fire on every "New York").
     holiday_heads = {h.split()[0].split("'")[0].split("’")[0] for h in lx["holidays"]} - {"New"}
     names = list(months) + [w for w in weekdays if w not in wd_abbr] + sorted(holiday_heads)

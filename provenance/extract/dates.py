@@ -10,8 +10,8 @@ How it works, and why:
    "may" is never May; numbers need word edges and a year range, so "538400" or "10,00 2"
    are never dates; a duration ("50 days") is not a date. Running that expression at every
    character costs milliseconds per article, so a cheap trigger pass (names, years and
-   calendar words) picks the few positions where it is tried: ``_candidates``.
-2. **Resolve.** The common forms are resolved here, with ``datetime`` arithmetic, against the
+   calendar words) picks the few positions where it is tried: ``date_scan.candidates``.
+2. **Resolve.** The common forms are resolved in ``date_resolve``, with ``datetime`` arithmetic, against the
    publication date: a weekday is the most recent such day on or before it (the day itself
    included) unless the sentence's tense or "next" points forward; a date without a year
    takes the year that puts it nearest before publication, unless it is in the future tense
@@ -46,7 +46,7 @@ from provenance.extract.date_resolve import (
 from provenance.extract.date_scan import candidates, lexicon
 from provenance.models import DateMention, Sentence
 
-VERSION = "2"
+VERSION = "3"
 
 # Rules whose dates do not move the narrative's reference time: "a year earlier" (two of them in
 # a results story count from the same time) and "for the year" (the publication's year).
