@@ -288,3 +288,15 @@ def test_stored_rows_round_trip_exactly(text: str, rows: list[dict]) -> None:
     back = _unstrip(json.loads(json.dumps(_strip({"figures": rows}, text))), text)["figures"]
     assert back == rows
     assert [list(r) for r in back] == [list(r) for r in rows]  # column order too
+
+
+def test_sqlite_utils_reads_the_store_as_it_is(corpus: Path, tmp_path: Path) -> None:
+    sqlite_utils = pytest.importorskip("sqlite_utils")
+    db = tmp_path / "s.sqlite"
+    assert cli("add", str(corpus), "--db", str(db), "--workers", "1", "-q").exit_code == 1
+    d = sqlite_utils.Database(db)
+    assert {"articles", "figures", "attributions", "dates", "actors", "sentences", "runs"} <= set(d.table_names())
+    assert d["articles"].count == 14
+    assert [(fk.column, fk.other_table) for fk in d["figures"].foreign_keys] == [("article_id", "articles")]
+    rows = list(d.query("SELECT a.outlet, f.value FROM figures f JOIN articles a USING (article_id)"))
+    assert rows and any(r["outlet"] == "Radio Lumen" for r in rows)

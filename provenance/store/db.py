@@ -12,6 +12,7 @@ import json
 import logging
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
@@ -84,6 +85,23 @@ def _unstrip(rows: Rows, text: str) -> Rows:
                     r[k] = tuple(v["__tuple__"])
             if r.pop("__sentence_from_text__", False):
                 r["sentence"] = text[r["sentence_start"]:r["sentence_end"]]
+    return rows
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _encode(rows: Rows) -> bytes:
+    """The rows payload: compact JSON, zlib-compressed (a sixth of the size, for little time)."""
+    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":"),
+                                    check_circular=False).encode("utf-8"), 1)
+
+
+def _decode(payload: bytes | str) -> Rows:
+    """The inverse of ``_encode`` (plain JSON text is read too)."""
+    if isinstance(payload, bytes):
+        payload = zlib.decompress(payload).decode("utf-8")
+    rows: Rows = json.loads(payload)
     return rows
 
 
@@ -264,7 +282,7 @@ class Store:
         if row is None:
             raise KeyError(article_id)
         payload, rows_source, text, stored_source = row
-        rows: Rows = _unstrip(json.loads(payload), text)
+        rows: Rows = _unstrip(_decode(payload), text)
         want = source if source is not None else stored_source
         if want != rows_source:
             for rs in rows.values():
@@ -296,33 +314,49 @@ class Store:
         upsert = (f"INSERT INTO articles ({', '.join(quote(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))}) "
                   "ON CONFLICT(article_id) DO UPDATE SET "
                   + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in cols if c != "article_id"))
+        ids = [art.article_id for art, _ in items]
+        marks = ", ".join("?" * len(ids))
+        children: dict[str, list[dict[str, Any]]] = {t: [] for t in EXTRACTION_TABLES}
+        sentences: list[tuple[Any, ...]] = []
+        articles, payloads = [], []
+        for art, rows in items:
+            aid = art.article_id
+            articles.append((*(sql_value(v) for v in astuple_shallow(art)), len(art.text), version, fmt,
+                             extract_key(art, version), stamp))
+            payloads.append((aid, version, art.source, _encode(_strip(rows, art.text))))
+            spans: dict[int, tuple[int, int]] = {}
+            for table in EXTRACTION_TABLES:
+                for r in rows.get(table, []):
+                    if "sentence_index" in r and r.get("sentence_start") is not None:
+                        spans.setdefault(r["sentence_index"], (r["sentence_start"], r["sentence_end"]))
+                    child = {k: v for k, v in r.items() if k not in CONTEXT_KEYS}
+                    child.setdefault("extractor_version", version)
+                    children[table].append(child)
+            sentences.extend((aid, i, st, en, art.text[st:en], version) for i, (st, en) in sorted(spans.items()))
         with self.transaction() as c:
-            for art, rows in items:
-                aid = art.article_id
-                for t in ("sentences", *EXTRACTION_TABLES, "extractions"):
-                    c.execute(f"DELETE FROM {quote(t)} WHERE article_id = ?", (aid,))
-                values = [sql_value(v) for v in astuple_shallow(art)]
-                c.execute(upsert, (*values, len(art.text), version, fmt, extract_key(art, version), stamp))
-                c.execute("INSERT INTO extractions VALUES (?, ?, ?, ?)",
-                          (aid, version, art.source,
-                           json.dumps(_strip(rows, art.text), ensure_ascii=False, allow_nan=True)))
-                sentences: dict[int, tuple[int, int]] = {}
-                for table in EXTRACTION_TABLES:
-                    for r in rows.get(table, []):
-                        if "sentence_index" in r and r.get("sentence_start") is not None:
-                            sentences.setdefault(r["sentence_index"], (r["sentence_start"], r["sentence_end"]))
-                        self._insert_child(table, r, version)
-                c.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
-                              [(aid, i, s, e, art.text[s:e], version) for i, (s, e) in sorted(sentences.items())])
+            for t in ("sentences", *EXTRACTION_TABLES, "extractions"):
+                c.execute(f"DELETE FROM {quote(t)} WHERE article_id IN ({marks})", ids)
+            c.executemany(upsert, articles)
+            c.executemany("INSERT INTO extractions VALUES (?, ?, ?, ?)", payloads)
+            for table, rs in children.items():
+                self._insert_rows(table, rs, "INSERT OR REPLACE")
+            c.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)", sentences)
 
-    def _insert_child(self, table: str, row: dict[str, Any], version: str) -> None:
-        r = {k: v for k, v in row.items() if k not in CONTEXT_KEYS}
-        r.setdefault("extractor_version", version)
-        self._ensure_columns(table, r)
-        names = list(r)
-        self.conn.execute(
-            f"INSERT OR REPLACE INTO {quote(table)} ({', '.join(quote(n) for n in names)}) "
-            f"VALUES ({', '.join('?' * len(names))})", [sql_value(r[n]) for n in names])
+    def _insert_rows(self, table: str, rows: list[dict[str, Any]], verb: str = "INSERT") -> None:
+        """Insert rows (dicts) with one statement per distinct key set, adding missing columns first."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for r in rows:
+            groups.setdefault(tuple(r), []).append(r)
+        for names, rs in groups.items():
+            for r in rs:  # declare each new column with the type of its first non-null value
+                if all(n in self._columns.get(table, ()) for n in names):
+                    break
+                self._ensure_columns(table, {k: v for k, v in r.items() if v is not None})
+            self._ensure_columns(table, dict.fromkeys(names))
+            self.conn.executemany(
+                f"{verb} INTO {quote(table)} ({', '.join(quote(n) for n in names)}) "
+                f"VALUES ({', '.join('?' * len(names))})",
+                [[v if type(v) in _PLAIN else sql_value(v) for v in r.values()] for r in rs])
 
     def record_run(
         self, *, command: str, started: str, inputs: Iterable[str], version: str, counts: dict[str, int],
@@ -366,14 +400,11 @@ class Store:
         if name in RESERVED or not name.isidentifier():
             return  # matching's enriched copy of an extraction table: rebuilt from the rows each time
         self.conn.execute(match_table_ddl(name))
-        for i, rec in enumerate(df.to_dict("records")):
-            r: dict[str, Any] = {"run_id": run_id, "row": i}
-            for k, v in rec.items():
-                r[str(k)] = None if _is_na(v) else sql_value(v)
-            self._ensure_columns(name, r)
-            names = list(r)
-            self.conn.execute(f"INSERT INTO {quote(name)} ({', '.join(quote(n) for n in names)}) "
-                              f"VALUES ({', '.join('?' * len(names))})", [r[n] for n in names])
+        # Matching covers every article of a run, so only the latest run's tables are kept.
+        self.conn.execute(f"DELETE FROM {quote(name)} WHERE run_id != ?", (run_id,))
+        records = df.astype(object).where(df.notna(), None).to_dict("records")
+        self._insert_rows(name, [{"run_id": run_id, "row": i, **{str(k): v for k, v in rec.items()}}
+                                 for i, rec in enumerate(records)])
 
 
 def _is_na(v: Any) -> bool:

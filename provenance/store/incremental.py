@@ -163,7 +163,7 @@ def add(
     from provenance import pipeline
 
     inputs = list(inputs)
-    session = Session(store, "add", inputs, load_reused=False)
+    session = Session(store, "add", inputs)  # reused rows too: their source and duplicates are updated
     frames = pipeline.collect(inputs, config=config, columns=columns, outlets_file=outlets_file, workers=workers,
                               progress=progress, session=session)
     session.finish(frames)

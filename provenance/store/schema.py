@@ -85,7 +85,7 @@ CREATE TABLE IF NOT EXISTS extractions (
     article_id        TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
     extractor_version TEXT NOT NULL,
     rows_source       TEXT NOT NULL,       -- the article source the rows were built with
-    rows              TEXT NOT NULL        -- JSON: the exact rows of every table for this article
+    rows              BLOB NOT NULL        -- zlib-compressed JSON: the exact rows of every table
 );
 CREATE TABLE IF NOT EXISTS sentences (
     article_id        TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
