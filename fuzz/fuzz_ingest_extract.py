@@ -32,7 +32,7 @@ WORKDIR = tempfile.mkdtemp(prefix="provenance-fuzz-")
 STATS = {"inputs": 0, "articles": 0, "rejections": 0, "slowest": 0.0}
 
 
-def check(text: str, x) -> None:  # noqa: ANN001 - an Extraction
+def check(text: str, x) -> None:
     spans = [*x.dates, *x.figures, *x.actors, *(a.cue for a in x.attributions),
              *(a.source for a in x.attributions if a.source), *(f.source for f in x.figures if f.source)]
     for s in spans:
@@ -61,7 +61,7 @@ def test_one_input(data: bytes) -> None:
             STATS["rejections"] += 1
             continue
         if not isinstance(item, Article):
-            raise AssertionError(f"ingest yielded {type(item).__name__}")
+            raise TypeError(f"ingest yielded {type(item).__name__}")
         item.text.encode("utf-8")
         STATS["articles"] += 1
         check(item.text, extract_article(item))
