@@ -13,18 +13,15 @@ import logging
 
 from provenance.errors import ProvenanceError
 from provenance.extract import extract_article
+
+# Bound after the subpackage import so ``provenance.ingest`` is the function, not the module
+# (``from provenance.ingest import ...`` still finds the module in sys.modules).
+from provenance.ingest import ingest
 from provenance.models import Actor, Article, Attribution, DateMention, Extraction, Figure, Rejection
 
 __version__ = "0.1.0"
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
-
-
-def ingest(inputs, **options):  # type: ignore[no-untyped-def]
-    """Ingest files, folders and globs; see ``provenance.ingest.ingest`` for the options."""
-    from provenance.ingest import ingest as _ingest
-
-    return _ingest(inputs, **options)
 
 
 __all__ = [
