@@ -12,12 +12,25 @@ from provenance import pipeline
 from provenance.cli import app
 from provenance.cli._common import err_console, user_errors
 from provenance.cli.options import (
-    AuthorCol, ConfigOpt, DateCol, OutletCol, OutletsOpt, QuietOpt, TextCol, TitleCol, UrlCol, WorkersOpt, YearOpt,
-    column_map, config_overrides,
+    AuthorCol,
+    ConfigOpt,
+    DateCol,
+    OutletCol,
+    OutletsOpt,
+    QuietOpt,
+    TextCol,
+    TitleCol,
+    UrlCol,
+    WorkersOpt,
+    YearOpt,
+    column_map,
+    config_overrides,
 )
 from provenance.config import load_config
 from provenance.errors import InputError
-from provenance.store import Store, add as add_to_store, refresh as refresh_store, report_from_store
+from provenance.store import Store, report_from_store
+from provenance.store import add as add_to_store
+from provenance.store import refresh as refresh_store
 
 DbOpt = Annotated[Path, typer.Option("--db", help="The SQLite store (created if absent).")]
 WaitOpt = Annotated[float, typer.Option("--wait", help="Seconds to wait for another process writing the store.")]
