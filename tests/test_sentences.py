@@ -7,7 +7,7 @@ from conftest import shared_path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.extract.sentences import split_sentences
+from provenance.extract.sentences import MAX_SENTENCE_CHARS, split_sentences
 
 
 def _split(text: str) -> list[str]:
@@ -44,6 +44,16 @@ def test_spans_are_ordered_trimmed_and_inside_the_text(text: str) -> None:
         assert prev <= s.start < s.end <= len(text)
         assert not text[s.start].isspace() and not text[s.end - 1].isspace()
         prev = s.end
+
+
+def test_run_on_lines_are_cut_into_bounded_sentences() -> None:
+    text = " ".join(["people", "killed", "212", "said", "Ministry", "Monday"][i % 6] for i in range(4000))
+    sents = split_sentences(text)
+    assert all(s.end - s.start <= MAX_SENTENCE_CHARS for s in sents)
+    assert sents[0].start == 0 and sents[-1].end == len(text)
+    assert all(text[a.end:b.start].isspace() for a, b in zip(sents, sents[1:]))
+    glued = "x" * 5000
+    assert [(s.start, s.end) for s in split_sentences(glued)] == [(0, 2000), (2000, 4000), (4000, 5000)]
 
 
 def test_seed_sentences() -> None:

@@ -9,7 +9,7 @@ from provenance.extract import figures as _figures
 from provenance.extract.sentences import split_sentences
 from provenance.models import Article, Extraction
 
-SEGMENTER_VERSION = "1"
+SEGMENTER_VERSION = "2"
 
 
 def extractor_version() -> str:

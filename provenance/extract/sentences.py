@@ -20,6 +20,10 @@ _OPENERS = "\"'“‘([«"
 _BOUNDARY = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
 _PARA = re.compile(r"\n[ \t\r\f\v]*\n")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+# Longest span treated as one sentence. Real news sentences stay far below it; a run-on line
+# without punctuation (a table dump, a scraped menu) is cut at whitespace so that every
+# extractor's cost per sentence stays bounded (docs/robustness.md: a 200,000-character line).
+MAX_SENTENCE_CHARS = 2000
 
 
 @lru_cache(maxsize=1)
@@ -103,8 +107,29 @@ def split_sentences(text: str) -> list[Sentence]:
         while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:
-            out.append(Sentence(s, e))
+            out.extend(_bounded(text, s, e))
         prev = cut
+    return out
+
+
+def _bounded(text: str, start: int, end: int) -> list[Sentence]:
+    """Cut a span longer than MAX_SENTENCE_CHARS at the last whitespace before each limit."""
+    out: list[Sentence] = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = max(text.rfind(" ", start + 1, limit), text.rfind("\n", start + 1, limit))
+        if cut <= start:
+            cut = limit  # no whitespace at all: a hard cut still bounds the cost
+        e = cut
+        while e > start and text[e - 1].isspace():
+            e -= 1
+        if e > start:
+            out.append(Sentence(start, e))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append(Sentence(start, end))
     return out
 
 
