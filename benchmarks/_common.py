@@ -72,6 +72,7 @@ class PeakRSS:
         self.interval = interval
         self.proc = psutil.Process()
         self.peak = 0
+        self.cpu: dict[int, float] = {}  # pid -> latest user+system CPU seconds seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -86,6 +87,8 @@ class PeakRSS:
         for p in procs:
             try:
                 total += p.memory_info().rss
+                t = p.cpu_times()
+                self.cpu[p.pid] = t.user + t.system
             except psutil.Error:
                 pass
         return total
@@ -103,6 +106,11 @@ class PeakRSS:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+    @property
+    def tree_cpu_s(self) -> float:
+        """CPU seconds of this process and its descendants, as last seen (children's own CPU)."""
+        return sum(self.cpu.values())
 
     @property
     def mib(self) -> float:

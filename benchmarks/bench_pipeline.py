@@ -168,7 +168,7 @@ def bench_run(path: Path, workers: int, out: Path) -> dict[str, Any]:
         "articles": s["articles"], "rejected": s["rejected"], "extracted": n_extracted,
         "claims": s.get("claims"), "clusters": s.get("clusters"),
         "extract_s": t_match - c.t0, "match_s": t_write - t_match, "report_s": end - t_write, "total_s": c.wall,
-        "peak_tree_mib": peak.mib,
+        "peak_tree_mib": peak.mib, "tree_cpu_s": peak.tree_cpu_s, "main_cpu_s": c.cpu,
         "peak_main_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "load_start": load0, "load_end": load(), "workers": workers or os.cpu_count(),
         "text_mb": None,
@@ -223,6 +223,10 @@ def render(args: argparse.Namespace, ingest: dict[str, Any] | None, ext: list[di
                   f"- articles kept: {n:,} (rejected {run['rejected']:,})",
                   f"- peak RSS, this process + workers (sampled every 0.25 s): **{run['peak_tree_mib']:,.0f} MiB**; "
                   f"main process alone: {run['peak_main_mib']:,.0f} MiB",
+                  f"- CPU seconds: main process {run['main_cpu_s']:,.0f}, main + workers {run['tree_cpu_s']:,.0f}; "
+                  f"on an idle {run['workers']}-core machine the run would take about "
+                  f"{max(run['main_cpu_s'], run['tree_cpu_s'] / run['workers']):,.0f} s "
+                  "(CPU bound: the busiest of the main process and the workers' share)",
                   f"- load average at start: {run['load_start']}; at end: {run['load_end']}", ""]
     return "\n".join(lines)
 
