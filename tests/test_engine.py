@@ -65,8 +65,8 @@ def settings(**engine: object) -> dict:
 def assert_same_frames(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
     """Every table identical: same keys, rows, columns, dtypes and values."""
     assert sorted(a) == sorted(b)
-    for name in a:
-        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True, obj=name)
+    for name, frame in a.items():
+        pd.testing.assert_frame_equal(frame, b[name], check_exact=True, obj=name)
 
 
 def test_local_engine_reads_ahead_by_a_bounded_amount() -> None:

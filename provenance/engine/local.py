@@ -22,13 +22,13 @@ from provenance.models import Article
 
 Rows = dict[str, list[dict[str, Any]]]
 T = TypeVar("T")
-R = TypeVar("R", covariant=True)
+R_co = TypeVar("R_co", covariant=True)
 
 
-class Pending(Protocol[R]):
+class Pending(Protocol[R_co]):
     """A result not yet available (``multiprocessing`` AsyncResult or a wrapped Dask future)."""
 
-    def get(self) -> R:
+    def get(self) -> R_co:
         """Wait for and return the result (re-raising the task's exception)."""
         ...
 
