@@ -12,7 +12,7 @@ BRAT Source/Cue/Content). Dev is never read here. Single process; a few minutes 
 
 Usage::
 
-    python scripts/train_attributions.py [--data DIR] [--c1 0.2] [--c2 0.01] [--iterations 120]
+    python scripts/train_attributions.py [--data DIR] [--c1 1.0] [--c2 0.01] [--iterations 150]
 """
 
 from __future__ import annotations
@@ -112,9 +112,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_POLNEAR)
-    ap.add_argument("--c1", type=float, default=0.2)
+    ap.add_argument("--c1", type=float, default=1.0)
     ap.add_argument("--c2", type=float, default=0.01)
-    ap.add_argument("--iterations", type=int, default=120)
+    ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--minfreq", type=float, default=3)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--out", type=Path, default=MODELS / at.MODEL_NAME)

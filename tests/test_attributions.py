@@ -185,6 +185,24 @@ def test_rules_only_fast_path() -> None:
         attribution_tagger.use_model(True)
 
 
+def test_fallback_cue_trie_matches_the_flat_alternation() -> None:
+    """The trie-shaped cue pattern finds exactly what a longest-first word list finds."""
+    import re
+
+    from provenance.extract import attributions as at
+
+    trie = at._fallback_cue_regex()
+    wanted = {w for w, (c, r, _h) in at.cue_table().items()
+              if (r >= at.FALLBACK_RATIO and c >= at.FALLBACK_COUNT) or c == 0} | set(at._manual_cues())
+    wanted.discard("according")
+    flat_alt = "|".join(sorted((re.escape(w) for w in wanted if w.isalpha()), key=len, reverse=True))
+    flat = re.compile(r"\b(?:according\s+to|(?:" + flat_alt + r"))\b", re.IGNORECASE)
+    assert flat_alt
+    for path in sorted(shared_path("polnear", "data", "dev", "text").glob("*.txt"))[:10]:
+        text = path.read_text("utf-8")
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
 def test_seed_article() -> None:
     path = shared_path("seed", "radiohc-2023-10-31-gaza.txt")
     text = path.read_text("utf-8")

@@ -110,6 +110,7 @@ class Registry:
                     self.by_key[k] = e.canonical
         _alias_regex.cache_clear()
         _alias_first_words.cache_clear()
+        _alias_start_regex.cache_clear()
         _fuzzy_choices.cache_clear()
 
     def lookup(self, name: str) -> str | None:
@@ -435,6 +436,18 @@ def _alias_first_words() -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=1)
+def _alias_start_regex() -> re.Pattern[str]:
+    """On lower-cased text: word starts (as ``_WORD_START``) followed by the first three
+    letters of an alias (a two-level alternation: first letter, then the other two)."""
+    by_first: dict[str, list[str]] = {}
+    for p in _alias_first_words():
+        if len(p) == 3 and "a" <= p[0] <= "z":
+            by_first.setdefault(p[0], []).append(re.escape(p[1:]))
+    alts = "|".join(re.escape(c) + "(?:" + "|".join(sorted(r)) + ")" for c, r in sorted(by_first.items()))
+    return re.compile(r"(?<![\w-])(?=(?:" + alts + "))")
+
+
 def _affiliation(org_phrase: str) -> str | None:
     """Canonical (or cleaned) name of the body in an appositive's ``of/for`` phrase."""
     canon, _ = canonicalize(org_phrase)
@@ -489,13 +502,16 @@ def extract_actors(
         if canon in reg.entries and not aff:
             aff = reg.entries[canon].affiliation
         found.append(Actor(nm.start(), nm.end(), name, canon, "person", role, aff, None))
-    # Registry aliases: try the trie pattern only where a word starts with an alias's first letters.
+    # Registry aliases: try the trie pattern only where a word starts with an alias's first
+    # letters (found by one regex scan, not a Python loop over every word).
     rx = _alias_regex()
-    firsts = _alias_first_words()
-    for w in _WORD_START.finditer(text):
-        pos = w.start()
-        if text[pos:pos + 3].lower() not in firsts:
-            continue
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        starts = [w.start() for w in _alias_start_regex().finditer(lowered)]
+    else:  # a character whose lower case is longer ("İ"): offsets would shift
+        firsts = _alias_first_words()
+        starts = [w.start() for w in _WORD_START.finditer(text) if text[w.start():w.start() + 3].lower() in firsts]
+    for pos in starts:
         am = rx.match(text, pos)
         if am is None:
             continue
