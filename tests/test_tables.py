@@ -39,9 +39,12 @@ def tables():
     return match_frames(_headline_frames(), load_config())
 
 
-def test_figure_table_has_one_row_per_cluster_and_a_column_per_outlet(tables):
+def test_figure_table_has_one_row_per_series_and_a_column_per_outlet(tables):
     ft = tables["figure_table"]
-    assert len(ft) == tables["clusters"]["kind"].eq("figure").sum()
+    assert len(ft) == tables["figure_cells"]["series_id"].nunique()
+    # Every figure cluster is in exactly one row.
+    stages = [c for ids in ft["cluster_ids"] for c in ids.split("; ")]
+    assert sorted(stages) == sorted(tables["clusters"].query("kind == 'figure'")["cluster_id"])
     for outlet in ("Reuters", "NPR", "NBC News", "Radio Habana Cuba"):
         assert outlet in ft.columns
     row = ft[ft["NBC News"].notna()].iloc[0]

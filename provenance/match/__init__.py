@@ -20,6 +20,7 @@ from provenance.match.claims import build_claims, prepare_figures
 from provenance.match.cluster import FigureSettings, TextSettings, cluster_figures, cluster_text_claims
 from provenance.match.comparisons import FigureInterval
 from provenance.match.reference import ReferenceIndex, load_reference
+from provenance.match.sources import SourceSettings, group_of, source_groups
 from provenance.match.syndication import find_syndication
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,8 @@ def cluster_claims(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Claims and figures, each with its ``cluster_id``.
 
-    A claim whose primary figure is a matched count (killed, injured, hostage, ...) of a known
-    side takes that figure's cluster; every other claim is clustered on its text (quotes of the
+    A claim whose primary figure is a matched count (killed, injured, hostage, ...) takes that
+    figure's cluster (a figure with no side blocks with the other side-less figures); every other claim is clustered on its text (quotes of the
     same speaker, paraphrases sharing rare words).
 
     Args:
@@ -61,10 +62,20 @@ def cluster_claims(
     m = config["match"]
     stats = stats or MatchStats()
     figs = prepare_figures(frames.get("figures", pd.DataFrame()))
+    atts = frames.get("attributions", pd.DataFrame())
+    extra = ([c if isinstance(c, str) and c else t for c, t in zip(atts["source_canonical"], atts["source_text"])]
+             if len(atts) and {"source_canonical", "source_text"} <= set(atts.columns) else [])
+    groups_of_figs, groups = source_groups(figs, frames.get("actors"), SourceSettings.from_config(m), extra)
+    figs["source_group"] = groups_of_figs if len(figs) else pd.Series(dtype=object)
     figs["cluster_id"] = cluster_figures(figs, FigureSettings.from_config(m), stats.figures) if len(figs) else []
     claims = build_claims({**frames, "figures": figs}, texts=texts)
+    # Speakers compared as source groups ("Estranian Health Ministry" = "Estrania's Health
+    # Ministry"); speaker_text keeps the words as written.
+    fig_group = dict(zip(figs["figure_id"], figs["source_group"])) if len(figs) else {}
+    claims["speaker"] = [fig_group.get(f) or group_of(sp, groups) if isinstance(f, str) and fig_group.get(f)
+                         else group_of(sp, groups) for f, sp in zip(claims["figure_id"], claims["speaker"])]
     fig_cluster = dict(zip(figs["figure_id"], figs["cluster_id"])) if len(figs) else {}
-    by_figure = claims["figure_id"].notna() & claims["metric"].isin(MATCHED_METRICS) & claims["side"].fillna("").ne("")
+    by_figure = claims["figure_id"].notna() & claims["metric"].isin(MATCHED_METRICS)
     claims["cluster_id"] = claims["figure_id"].map(fig_cluster).where(by_figure)
     rest = claims[~by_figure]
     if len(rest):

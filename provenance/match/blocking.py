@@ -47,12 +47,25 @@ def day_number(v: Any) -> int:
 
 
 def figure_block_key(metric: Any, unit: Any, group: Any, side: Any) -> tuple[str, str, str] | None:
-    """Blocking key of a figure, or None when it is not matched across outlets."""
+    """Blocking key of a figure, or None when it is not matched across outlets.
+
+    A figure with no side (any story that is not a two-sided war: a dam collapse, a storm)
+    blocks under the side ``""`` of its own: it is compared with other side-less figures,
+    never with a side's count, and never dropped.
+
+    Examples:
+        >>> figure_block_key("killed", "count", "people", "palestinian")
+        ('killed', 'people', 'palestinian')
+        >>> figure_block_key("killed", None, "people", None)
+        ('killed', 'people', '')
+        >>> figure_block_key("other", "percent", "people", "") is None
+        True
+    """
     if metric not in MATCHED_METRICS or (unit not in (None, "count") and not (isinstance(unit, float) and math.isnan(unit))):
         return None
-    if not side:
-        return None
-    return (str(metric), str(group or "people"), str(side))
+    if not isinstance(side, str):
+        side = ""  # None or NaN: no side
+    return (str(metric), str(group or "people"), side)
 
 
 def sorted_neighbourhood(days: Sequence[int], window: int, max_neighbours: int) -> Iterator[tuple[int, int]]:

@@ -39,6 +39,10 @@ class Scopes:
     places: tuple[tuple[str, re.Pattern[str]], ...]
     labels: dict[str, str]
     attackers: re.Pattern[str]
+    generic_source: re.Pattern[str]
+    institution: re.Pattern[str]
+    running_total: re.Pattern[str]
+    running_window: int
 
 
 @lru_cache(maxsize=1)
@@ -47,10 +51,14 @@ def scopes() -> Scopes:
     raw = tomllib.loads(resources.files("provenance.match").joinpath("scopes.toml").read_text("utf-8"))
 
     def comp(d: dict[str, str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-        return tuple((k, re.compile(v, re.IGNORECASE)) for k, v in d.items())
+        # A space in a pattern matches any run of white space (some corpora double spaces).
+        return tuple((k, re.compile(v.replace(" ", r"\s+"), re.IGNORECASE)) for k, v in d.items())
 
     return Scopes(comp(raw["groups"]), comp(raw["sides"]), comp(raw["places"]), dict(raw["labels"]),
-                  re.compile(raw["attackers"]["pattern"], re.IGNORECASE))
+                  re.compile(raw["attackers"]["pattern"], re.IGNORECASE),
+                  re.compile(raw["sources"]["generic"], re.IGNORECASE),
+                  re.compile(raw["sources"]["institution"], re.IGNORECASE),
+                  re.compile(raw["running_total"]["pattern"], re.IGNORECASE), int(raw["running_total"]["window"]))
 
 
 def _first(patterns: tuple[tuple[str, re.Pattern[str]], ...], *texts: str | None) -> str | None:
@@ -159,7 +167,7 @@ def prepare_figures(figures: pd.DataFrame) -> pd.DataFrame:
     """Figures with ``figure_id``, ``group``, ``side`` and canonical ``place_scope`` added."""
     f = figures.copy()
     if not len(f):
-        for c in ("figure_id", "group", "side", "place_scope"):
+        for c in ("figure_id", "group", "side", "place_scope", "running_cue"):
             f[c] = pd.Series(dtype=object)
         return f
     f = f.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
@@ -183,7 +191,28 @@ def prepare_figures(figures: pd.DataFrame) -> pd.DataFrame:
                 sides[i] = sides[i - 1]
     f["side"] = sides
     f["place_scope"] = [p for _, _, p in scoped]
+    # The extractor's flag is kept as it is (evidence); a running-total cue before the figure
+    # is recorded beside it for the table's series (report/tables.py), which would otherwise
+    # split "bringing the toll to 212 dead and 1,045 injured" from the next day's 1,200.
+    f["running_cue"] = [running_total_before(t, int(a) - int(ss))
+                        for t, a, ss in zip(f["sentence"], f["start"], f["sentence_start"])]
     return f
+
+
+def running_total_before(sentence: Any, at: int) -> bool:
+    """The words just before a figure say it is a running total ("bringing the toll to 212").
+
+    Examples:
+        >>> s = "pulled 14 more bodies, bringing the toll to 212 dead and 1,045 injured"
+        >>> running_total_before(s, s.index("212")), running_total_before(s, s.index("1,045"))
+        (True, True)
+        >>> running_total_before(s, s.index("14"))
+        False
+    """
+    if not isinstance(sentence, str) or at <= 0:
+        return False
+    sc = scopes()
+    return sc.running_total.search(sentence[max(0, at - sc.running_window):at]) is not None
 
 
 def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -300,4 +329,4 @@ def _claim_row(c: dict[str, Any], meta: dict[str, Any], dates: list[str]) -> dic
 
 
 __all__ = ["CLAIM_COLUMNS", "METRIC_ORDER", "build_claims", "figure_id", "figure_scope", "prepare_figures",
-           "primary_figure", "scopes"]
+           "primary_figure", "running_total_before", "scopes"]

@@ -179,11 +179,16 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
                 if gap > settings.window_days and gap_last > settings.same_value_window_days:
                     continue
                 tried += 1
-                if c.anchor_vague != vague or not cumulative_compatible(cums[i], c.cumulative):
+                if c.anchor_vague != vague:
                     continue
                 if vague and (c.anchor != iv or gap > settings.window_days):
                     continue  # "hundreds" on another day is another event
                 same = _same_number(numbers[i], c.anchor_number, settings.value_tolerance)
+                # A running total and one event's count are different figures, but the flag
+                # comes from the extractor's reading of the verb ("bringing the toll to 212" was
+                # read as one event): the same number on the same day is one figure either way.
+                if not cumulative_compatible(cums[i], c.cumulative) and not (same and gap <= settings.window_days):
+                    continue
                 if same and _below(quals[i]) != c.anchor_below:
                     continue  # "nears 20,000" is not "passes 20,000"
                 if gap <= settings.window_days:

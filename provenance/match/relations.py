@@ -34,11 +34,31 @@ def _num(v: Any) -> float | None:
     return None if math.isnan(x) else x
 
 
+_LOWER_BOUNDS = frozenset({"more_than", "at_least"})
+_UPPER_BOUNDS = frozenset({"nearly", "up_to", "less_than"})
+
+
+def _bound_holds(bound: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """``bound`` is an open figure ("more than 200") that ``other``'s exact number (212) satisfies."""
+    if other.get("qualifier") not in (None, "exact"):
+        return False
+    v = _num(other.get("value"))
+    if v is None:
+        return False
+    q = bound.get("qualifier")
+    lo, hi = _num(bound.get("low")), _num(bound.get("high"))
+    if q in _LOWER_BOUNDS and lo is not None:
+        return v >= lo
+    if q in _UPPER_BOUNDS and hi is not None:
+        return v <= hi
+    return False
+
+
 def figure_relations(a: Mapping[str, Any], b: Mapping[str, Any], interval: FigureInterval) -> list[str]:
     """Every relation between two figure cells (dict-like rows of figures.csv).
 
-    The figure relation is one of same_figure, qualifier_only, updated_figure or
-    conflicting_figure; scope and source relations are added when they apply. Symmetric
+    The figure relation is one of same_figure, qualifier_only (also an open bound the other
+    number satisfies: "more than 200" and 212), updated_figure or conflicting_figure; scope and source relations are added when they apply. Symmetric
     except that "updated" needs a later as-of date, which either order finds.
 
     Examples:
@@ -58,11 +78,14 @@ def figure_relations(a: Mapping[str, Any], b: Mapping[str, Any], interval: Figur
         out.append("same_figure")
     elif IntervalsCompatible(0.0)(ia, ib):
         out.append("qualifier_only" if a.get("qualifier") != b.get("qualifier") else "same_figure")
+    elif _bound_holds(a, b) or _bound_holds(b, a):
+        out.append("qualifier_only")  # "more than 200" is true of 212: a rounding, not a conflict
     else:
         da, db = parse_day(a.get("as_of")), parse_day(b.get("as_of"))
         va = ia[0] if ia else None
         vb = ib[0] if ib else None
-        running = a.get("cumulative") is not False and b.get("cumulative") is not False
+        # A running-total cue ("bringing the toll to 1,045") outweighs a single-event reading.
+        running = all(x.get("cumulative") is not False or x.get("running_cue") is True for x in (a, b))
         if running and da and db and da != db and va is not None and vb is not None and (
             (da < db and va < vb) or (db < da and vb < va)
         ):
@@ -72,12 +95,18 @@ def figure_relations(a: Mapping[str, Any], b: Mapping[str, Any], interval: Figur
     pa, pb = a.get("place_scope"), b.get("place_scope")
     if isinstance(pa, str) and isinstance(pb, str) and pa != pb:
         out.append("different_scope")
-    src = SameSource()(a.get("source_canonical"), b.get("source_canonical"))
+    src = SameSource()(_source(a), _source(b))
     if src == "one_unattributed":
         out.append("attributed_vs_unattributed")
     elif src == "different":
         out.append("different_source")
     return out
+
+
+def _source(r: Mapping[str, Any]) -> Any:
+    """The source group of a cell ("Estranian Health Ministry" = "Estrania's"), else its canonical source."""
+    g = r.get("source_group")
+    return g if isinstance(g, str) and g else r.get("source_canonical")
 
 
 def primary_relation(relations: list[str]) -> str:

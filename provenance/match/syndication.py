@@ -23,7 +23,7 @@ from provenance.match.blocking import (
     text_block_keys,
 )
 from provenance.match.cluster import UnionFind, cluster_id
-from provenance.match.comparisons import TextSimilarity, content_tokens, strip_outlet_suffix
+from provenance.match.comparisons import TextSimilarity, content_tokens, strip_dateline, strip_outlet_suffix
 
 SYNDICATION_COLUMNS = [
     "syndication_id", "claim_id", "article_id", "source", "outlet", "published", "start", "end",
@@ -48,7 +48,8 @@ def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: Blocki
     if not len(claims):
         return pd.DataFrame(columns=SYNDICATION_COLUMNS)
     rows = claims.to_dict("records")
-    texts = [strip_outlet_suffix(r["text"] or "") for r in rows]
+    # A republished wire story drops the agency's dateline: compare the text after it.
+    texts = [strip_dateline(strip_outlet_suffix(r["text"] or "")) for r in rows]
     toks = claim_tokens(texts)
     n = len(rows)
     uf = UnionFind(n)

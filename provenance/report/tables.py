@@ -15,7 +15,7 @@ import pandas as pd
 
 from provenance.match.blocking import MATCHED_METRICS
 from provenance.match.claims import scopes
-from provenance.match.comparisons import FigureInterval, parse_day, strip_outlet_suffix
+from provenance.match.comparisons import FigureInterval, IntervalsCompatible, parse_day, strip_outlet_suffix
 from provenance.match.reference import ReferenceIndex
 from provenance.match.relations import (
     DISAGREEMENTS,
@@ -23,14 +23,16 @@ from provenance.match.relations import (
     primary_relation,
     text_relations,
 )
+from provenance.match.series import SeriesSettings, figure_series
 
 METRIC_WORDS = {"killed": "killed", "injured": "injured", "hostage": "taken hostage", "missing": "missing",
                 "displaced": "displaced", "arrested": "arrested", "released": "released"}
 
 CELL_COLUMNS = [
-    "cluster_id", "outlet", "cell", "article_id", "source", "published", "figure_id", "claim_id", "start", "end",
+    "cluster_id", "series_id", "outlet", "cell", "article_id", "source", "published", "figure_id", "claim_id", "start", "end",
     "text", "value", "low", "high", "qualifier", "metric", "counted", "group", "side", "place", "place_scope",
-    "cumulative", "as_of", "source_canonical", "source_text", "descriptor", "hedged", "relation", "relations",
+    "cumulative", "running_cue", "as_of", "source_canonical", "source_group", "source_text", "descriptor", "hedged",
+    "relation", "relations",
     "reference_value", "reference_date", "lag_days", "reference_match", "reference_series", "syndication_id",
     "syndicated_from", "rule", "confidence", "sentence_start", "sentence_end", "sentence",
 ]
@@ -48,16 +50,19 @@ def _ws(t: Any) -> str:
     return " ".join(str(t).split()) if _s(t) is not None else ""
 
 
-def cell_text(text: Any, source: Any, descriptor: Any, hedged: Any = False) -> str:
-    """A table cell: the figure as written with its source.
+def cell_text(text: Any, source: Any, descriptor: Any, hedged: Any = False, copy_of: Any = None) -> str:
+    """A table cell: the figure as written with its source (its source group).
 
     Examples:
         >>> cell_text("more than 8,300", None, None)
         'more than 8,300 [unattributed]'
         >>> cell_text("8,306", "Gaza Health Ministry", "Hamas-run")
         "8,306 [Gaza Health Ministry, 'Hamas-run']"
+        >>> cell_text("212", "Health Ministry", None, copy_of="Meridian Wire Service")
+        '212 [Health Ministry] (copy of Meridian Wire Service)'
     """
-    return f"{_ws(text)} {source_text(source, descriptor)}" + (" (hedged)" if hedged is True else "")
+    return (f"{_ws(text)} {source_text(source, descriptor)}" + (" (hedged)" if hedged is True else "")
+            + (f" (copy of {copy_of})" if isinstance(copy_of, str) and copy_of else ""))
 
 
 def source_text(source: Any, descriptor: Any) -> str:
@@ -133,7 +138,13 @@ def figure_cells(
     sid, frm = _syndication_maps(synd)
     f["syndication_id"] = f["claim_id"].map(sid)
     f["syndicated_from"] = f["claim_id"].map(frm)
-    f["cell"] = [cell_text(t, s, d, h) for t, s, d, h in zip(f["text"], f["source_canonical"], f["descriptor"], f["hedged"])]
+    if "source_group" not in f.columns:
+        f["source_group"] = f["source_canonical"]
+    if "running_cue" not in f.columns:
+        f["running_cue"] = False
+    f["cell"] = [cell_text(t, g if _s(g) else s, d, h, c) for t, g, s, d, h, c in
+                 zip(f["text"], f["source_group"], f["source_canonical"], f["descriptor"], f["hedged"],
+                     f["syndicated_from"])]
     rel, rels = [], []
     rep_of = representatives(f, interval)
     recs = f.to_dict("records")
@@ -197,7 +208,8 @@ def representatives(cells: pd.DataFrame, interval: FigureInterval) -> dict[str, 
     for cid, g in _groups(cells.to_dict("records")).items():
         counts = Counter((_nz(r["value"]), _nz(r["low"]), _nz(r["high"])) for r in g)
         best = max(g, key=lambda r: (counts[(_nz(r["value"]), _nz(r["low"]), _nz(r["high"]))], r["qualifier"] != "vague",
-                                     _s(r["source_canonical"]) is not None, _neg_date(r["published"]), r["figure_id"]))
+                                     _s(r["source_canonical"]) is not None, not _s(r.get("syndicated_from")),
+                                     _neg_date(r["published"]), r["figure_id"]))
         out[str(cid)] = best["figure_id"]
     return out
 
@@ -236,7 +248,8 @@ def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame
     for cid, g in sorted(_groups(cells.to_dict("records")).items()) if len(cells) else []:
         rep = next(r for r in g if r["relation"] == "representative")
         place = Counter(r["place_scope"] for r in g if _s(r["place_scope"])).most_common(1)
-        cum = True if any(r["cumulative"] is True for r in g) else (False if all(r["cumulative"] is False for r in g) else None)
+        cum = (True if any(r["cumulative"] is True or r.get("running_cue") is True for r in g)
+               else (False if all(r["cumulative"] is False for r in g) else None))
         outlets = [r["outlet"] or "" for r in g]
         rows.append(_cluster_row(
             cid, "figure", figure_label(rep["group"], rep["side"], rep["metric"], place[0][0] if place else None, cum),
@@ -275,20 +288,98 @@ def _text_label(rep: Any) -> str:
     return f"{spk}: {t}" if spk else t
 
 
-def figure_table(cells: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int = 1) -> pd.DataFrame:
-    """figure_table.csv: one row per figure cluster, one column per outlet."""
-    meta_cols = ["cluster_id", "label", "as_of_from", "as_of_to", "n_outlets", "n_independent", "representative_cell"]
-    meta = clusters[(clusters["kind"] == "figure") & (clusters["n_outlets"] >= min_outlets)][meta_cols]
-    if len(cells) and len(meta):
-        # The representative's reference first, else any cell's.
-        ref = cells.dropna(subset=["reference_value"]).sort_values(
-            "relation", key=lambda r: r.ne("representative"), kind="stable").drop_duplicates("cluster_id")
-        if len(ref):
-            refcol = {c: f"{int(v):,} ({d})" for c, v, d in zip(ref["cluster_id"], ref["reference_value"], ref["reference_date"])}
-            meta = meta.assign(reference=meta["cluster_id"].map(refcol))
-    meta = meta.sort_values(["as_of_from", "label", "cluster_id"], na_position="last")
-    long = cells[cells["cluster_id"].isin(set(meta["cluster_id"]))]
-    return _wide(long, ["cluster_id"], "cell", meta)
+def figure_table(cells: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int = 1,
+                 conflicts: list[tuple[str, str]] | None = None,
+                 interval: FigureInterval | None = None) -> pd.DataFrame:
+    """figure_table.csv: one row per figure series (the stages of one count), one column per outlet.
+
+    A row holds the stage clusters of one series (``match/series.py``): the ministry's 212 on
+    Tuesday and its 230 on Wednesday side by side; each outlet's cells are joined with " | "
+    in as-of order. ``relations`` lists how the row's cells differ from its representative
+    (``updated_figure``, ``attributed_vs_unattributed``, ...) and ``conflicts_with`` the
+    representative cell and id of each row reporting a conflicting figure from another source
+    at the same time.
+    """
+    meta_cols = ["series_id", "cluster_ids", "label", "as_of_from", "as_of_to", "n_outlets", "n_independent",
+                 "n_stages", "representative_cell", "reference", "relations", "conflicts_with"]
+    if not len(cells):
+        return pd.DataFrame(columns=meta_cols)
+    interval = interval or FigureInterval(0.02, 0.02)
+    cells = cells.copy()
+    if "series_id" not in cells.columns or cells["series_id"].isna().any():
+        cells["series_id"] = cells.get("series_id", pd.Series(index=cells.index, dtype=object)).fillna(cells["cluster_id"])
+    info = clusters[clusters["kind"] == "figure"].set_index("cluster_id")
+    recs = cells.to_dict("records")
+    by_series = _groups(recs, "series_id")
+    rep_cell = series_representatives(recs, clusters)
+    rows = []
+    for sid, g in by_series.items():
+        rep = rep_cell[str(sid)]
+        main = rep["cluster_id"]
+        cids = sorted({r["cluster_id"] for r in g},
+                      key=lambda c: (str(info["as_of_from"].get(c)), -int(info["n_outlets"].get(c, 0)), str(c)))
+        aso = sorted(str(r["as_of"]) for r in g if _s(r["as_of"]))
+        rels = sorted({x for r in g if r is not rep for x in figure_relations(rep, r, interval)} & DISAGREEMENTS)
+        # Each stage's reference beside it: "8,005 (2023-10-29); 8,309 (2023-10-30)".
+        stage_rep = {r["cluster_id"]: r for r in g if r["relation"] == "representative"}
+        refs = [next((x for x in sorted((r for r in g if r["cluster_id"] == c), key=lambda r: r is not stage_rep.get(c))
+                      if _s(x["reference_value"]) is not None), None) for c in cids]
+        ref_text = "; ".join(dict.fromkeys(f"{int(x['reference_value']):,} ({x['reference_date']})" for x in refs if x))
+        label = info["label"].get(main) if len(cids) == 1 else _series_label(g, rep)
+        rows.append({"series_id": sid, "cluster_ids": "; ".join(map(str, cids)), "label": label,
+                     "as_of_from": aso[0] if aso else None, "as_of_to": aso[-1] if aso else None,
+                     "n_outlets": len({r["outlet"] for r in g}),
+                     "n_independent": independent_count([r["outlet"] or "" for r in g], [r["syndication_id"] for r in g]),
+                     "n_stages": len(cids), "representative_cell": rep["cell"],
+                     "reference": ref_text or None,
+                     "relations": "; ".join(rels) or None, "conflicts_with": None})
+    meta = pd.DataFrame(rows, columns=meta_cols)
+    links: dict[str, list[str]] = {}
+    for a, b in conflicts or []:
+        if a in rep_cell and b in rep_cell:
+            ca, cb = conflict_cells(by_series[a], by_series[b])
+            links.setdefault(a, []).append(f"{cb['cell']} ({b})")
+            links.setdefault(b, []).append(f"{ca['cell']} ({a})")
+    meta["conflicts_with"] = meta["series_id"].map(lambda x: "; ".join(links.get(x, [])) or None)
+    meta = meta[meta["n_outlets"] >= min_outlets]
+    meta = meta.sort_values(["as_of_from", "label", "series_id"], na_position="last")
+    long = cells[cells["series_id"].isin(set(meta["series_id"]))].sort_values(
+        ["as_of", "published", "outlet", "start"], kind="stable", na_position="last")
+    return _wide(long, ["series_id"], "cell", meta)
+
+
+def conflict_cells(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stage representatives of two conflicting rows reported closest in time (later first on ties)."""
+    ra = [r for r in a if r["relation"] == "representative"] or a
+    rb = [r for r in b if r["relation"] == "representative"] or b
+    def day(r: dict[str, Any]) -> int:
+        d = parse_day(r["as_of"] if _s(r["as_of"]) else r["published"])
+        return d.toordinal() if d else 0
+    return min(((x, y) for x in ra for y in rb),
+               key=lambda p: (abs(day(p[0]) - day(p[1])), -day(p[0]) - day(p[1]), p[0]["figure_id"], p[1]["figure_id"]))
+
+
+def series_representatives(recs: list[dict[str, Any]], clusters: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """series_id -> the cell representing the row: its first stage's representative.
+
+    The count as first reported represents the row (later stages read as its updates); among
+    stages of the same first day, the one most outlets carried.
+    """
+    info = clusters[clusters["kind"] == "figure"].set_index("cluster_id")
+    out: dict[str, dict[str, Any]] = {}
+    for sid, g in _groups(recs, "series_id").items():
+        main = min({r["cluster_id"] for r in g},
+                   key=lambda c: (str(info["as_of_from"].get(c)), -int(info["n_outlets"].get(c, 0)), str(c)))
+        out[str(sid)] = next(r for r in g if r["cluster_id"] == main and r["relation"] == "representative")
+    return out
+
+
+def _series_label(g: list[dict[str, Any]], rep: dict[str, Any]) -> str:
+    """Label of a row of several stages: what is counted, where, and whether it is a running total."""
+    place = Counter(r["place_scope"] for r in g if _s(r["place_scope"])).most_common(1)
+    running = any(r["cumulative"] is True or r.get("running_cue") is True for r in g)
+    cum = True if running else (False if all(r["cumulative"] is False for r in g) else None)
+    return figure_label(rep["group"], rep["side"], rep["metric"], place[0][0] if place else None, cum)
 
 
 def attribution_table(claims: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int = 1) -> pd.DataFrame:
@@ -335,17 +426,24 @@ def first_reports(claims: pd.DataFrame, clusters: pd.DataFrame, articles: pd.Dat
 
 
 def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFrame, interval: FigureInterval,
-                  max_pairs: int = 200) -> pd.DataFrame:
-    """discrepancies.csv: pairs of cells from different outlets of one cluster that disagree.
+                  max_pairs: int = 200, conflicts: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+    """discrepancies.csv: pairs of cells from different outlets of one row that disagree.
 
-    Figure clusters compare every outlet's cells pairwise (at most ``max_pairs`` per cluster,
-    earliest first); text clusters compare quotes and sources.
+    Figure rows (series: the stages of one count) compare every outlet's cells pairwise (at
+    most ``max_pairs`` per row, earliest first), so the ministry's 212 and the next day's 230
+    are an ``updated_figure``; each pair of conflicting rows (another source's figure at the
+    same time) adds one pair of their representative cells, with ``linked_series_id``. Text
+    clusters compare quotes and sources.
     """
-    cols = ["cluster_id", "label", "relation", "relations", "outlet_a", "cell_a", "article_a", "start_a", "end_a",
-            "published_a", "outlet_b", "cell_b", "article_b", "start_b", "end_b", "published_b", "detail"]
+    cols = ["cluster_id", "series_id", "linked_series_id", "label", "relation", "relations", "outlet_a", "cell_a",
+            "article_a", "start_a", "end_a", "published_a", "outlet_b", "cell_b", "article_b", "start_b", "end_b",
+            "published_b", "detail"]
     label = dict(zip(clusters["cluster_id"], clusters["label"]))
     rows: list[dict[str, Any]] = []
-    for cid, recs in sorted(_groups(cells.to_dict("records")).items()) if len(cells) else []:
+    recs_all = cells.to_dict("records") if len(cells) else []
+    for r in recs_all:
+        r["series_id"] = r.get("series_id") if _s(r.get("series_id")) else r["cluster_id"]
+    for sid, recs in sorted(_groups(recs_all, "series_id").items()):
         if len({r["outlet"] for r in recs}) < 2:
             continue
         recs.sort(key=_pub_key)
@@ -360,7 +458,22 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
                 if not DISAGREEMENTS.intersection(rel):
                     continue
                 n += 1
-                rows.append(_pair(cid, label.get(cid), rel, a, b, a["cell"], b["cell"], ""))
+                rows.append(_pair(a["cluster_id"], label.get(a["cluster_id"]), rel, a, b, a["cell"], b["cell"], "",
+                                  series=sid))
+    by_series = _groups(recs_all, "series_id")
+    for sa, sb in conflicts or []:
+        if sa in by_series and sb in by_series:
+            a, b = conflict_cells(by_series[sa], by_series[sb])
+            # Another source's count at the same time is a conflict, whichever is larger, unless
+            # the two numbers agree ("at least 230" is not contradicted by 340, but the
+            # ministry's count and the opposition's differ).
+            rel = figure_relations(a, b, interval)
+            agree = IntervalsCompatible(0.0)(interval(a["value"], a["low"], a["high"], a["qualifier"]),
+                                            interval(b["value"], b["low"], b["high"], b["qualifier"]))
+            if not agree:
+                rel = ["conflicting_figure" if x in ("updated_figure", "qualifier_only") else x for x in rel]
+            rows.append(_pair(a["cluster_id"], label.get(a["cluster_id"]), rel, a, b, a["cell"], b["cell"], "",
+                              series=sa, linked=sb))
     fig_ids = set(cells["cluster_id"]) if len(cells) else set()
     text = [r for r in claims.to_dict("records") if r["cluster_id"] not in fig_ids] if len(claims) else []
     for cid, recs in sorted(_groups(text).items()):
@@ -385,9 +498,9 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
 
 
 def _pair(cid: Any, label: Any, rel: list[str], a: dict[str, Any], b: dict[str, Any], ca: str, cb: str,
-          detail: str) -> dict[str, Any]:
+          detail: str, series: Any = None, linked: Any = None) -> dict[str, Any]:
     """One discrepancies row."""
-    return {"cluster_id": cid, "label": label, "relation": primary_relation(rel), "relations": "|".join(rel),
+    return {"cluster_id": cid, "series_id": series, "linked_series_id": linked, "label": label, "relation": primary_relation(rel), "relations": "|".join(rel),
             "outlet_a": a["outlet"], "cell_a": ca, "article_a": a["article_id"], "start_a": a["start"],
             "end_a": a["end"], "published_a": a["published"], "outlet_b": b["outlet"], "cell_b": cb,
             "article_b": b["article_id"], "start_b": b["start"], "end_b": b["end"], "published_b": b["published"],
@@ -417,6 +530,13 @@ def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, c
     claims["syndication_id"] = claims["claim_id"].map(sid)
     claims["syndicated_from"] = claims["claim_id"].map(frm)
     cells = figure_cells(figs, claims, synd, interval, reference)
+    conflicts: list[tuple[str, str]] = []
+    if len(cells):
+        rep_of = dict(zip(cells.loc[cells["relation"] == "representative", "cluster_id"],
+                          cells.loc[cells["relation"] == "representative", "figure_id"]))
+        clustered = figs[figs["figure_id"].isin(set(cells["figure_id"]))]
+        series_of, conflicts = figure_series(clustered, rep_of, interval, SeriesSettings.from_config(m))
+        cells["series_id"] = cells["cluster_id"].map(series_of)
     clusters = clusters_table(claims, cells, synd)
     k = m["table_min_outlets"]
     return {
@@ -424,10 +544,10 @@ def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, c
         "figures": figs,
         "clusters": clusters,
         "figure_cells": cells,
-        "figure_table": figure_table(cells, clusters, k),
+        "figure_table": figure_table(cells, clusters, k, conflicts, interval),
         "attribution_table": attribution_table(claims, clusters, k),
         "first_reports": first_reports(claims, clusters, articles, k),
-        "discrepancies": discrepancies(cells, claims, clusters, interval, m["max_discrepancy_pairs"]),
+        "discrepancies": discrepancies(cells, claims, clusters, interval, m["max_discrepancy_pairs"], conflicts),
         "syndication": synd,
     }
 
