@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(rows[-1]), file=sys.stderr)
         for n in (1, 2):
             with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                              dashboard_address=None) as lc:
+                              dashboard_address="127.0.0.1:0") as lc:
                 eng = {"engine": "dask", "scheduler": lc.scheduler_address, "partition_size": 64}
                 ld = load()
                 wall, arts = timed_collect(path, eng)

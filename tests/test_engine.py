@@ -36,7 +36,7 @@ runner = CliRunner()
 def cluster() -> Iterator[str]:
     """Scheduler address of a 2-worker LocalCluster on loopback (shared by this module)."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None, worker_dashboard_address=None) as lc:
+                                  dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0") as lc:
         yield lc.scheduler_address
 
 
