@@ -53,6 +53,10 @@ def _blank(x: Any) -> bool:
         return True
     if isinstance(x, str):
         return not x.strip()
+    if isinstance(x, float):  # float and numpy.float64: the common cases, without pd.isna's cost
+        return x != x
+    if type(x) is int or type(x) is bool:
+        return False
     try:
         return bool(pd.isna(x))
     except (TypeError, ValueError):
@@ -145,6 +149,60 @@ class Table:
     numeric: list[bool] = field(default_factory=list)
     total: int = 0
 
+    def body(self) -> Markup:
+        """The rows as ``<tr>`` elements, one a line (built here, not in the template: a table
+        with an outlet per column has hundreds of thousands of cells)."""
+        out: list[str] = []
+        for r in self.rows:
+            out.append("<tr>")
+            for c in r:
+                if c.sort == "":
+                    out.append(f"<td>{escape(c.html)}</td>" if c.html else "<td></td>")
+                else:
+                    out.append(f'<td data-sort="{escape(c.sort)}">{escape(c.html)}</td>')
+            out.append("</tr>\n")
+        return Markup("".join(out))
+
+
+def _values(col: pd.Series) -> list[Any]:
+    """A column as plain Python values, missing values as ``to_dict`` gives them (``pd.NA`` as None)."""
+    vals = col.tolist()
+    if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and any(v is pd.NA for v in vals):
+        vals = [None if v is pd.NA else v for v in vals]
+    return vals
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """``df.to_dict("records")``, a column at a time (pandas boxes every value on its own, slowly)."""
+    if not df.columns.is_unique or not len(df.columns):
+        return df.to_dict("records")
+    cols = list(df.columns)
+    return [dict(zip(cols, vals)) for vals in zip(*(_values(df[c]) for c in cols))]
+
+
+class ArticleRows:
+    """The articles table by article id (the last row wins); a row becomes a dict only when asked for."""
+
+    def __init__(self, df: pd.DataFrame | None) -> None:
+        self.df = df if df is not None and len(df) else None
+        self.pos: dict[str, int] = {}
+        if self.df is not None:
+            ids = _values(self.df["article_id"]) if "article_id" in self.df.columns else [None] * len(self.df)
+            self.pos = {str(a): i for i, a in enumerate(ids)}
+        self.columns: dict[str, list[Any]] | None = None
+        self.cache: dict[str, dict[str, Any]] = {}
+
+    def get(self, article_id: str) -> dict[str, Any]:
+        """The article's row as a dict (empty when there is none)."""
+        if article_id not in self.pos or self.df is None:
+            return {}
+        if article_id not in self.cache:
+            if self.columns is None:
+                self.columns = {c: _values(self.df[c]) for c in self.df.columns}
+            i = self.pos[article_id]
+            self.cache[article_id] = {c: v[i] for c, v in self.columns.items()}
+        return self.cache[article_id]
+
 
 class ByArticle:
     """Look-up of a table's rows by article id; rows become dicts only when asked for."""
@@ -175,10 +233,7 @@ class Evidence:
     def __init__(self, articles: pd.DataFrame, attributions: pd.DataFrame | None,
                  figures: pd.DataFrame | None = None, claims: pd.DataFrame | None = None) -> None:
         self.items: dict[tuple[Any, ...], tuple[str, Markup]] = {}
-        self.articles: dict[str, dict[str, Any]] = {}
-        if articles is not None and len(articles):
-            for rec in articles.to_dict("records"):
-                self.articles[str(rec.get("article_id"))] = rec
+        self.articles = ArticleRows(articles)
         self.attr_by_article = self._index(attributions)
         self.fig_by_article = self._index(figures)
         self.claim_by_article = self._index(claims)
@@ -309,7 +364,7 @@ class Evidence:
 
     def _render(self, row: dict[str, Any], sentence: str, spans: list[tuple[int, int, str]],
                 extra: Sequence[tuple[str, str]]) -> Markup:
-        art = self.articles.get(str(row.get("article_id")), {})
+        art = self.articles.get(str(row.get("article_id")))
         outlet = row.get("outlet") if not _blank(row.get("outlet")) else art.get("outlet")
         published = row.get("published") if not _blank(row.get("published")) else art.get("published")
         meta: list[tuple[str, Markup | str]] = [
@@ -320,7 +375,8 @@ class Evidence:
             meta.append(("Headline", str(art["title"])))
         url = art.get("url")
         if not _blank(url):
-            meta.append(("URL", Markup('<a href="{0}" rel="noreferrer noopener">{0}</a>').format(str(url))))
+            u = escape(str(url))
+            meta.append(("URL", Markup(f'<a href="{u}" rel="noreferrer noopener">{u}</a>')))
         meta.append(("Input", str(art.get("source") or row.get("source") or "")))
         meta.append(("Article id", str(row.get("article_id"))))
         offs = f"{_int(row.get('start'))}–{_int(row.get('end'))}" if _int(row.get("start")) is not None else ""
@@ -329,14 +385,13 @@ class Evidence:
         for k, v in extra:
             if v:
                 meta.append((k, v))
-        dl = Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in meta)
-        return Markup('<p class="sentence">{}</p><dl class="meta">{}</dl>').format(mark_text(sentence, spans), dl)
+        dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in meta)
+        return Markup(f'<p class="sentence">{mark_text(sentence, spans)}</p><dl class="meta">{dl}</dl>')
 
     def templates(self) -> Markup:
         """The ``<template>`` elements the page's script opens in the evidence dialog."""
-        return Markup("\n").join(
-            Markup('<template id="{}">{}</template>').format(eid, html) for eid, html in self.items.values()
-        )
+        return Markup("\n".join(f'<template id="{escape(eid)}">{html}</template>'
+                                for eid, html in self.items.values()))
 
 
 def _date_text(published: Any, art: dict[str, Any]) -> str:
@@ -364,25 +419,28 @@ def mark_text(text: str, spans: Iterable[tuple[int, int, str]]) -> Markup:
     """
     n = len(text)
     clipped = [(max(0, a), min(n, b), k) for a, b, k in spans if min(n, b) > max(0, a)]
+    if not clipped:
+        return escape(text)
     cuts = sorted({0, n, *(a for a, _, _ in clipped), *(b for _, b, _ in clipped)})
-    out: list[Markup] = []
+    out: list[str] = []
     for a, b in itertools.pairwise(cuts):
-        kinds = [k for k in MARK_KINDS if any(s <= a and b <= e and kk == k for s, e, kk in clipped)]
+        here = {k for s, e, k in clipped if s <= a and b <= e}
         seg = escape(text[a:b])
+        kinds = [k for k in MARK_KINDS if k in here] if here else []
         if kinds:
-            cls = " ".join(f"m-{k}" for k in kinds)
-            out.append(Markup('<mark class="{}" title="{}">{}</mark>').format(cls, kinds[-1], seg))
+            cls = escape(" ".join(f"m-{k}" for k in kinds))
+            out.append(f'<mark class="{cls}" title="{escape(kinds[-1])}">{seg}</mark>')
         else:
             out.append(seg)
-    return Markup("").join(out)
+    return Markup("".join(out))
 
 
 def _ev_button(eid: str | None, label: Markup | str, title: str = "") -> Markup:
     """A cell entry that opens its evidence, or plain text when there is none."""
     if eid is None:
-        return Markup("<span>{}</span>").format(label)
-    return Markup('<button type="button" class="ev" data-ev="{}" title="{}">{}</button>').format(
-        eid, title or "show the sentence", label)
+        return Markup(f"<span>{escape(label)}</span>")
+    return Markup(f'<button type="button" class="ev" data-ev="{escape(eid)}" '
+                  f'title="{escape(title or "show the sentence")}">{escape(label)}</button>')
 
 
 def _plain_cell(v: Any) -> Cell:
@@ -410,7 +468,7 @@ def _table(frame_id: str, title: str, df: pd.DataFrame, columns: Sequence[str] |
     shown = df.head(MAX_ROWS)
     t = Table(frame_id, title, ([""] if evidence is not None and kind else []) + [_words(c) for c in cols],
               total=len(df))
-    for rec in shown.to_dict("records"):
+    for rec in _records(shown):
         cells: list[Cell] = []
         if evidence is not None and kind:
             eid = evidence.add(rec, kind)
@@ -504,7 +562,7 @@ def _top_clusters(df: pd.DataFrame, labels: dict[str, str], limit: int
     sub = df[key.isin(set(top))]
     sub = sub.sort_values([c for c in ("published", "start") if c in sub.columns], kind="stable")
     groups: dict[str, dict[str, list[dict[str, Any]]]] = {c: {} for c in top}
-    for k, rec in zip(sub["cluster_id"].astype(str), sub.to_dict("records")):
+    for k, rec in zip(sub["cluster_id"].astype(str), _records(sub)):
         groups[k].setdefault(str(rec.get("outlet")), []).append(rec)
     return [(c, groups[c], int(n_out[c])) for c in top], len(order)
 
@@ -523,6 +581,8 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
         present = set(df["outlet"].astype(str))
         cols = [o for o in outlets if o in present]
         t = Table("figure-table", "Figures by outlet", ["cluster", *cols, "outlets"], total=0)
+        col_at = {o: i for i, o in enumerate(cols)}
+        empty = Cell(Markup(""), "")  # shared by every empty cell of the table: never changed
         groups, t.total = _top_clusters(df, labels, MAX_ROWS)
         for cid, by_outlet, n_outlets in groups:
             differ = any(not _blank(r.get("relation")) and str(r.get("relation")) not in SAME
@@ -530,10 +590,12 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
             label = labels.get(cid, "")
             head = Markup('<span class="cid">{}</span> {}').format(cid, label)
             row = [Cell(head, (label or cid).lower())]
-            for o in cols:
+            # Most outlets did not report most figures: visit only the outlets that did, in column order.
+            row_cells = [empty] * len(cols)
+            for o in sorted((o for o in by_outlet if o in col_at), key=col_at.__getitem__):
                 entries: list[Markup] = []
                 first_val: float | str = ""
-                for rec in by_outlet.get(o, []):
+                for rec in by_outlet[o]:
                     text = str(rec["cell"]) if not _blank(rec.get("cell")) else f"{fmt_figure(rec)} {fmt_source(rec)}"
                     eid = ev.add(rec, "figure", _reference_extra(rec))
                     rel = rec.get("relation")
@@ -545,7 +607,8 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
                         v = _float(rec.get("value"))
                         v = v if v is not None else _float(rec.get("low"))
                         first_val = v if v is not None else ""
-                row.append(Cell(Markup("<br>").join(entries), first_val))
+                row_cells[col_at[o]] = Cell(Markup("<br>").join(entries), first_val)
+            row.extend(row_cells)
             row.append(Cell(escape(str(n_outlets)), float(n_outlets)))
             t.rows.append(row)
             if differ:
@@ -593,16 +656,20 @@ def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: 
         cols = [o for o in outlets if o in present]
         groups, total = _top_clusters(cells, labels, MAX_ROWS)
         t = Table("attribution-table", "Attributions by outlet", ["claim", *cols, "outlets"], total=total)
+        col_at = {o: i for i, o in enumerate(cols)}
+        empty = Cell(Markup(""), "")  # shared by every empty cell of the table: never changed
         for cid, by_outlet, n_outlets in groups:
             label = labels.get(cid, "")
             row = [Cell(Markup('<span class="cid">{}</span> {}').format(cid, label), (label or cid).lower())]
-            for o in cols:
-                mine = by_outlet.get(o, [])
+            row_cells = [empty] * len(cols)
+            for o in sorted((o for o in by_outlet if o in col_at), key=col_at.__getitem__):
+                mine = by_outlet[o]
                 entries = []
                 for rec in mine:
                     extra = [("Relation", _words(rec["relation"]))] if not _blank(rec.get("relation")) else []
                     entries.append(_ev_button(ev.add_claim(rec, extra), _speaker(rec)))
-                row.append(Cell(Markup("<br>").join(entries), _speaker(mine[0]).lower() if mine else ""))
+                row_cells[col_at[o]] = Cell(Markup("<br>").join(entries), _speaker(mine[0]).lower() if mine else "")
+            row.extend(row_cells)
             row.append(Cell(escape(str(n_outlets)), float(n_outlets)))
             t.rows.append(row)
         t.numeric = [False] + [False] * len(cols) + [True]
@@ -662,7 +729,7 @@ def discrepancy_table(df: pd.DataFrame | None, ev: Evidence, labels: dict[str, s
               total=len(df))
     art_a = next((c for c in ("article_id_a", "article_a") if c in df.columns), None)
     art_b = next((c for c in ("article_id_b", "article_b") if c in df.columns), None)
-    for rec in df.head(MAX_ROWS).to_dict("records"):
+    for rec in _records(df.head(MAX_ROWS)):
         cid = _first(rec, ("cluster_id",))
         label = _first(rec, ("label",)) or labels.get(cid, "")
         rel = _first(rec, ("relation",))
@@ -695,7 +762,7 @@ def syndication_table(df: pd.DataFrame | None, ev: Evidence) -> Table:
     order = df.sort_values([c for c in ("syndication_id", "is_original", "published", "outlet") if c in df.columns],
                            ascending=[c != "is_original" for c in ("syndication_id", "is_original", "published",
                                                                    "outlet") if c in df.columns], kind="stable")
-    for rec in order.head(MAX_ROWS).to_dict("records"):
+    for rec in _records(order.head(MAX_ROWS)):
         start = _int(rec.get("start"))
         passage = next((c.get("text") for c in ev.claim_by_article.get(str(rec.get(art)), [])
                         if _int(c.get("start")) == start), "") if art else ""
@@ -746,7 +813,7 @@ def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> tuple
     chosen = sorted(eligible, key=lambda k: (-int(n_out[k]), -int(size[k]), k))[:MAX_PLOTS]
     sub = df[key.isin(set(chosen))]
     recs: dict[str, list[dict[str, Any]]] = {k: [] for k in chosen}
-    for k, rec in zip(key[sub.index], sub.to_dict("records")):
+    for k, rec in zip(key[sub.index], _records(sub)):
         recs[k].append(rec)
     plots: list[dict[str, Any]] = []
     for name in chosen:
