@@ -30,6 +30,15 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _packaged_actor_registry() -> object:
+    """Aliases a test adds (load_aliases, ``actors --actors FILE``) must not leak into later tests."""
+    yield
+    from provenance.extract.actors import reset_registry
+
+    reset_registry()
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Block outbound connections except to loopback (the Dask and browser tests use it)."""
     real_connect = socket.socket.connect

@@ -128,6 +128,16 @@ def registry() -> Registry:
     return Registry(_read_registry(raw))
 
 
+def reset_registry() -> None:
+    """Forget aliases added by load_aliases: back to the packaged registry (tests use it)."""
+    registry.cache_clear()
+    _alias_regex.cache_clear()
+    _alias_first_words.cache_clear()
+    _alias_start_regex.cache_clear()
+    _fuzzy_choices.cache_clear()
+    canonicalize.cache_clear()
+
+
 def load_aliases(path: str | Path) -> int:
     """Extend the registry with a user file in the format of ``lexicon/actors.csv``.
 
