@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -11,25 +11,27 @@ from provenance.ingest.table import ColumnMap
 
 Inputs = Annotated[list[str], typer.Argument(help="Files, folders (searched recursively) and globs, mixed freely.",
                                              show_default=False)]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings file (TOML) overriding the defaults.",
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (TOML) overriding the defaults.",
                                                    show_default=False)]
-YearOpt = Annotated[Optional[int], typer.Option("--year", help="Year for datelines without one (marked inferred).",
+YearOpt = Annotated[int | None, typer.Option("--year", help="Year for datelines without one (marked inferred).",
                                                 show_default=False)]
-OutletsOpt = Annotated[Optional[Path], typer.Option("--outlets", help="Extra outlet registry CSV "
+OutletsOpt = Annotated[Path | None, typer.Option("--outlets", help="Extra outlet registry CSV "
                                                     "(name,domains,aliases,agency_codes).", show_default=False)]
-WorkersOpt = Annotated[Optional[int], typer.Option("--workers", "-w", help="Extraction processes (0 = all cores).",
+WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", help="Extraction processes (0 = all cores).",
                                                    show_default=False)]
-TextCol = Annotated[Optional[str], typer.Option("--text-col", help="Column holding the article text.",
+TextCol = Annotated[str | None, typer.Option("--text-col", help="Column holding the article text.",
                                                 show_default=False)]
-OutletCol = Annotated[Optional[str], typer.Option("--outlet-col", help="Column holding the outlet name.",
+OutletCol = Annotated[str | None, typer.Option("--outlet-col", help="Column holding the outlet name.",
                                                   show_default=False)]
-DateCol = Annotated[Optional[str], typer.Option("--date-col", help="Column holding the publication date.",
+DateCol = Annotated[str | None, typer.Option("--date-col", help="Column holding the publication date.",
                                                 show_default=False)]
-UrlCol = Annotated[Optional[str], typer.Option("--url-col", help="Column holding the URL.", show_default=False)]
-TitleCol = Annotated[Optional[str], typer.Option("--title-col", help="Column holding the headline.",
+UrlCol = Annotated[str | None, typer.Option("--url-col", help="Column holding the URL.", show_default=False)]
+TitleCol = Annotated[str | None, typer.Option("--title-col", help="Column holding the headline.",
                                                  show_default=False)]
-AuthorCol = Annotated[Optional[str], typer.Option("--author-col", help="Column holding the author.",
+AuthorCol = Annotated[str | None, typer.Option("--author-col", help="Column holding the author.",
                                                   show_default=False)]
+ReportDirOpt = Annotated[Path, typer.Option("--out", "-o", help="Report folder to write (created if needed).")]
+TableFormatOpt = Annotated[str, typer.Option("--format", help="Table format: csv or parquet.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -15,16 +15,30 @@ from provenance import pipeline
 from provenance.cli import app
 from provenance.cli._common import EXIT_REJECTED, err_console, user_errors
 from provenance.cli.options import (
-    AuthorCol, ConfigOpt, DateCol, Inputs, OutletCol, OutletsOpt, QuietOpt, TextCol, TitleCol, UrlCol,
-    WorkersOpt, YearOpt, column_map, config_overrides,
+    AuthorCol,
+    ConfigOpt,
+    DateCol,
+    Inputs,
+    OutletCol,
+    OutletsOpt,
+    QuietOpt,
+    ReportDirOpt,
+    TableFormatOpt,
+    TextCol,
+    TitleCol,
+    UrlCol,
+    WorkersOpt,
+    YearOpt,
+    column_map,
+    config_overrides,
 )
 from provenance.config import load_config
-from provenance.match.reference import load_reference
 from provenance.engine import ENGINES
 from provenance.errors import OutputError
 from provenance.extract import extract_article
 from provenance.ingest import iter_ingest
 from provenance.ingest.outlets import load_registry
+from provenance.match.reference import load_reference
 from provenance.models import Rejection
 
 
@@ -46,18 +60,18 @@ def _progress(quiet: bool) -> tuple[Progress | None, pipeline.Progress]:
 @user_errors
 def run(
     inputs: Inputs,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder to write (created if needed).")],
+    out: ReportDirOpt,
     config: ConfigOpt = None,
     year: YearOpt = None,
     outlets: OutletsOpt = None,
     workers: WorkersOpt = None,
-    engine: Annotated[Optional[str], typer.Option(
+    engine: Annotated[str | None, typer.Option(
         "--engine", help="Where extraction runs: local (processes) or dask (a cluster; needs --scheduler).",
         show_default=False)] = None,
-    scheduler: Annotated[Optional[str], typer.Option(
+    scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786.",
         show_default=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Table format: csv or parquet.")] = "csv",
+    fmt: TableFormatOpt = "csv",
     bom: Annotated[bool, typer.Option("--bom", help="Write CSV with a UTF-8 byte-order mark (for Excel).")] = False,
     text_col: TextCol = None, outlet_col: OutletCol = None, date_col: DateCol = None, url_col: UrlCol = None,
     title_col: TitleCol = None, author_col: AuthorCol = None,
@@ -141,7 +155,7 @@ def extract(
     rejected: list[Rejection] = []
     seen: set[str] = set()
     try:
-        fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")
+        fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115 (stdout or a file, closed in finally)
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror}. Choose a writable --out.") from exc
     try:

@@ -18,6 +18,8 @@ from provenance.cli.options import (
     OutletCol,
     OutletsOpt,
     QuietOpt,
+    ReportDirOpt,
+    TableFormatOpt,
     TextCol,
     TitleCol,
     UrlCol,
@@ -98,9 +100,9 @@ def add(
 @user_errors
 def report(
     db: DbOpt,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Report folder to write (created if needed).")],
+    out: ReportDirOpt,
     config: ConfigOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help="Table format: csv or parquet.")] = "csv",
+    fmt: TableFormatOpt = "csv",
     allow_stale: Annotated[bool, typer.Option("--allow-stale", help="Report rows of an older extractor version "
                                               "instead of refusing.")] = False,
     wait: WaitOpt = 600.0,
