@@ -3,25 +3,27 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from provenance.config import load_config
 from provenance.engine import map_articles
+from provenance.extract import extract_article
 from provenance.frames import FrameBuilder
-from provenance.ingest import iter_ingest
+from provenance.ingest import iter_ingest, unique_articles
 from provenance.ingest.outlets import load_registry
 from provenance.ingest.table import ColumnMap
 from provenance.match import match_frames
-from provenance.models import Article, Rejection
+from provenance.models import Article, Extraction, Rejection
 from provenance.report import prepare_out_dir, write_report
 from provenance.store import Session, Store, clean_partial_writes
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -78,6 +80,49 @@ class RunResult:
         return s
 
 
+def configured_ingest(
+    inputs: Iterable[str], cfg: dict[str, Any], columns: ColumnMap | None = None, outlets_file: str | None = None
+) -> Iterator[Article | Rejection]:
+    """``iter_ingest`` with the ``[ingest]`` settings and the outlet registry (plus a user file)."""
+    ing = cfg["ingest"]
+    return iter_ingest(
+        inputs, columns=columns, year=ing["year"] or None, registry=load_registry(outlets_file),
+        max_text_bytes=ing["max_text_bytes"], max_cell_chars=ing["max_cell_chars"],
+    )
+
+
+def _counted(items: Iterable[T], tick: Callable[[int], None]) -> Iterator[T]:
+    """Pass items through, calling ``tick(1)`` for each (progress)."""
+    for item in items:
+        tick(1)
+        yield item
+
+
+def extractions(
+    inputs: Iterable[str],
+    rejections: list[Rejection],
+    *,
+    config: dict[str, Any] | None = None,
+    columns: ColumnMap | None = None,
+    outlets_file: str | None = None,
+) -> Iterator[Extraction]:
+    """Stream the extraction of every distinct article, in input order (``provenance extract``).
+
+    Args:
+        inputs: Files, folders and globs.
+        rejections: Receives the inputs that could not become articles.
+        config: Settings; packaged defaults when None.
+        columns: Table column names where not recognised.
+        outlets_file: A user outlet registry CSV.
+
+    Yields:
+        One Extraction per distinct article (exact copies from one outlet once).
+    """
+    cfg = config or load_config()
+    for article in unique_articles(configured_ingest(inputs, cfg, columns, outlets_file), rejections, {}):
+        yield extract_article(article)
+
+
 def collect(
     inputs: Iterable[str],
     *,
@@ -95,32 +140,18 @@ def collect(
     from the store and new extractions are committed to it as they arrive.
     """
     cfg = config or load_config()
-    ing = cfg["ingest"]
     progress = progress or Progress()
-    registry = load_registry(outlets_file)
     rejections: list[Rejection] = []
     seen: dict[str, int] = {}
-
-    def unique_articles() -> Iterable[Article]:
-        for item in iter_ingest(
-            inputs, columns=columns, year=ing["year"] or None, registry=registry,
-            max_text_bytes=ing["max_text_bytes"], max_cell_chars=ing["max_cell_chars"],
-        ):
-            if progress.ingested:
-                progress.ingested(1)
-            if isinstance(item, Rejection):
-                rejections.append(item)
-                continue
-            if item.article_id in seen:
-                seen[item.article_id] += 1
-                continue
-            seen[item.article_id] = 0
-            yield item
+    stream = configured_ingest(inputs, cfg, columns, outlets_file)
+    if progress.ingested:
+        stream = _counted(stream, progress.ingested)
+    unique = unique_articles(stream, rejections, seen)
 
     builder = FrameBuilder()
     eng = cfg["engine"]
     n_workers = eng["workers"] if workers is None else workers
-    todo = unique_articles() if session is None else session.new_only(unique_articles())
+    todo = unique if session is None else session.new_only(unique)
     for rows in map_articles(todo, engine=eng["engine"], workers=n_workers, chunk_size=eng["chunk_size"],
                              scheduler=eng["scheduler"] or None, partition_size=eng["partition_size"],
                              on_done=progress.extracted):

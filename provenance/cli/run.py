@@ -35,9 +35,6 @@ from provenance.cli.options import (
 from provenance.config import load_config
 from provenance.engine import ENGINES
 from provenance.errors import OutputError
-from provenance.extract import extract_article
-from provenance.ingest import iter_ingest
-from provenance.ingest.outlets import load_registry
 from provenance.match.reference import load_reference
 from provenance.models import Rejection
 
@@ -151,22 +148,15 @@ def extract(
     """
     cfg = load_config(config, config_overrides(year, workers))
     cols = column_map(text_col, outlet_col, date_col, url_col, title_col, author_col)
-    registry = load_registry(outlets)
     rejected: list[Rejection] = []
-    seen: set[str] = set()
     try:
         fh = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115 (stdout or a file, closed in finally)
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror}. Choose a writable --out.") from exc
     try:
-        for item in iter_ingest(inputs, columns=cols, year=cfg["ingest"]["year"] or None, registry=registry):
-            if isinstance(item, Rejection):
-                rejected.append(item)
-                continue
-            if item.article_id in seen:
-                continue
-            seen.add(item.article_id)
-            fh.write(json.dumps(extract_article(item).to_dict(), ensure_ascii=False) + "\n")
+        for x in pipeline.extractions(inputs, rejected, config=cfg, columns=cols,
+                                      outlets_file=str(outlets) if outlets else None):
+            fh.write(json.dumps(x.to_dict(), ensure_ascii=False) + "\n")
     finally:
         if fh is not sys.stdout:
             fh.close()

@@ -32,7 +32,7 @@ TABLE_EXT = (".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson", ".jsonl.gz", 
 DOC_NAMES = ("readme", "license", "licence", "source.txt", "copying", "changelog")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-__all__ = ["ColumnMap", "discover", "ingest", "iter_ingest", "load_registry"]
+__all__ = ["ColumnMap", "discover", "ingest", "iter_ingest", "load_registry", "unique_articles"]
 
 
 def discover(inputs: Iterable[str]) -> Iterator[tuple[str, bool]]:
@@ -213,6 +213,29 @@ def _ingest_table(
         raise RejectedInput(f"cannot read file ({exc.strerror or exc})") from exc
 
 
+def unique_articles(
+    items: Iterable[Article | Rejection], rejections: list[Rejection], copies: dict[str, int]
+) -> Iterator[Article]:
+    """Each article of an ingest stream once (first copy), in stream order.
+
+    Args:
+        items: What ``iter_ingest`` yields.
+        rejections: Receives every Rejection of the stream.
+        copies: Receives, per yielded article_id, how many extra exact copies followed it.
+
+    Yields:
+        Articles whose id has not been seen before.
+    """
+    for item in items:
+        if isinstance(item, Rejection):
+            rejections.append(item)
+        elif item.article_id in copies:
+            copies[item.article_id] += 1
+        else:
+            copies[item.article_id] = 0
+            yield item
+
+
 def ingest(inputs: Iterable[str], **options: object) -> tuple[list[Article], list[Rejection]]:
     """Ingest everything and collapse exact duplicates (same outlet and text) into one article.
 
@@ -226,14 +249,7 @@ def ingest(inputs: Iterable[str], **options: object) -> tuple[list[Article], lis
     Examples:
         >>> arts, rej = ingest(["corpora/sample"])  # doctest: +SKIP
     """
-    articles: dict[str, Article] = {}
     rejections: list[Rejection] = []
-    for item in iter_ingest(inputs, **options):  # type: ignore[arg-type]
-        if isinstance(item, Rejection):
-            rejections.append(item)
-        elif item.article_id in articles:
-            prev = articles[item.article_id]
-            articles[item.article_id] = replace(prev, duplicates=prev.duplicates + 1)
-        else:
-            articles[item.article_id] = item
-    return list(articles.values()), rejections
+    copies: dict[str, int] = {}
+    articles = list(unique_articles(iter_ingest(inputs, **options), rejections, copies))  # type: ignore[arg-type]
+    return [replace(a, duplicates=copies[a.article_id]) if copies[a.article_id] else a for a in articles], rejections
