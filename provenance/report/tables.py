@@ -9,7 +9,9 @@ traces back to an article and character offsets.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from collections.abc import Callable, Iterator
+from itertools import islice
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -24,6 +26,8 @@ from provenance.match.relations import (
     text_relations,
 )
 from provenance.match.series import SeriesSettings, figure_series
+
+R = TypeVar("R")
 
 METRIC_WORDS = {"killed": "killed", "injured": "injured", "hostage": "taken hostage", "missing": "missing",
                 "displaced": "displaced", "arrested": "arrested", "released": "released"}
@@ -443,24 +447,15 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
     recs_all = cells.to_dict("records") if len(cells) else []
     for r in recs_all:
         r["series_id"] = r.get("series_id") if _s(r.get("series_id")) else r["cluster_id"]
-    for sid, recs in sorted(_groups(recs_all, "series_id").items()):
-        if len({r["outlet"] for r in recs}) < 2:
-            continue
-        recs.sort(key=_pub_key)
-        n = 0
-        for i, a in enumerate(recs):
-            for b in recs[i + 1:]:
-                if n >= max_pairs:
-                    break
-                if a["outlet"] == b["outlet"]:
-                    continue
-                rel = figure_relations(a, b, interval)
-                if not DISAGREEMENTS.intersection(rel):
-                    continue
-                n += 1
-                rows.append(_pair(a["cluster_id"], label.get(a["cluster_id"]), rel, a, b, a["cell"], b["cell"], "",
-                                  series=sid))
+    def disagreeing(a: dict[str, Any], b: dict[str, Any]) -> list[str] | None:
+        rel = figure_relations(a, b, interval)
+        return rel if DISAGREEMENTS.intersection(rel) else None
+
     by_series = _groups(recs_all, "series_id")
+    for sid, recs in sorted(by_series.items()):
+        for a, b, rel in _cross_outlet_pairs(recs, disagreeing, max_pairs):
+            rows.append(_pair(a["cluster_id"], label.get(a["cluster_id"]), rel, a, b, a["cell"], b["cell"], "",
+                              series=sid))
     for sa, sb in conflicts or []:
         if sa in by_series and sb in by_series:
             a, b = conflict_cells(by_series[sa], by_series[sb])
@@ -476,25 +471,31 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
                               series=sa, linked=sb))
     fig_ids = set(cells["cluster_id"]) if len(cells) else set()
     text = [r for r in claims.to_dict("records") if r["cluster_id"] not in fig_ids] if len(claims) else []
+    def differing(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], str] | None:
+        rel, detail = text_relations(a, b)
+        return (rel, detail) if rel else None
+
     for cid, recs in sorted(_groups(text).items()):
-        if len({r["outlet"] for r in recs}) < 2:
-            continue
-        recs.sort(key=_pub_key)
-        n = 0
-        for i, a in enumerate(recs):
-            for b in recs[i + 1:]:
-                if n >= max_pairs:
-                    break
-                if a["outlet"] == b["outlet"]:
-                    continue
-                rel, detail = text_relations(a, b)
-                if not rel:
-                    continue
-                n += 1
-                ca = _ws(a.get("quote") or a["text"]) + " " + source_text(a["speaker"], a["descriptor"])
-                cb = _ws(b.get("quote") or b["text"]) + " " + source_text(b["speaker"], b["descriptor"])
-                rows.append(_pair(cid, label.get(cid), rel, a, b, ca, cb, detail))
+        for a, b, (rel, detail) in _cross_outlet_pairs(recs, differing, max_pairs):
+            ca = _ws(a.get("quote") or a["text"]) + " " + source_text(a["speaker"], a["descriptor"])
+            cb = _ws(b.get("quote") or b["text"]) + " " + source_text(b["speaker"], b["descriptor"])
+            rows.append(_pair(cid, label.get(cid), rel, a, b, ca, cb, detail))
     return pd.DataFrame(rows, columns=cols)
+
+
+def _cross_outlet_pairs(
+    recs: list[dict[str, Any]], judge: Callable[[dict[str, Any], dict[str, Any]], R | None], max_pairs: int
+) -> Iterator[tuple[dict[str, Any], dict[str, Any], R]]:
+    """The first ``max_pairs`` pairs of different outlets, in publication order, that ``judge`` keeps.
+
+    Sorts ``recs`` in place by publication; yields ``(a, b, judge(a, b))`` where that is not None.
+    """
+    if len({r["outlet"] for r in recs}) < 2:
+        return iter(())
+    recs.sort(key=_pub_key)
+    kept = ((a, b, got) for i, a in enumerate(recs) for b in recs[i + 1:]
+            if a["outlet"] != b["outlet"] and (got := judge(a, b)) is not None)
+    return islice(kept, max_pairs)
 
 
 def _pair(cid: Any, label: Any, rel: list[str], a: dict[str, Any], b: dict[str, Any], ca: str, cb: str,
