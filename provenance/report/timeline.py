@@ -12,7 +12,7 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 # Marker per qualifier: an open interval points the way it is open.
 _MARKERS = {
@@ -81,7 +81,9 @@ def _figure() -> Any:
         fig = _local.figure = Figure(figsize=(6.4, 2.8))
     fig.clear()
     fig.set_layout_engine(None)
-    fig.subplots_adjust(**{k: mpl.rcParamsDefault[f"figure.subplot.{k}"]
+    # A plain mapping: matplotlib's stubs type RcParams keys as literals, not built strings.
+    defaults = cast("dict[str, Any]", mpl.rcParamsDefault)
+    fig.subplots_adjust(**{k: defaults[f"figure.subplot.{k}"]
                            for k in ("left", "right", "bottom", "top", "wspace", "hspace")})
     return fig
 
@@ -187,8 +189,12 @@ def timeline_svg(
         else:
             pad = (hi - lo) * 0.08
             ax.set_xlim(lo - pad, hi + pad)
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=6))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
+        # A wide legend leaves the axes narrow: full ISO dates at six ticks collided. The concise
+        # formatter writes "Oct", "07", "14" and puts the year once at the axis end.
+        locator = mdates.AutoDateLocator(minticks=2, maxticks=5)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
+            locator, offset_formats=["", "%Y", "%Y", "%Y-%b-%d", "%Y-%b-%d", "%Y-%b-%d %H:%M"]))
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.set_ylabel("reported value")
         ax.set_xlabel("publication date")
