@@ -7,6 +7,7 @@ to stdout and messages to stderr, table conventions, and one exact line for each
 from __future__ import annotations
 
 import json
+import shutil
 import re
 from pathlib import Path
 
@@ -95,6 +96,25 @@ def test_show_by_article_id_from_a_run(run_dir: Path) -> None:
         res = runner.invoke(app, ["show", ref, "--run", str(run_dir)])
         assert res.exit_code == 0, res.output
         assert f"Radio Lumen · 2024-03-06 · {row['article_id']}" in res.stdout
+
+
+def test_show_finds_relative_sources_from_another_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    (project / "corpus").mkdir(parents=True)
+    shutil.copy(SAMPLE / "meridian-2024-03-05.txt", project / "corpus")
+    monkeypatch.chdir(project)
+    assert runner.invoke(app, ["run", "corpus", "--out", "reports/r"]).exit_code == 0
+    article_id = pd.read_csv(project / "reports/r/articles.csv").loc[0, "article_id"]
+    assert pd.read_csv(project / "reports/r/articles.csv").loc[0, "source"] == "corpus/meridian-2024-03-05.txt"
+    monkeypatch.chdir(tmp_path)  # elsewhere: the relative source is found beside the run's ancestors
+    res = runner.invoke(app, ["show", article_id, "--run", "project/reports/r"])
+    assert res.exit_code == 0, res.output
+    assert f"Meridian Wire Service · 2024-03-05 · {article_id}" in res.stdout
+    (project / "corpus/meridian-2024-03-05.txt").unlink()
+    res = runner.invoke(app, ["show", article_id, "--run", "project/reports/r"])
+    assert res.exit_code == 2
+    assert _err(res) == (f"Error: article {article_id} came from corpus/meridian-2024-03-05.txt, which is not there "
+                         "now. Run show from the folder the run started in.")
 
 
 @pytest.mark.parametrize("args, message", [

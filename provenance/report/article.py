@@ -119,8 +119,8 @@ def find_extractions(
         raise InputError(f"{ref} matches {len(hits)} articles in {run_dir}. Give more of the article_id.")
     rec = hits.iloc[0]
     source = str(rec["source"])
-    src_path = source.partition("#")[0] if not os.path.exists(source) else source
-    if not os.path.exists(src_path):
+    src_path = _locate_source(source, run_dir)
+    if src_path is None:
         raise InputError(f"article {rec['article_id']} came from {source}, which is not there now. "
                          "Run show from the folder the run started in.")
     cfg_path = run_dir / "settings.toml"
@@ -133,6 +133,26 @@ def find_extractions(
         raise InputError(f"article {rec['article_id']} is no longer in {src_path} (the file changed since the run). "
                          "Give the file instead.")
     return [extract_article(found[0])]
+
+
+def _locate_source(source: str, run_dir: Path) -> str | None:
+    """The input file a run read an article from, or None when it is gone.
+
+    Sources are stored as the run was given them, often relative to the folder it started in.
+    That folder is usually the run folder's own ancestor (``--out reports/NAME`` under the
+    project), so relative paths are tried from the current folder, then from each ancestor of
+    the run folder.
+    """
+    path = source if os.path.exists(source) else source.partition("#")[0]
+    if os.path.exists(path):
+        return path
+    if os.path.isabs(path):
+        return None
+    for base in (run_dir.resolve(), *run_dir.resolve().parents):
+        candidate = base / path
+        if candidate.exists():
+            return str(candidate)
+    return None
 
 
 def spans(x: Extraction) -> list[tuple[int, int, str]]:
