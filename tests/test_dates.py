@@ -54,6 +54,12 @@ def _one(text: str, published: str | None = PUB, **kw: object) -> DateMention:
         ("The vote is set for Dec. 15.", "Dec. 15", "2023-12-15", "day", True),
         # ...but only within 75 days; beyond that the nearest before publication wins
         ("The vote was held on Jan. 20.", "Jan. 20", "2023-01-20", "day", True),
+        # future tense points forward only within 300 days: a date just gone stays this year's
+        ("He will stand trial for the Oct. 27 bombing.", "Oct. 27", "2023-10-27", "day", True),
+        ("The court will rule on the Oct. 30 shelling.", "Oct. 30", "2023-10-30", "day", True),
+        ("The inquiry will report on the September floods.", "September", "2023-09", "month", True),
+        # ...while a date inside the limit is still the coming one
+        ("The summit will open on March 3.", "March 3", "2024-03-03", "day", True),
         # years, including a year used as a modifier: no month or day is invented
         ("Casualties exceeded those of the 2014 war.", "2014", "2014", "year", False),
         ("Rebuilding could take until early 2025.", "early 2025", "2025", "year", False),
@@ -110,6 +116,13 @@ def test_numeric_order_can_be_day_first() -> None:
         ("Thousands fled last week.", "last week", "2023-W43", "week"),
         ("Thousands have fled this week.", "this week", "2023-W44", "week"),
         ("Three weeks ago the border was calm.", "Three weeks ago", "2023-W41", "week"),
+        # every count and unit before "ago" (found from the unit, plural or not)
+        ("The crossing opened two days ago.", "two days ago", "2023-10-29", "day"),
+        ("The crossing opened a day ago.", "a day ago", "2023-10-30", "day"),
+        ("The tunnel was found about six months ago.", "about six months ago", "2023-04", "month"),
+        ("Aid arrived yesterday, officials said.", "yesterday", "2023-10-30", "day"),
+        ("Strikes resumed today.", "today", "2023-10-31", "day"),
+        ("Aid stopped the day before yesterday.", "the day before yesterday", "2023-10-29", "day"),
         ("The agency warned earlier this month of shortages.", "earlier this month", "2023-10", "month"),
         ("Fuel ran out last month.", "last month", "2023-09", "month"),
         ("Elections are planned next year.", "next year", "2024", "year"),

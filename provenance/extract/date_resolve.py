@@ -103,7 +103,14 @@ def _yearless(month: int, day: int | None, anchor: dt.date, direction: int) -> d
     if direction < 0:
         return back[1] if back else None
     if direction > 0:  # the current month (or today) first: "by the end of November" in November
-        return back[1] if back and back[0] == 0 else (ahead[1] if ahead else None)
+        if back and back[0] == 0:
+            return back[1]
+        # Future tense points forward only so far: "will be tried for the Aug. 7 bombing" in an
+        # 18 August article is not next year's 7 August (news writes the year that far ahead).
+        limit = conv["future_limit_months"] if day is None else conv["future_limit_days"]
+        if ahead and ahead[0] <= limit:
+            return ahead[1]
+        return back[1] if back else None
     horizon = conv["forward_horizon_months"] if day is None else conv["forward_horizon_days"]
     if ahead and ahead[0] <= horizon and (back is None or ahead[0] < back[0]):
         return ahead[1]
@@ -190,13 +197,8 @@ def _dateparser_numeric(candidate: str, order: str, anchor: dt.date | None) -> d
 _WORD = re.compile(r"[a-z][a-z'’]*")
 
 
-def _cue_at(words: list[str], i: int, lx: Lexicon) -> int:
-    """+1 / -1 when a future / past cue starts at ``words[i]``, else 0."""
-    w = words[i]
-    if w in lx.tense_heads:  # a multi-word cue may start here: "expected to", "is to"
-        for n in (3, 2):
-            if " ".join(words[i:i + n]) in lx.tense_future:
-                return 1
+def _word_cue(w: str, lx: Lexicon) -> int:
+    """+1 / -1 when the single word ``w`` is a future / past cue, else 0."""
     if w in lx.tense_future:
         return 1
     if w in lx.tense_past:
@@ -208,6 +210,27 @@ def _cue_at(words: list[str], i: int, lx: Lexicon) -> int:
     return 0
 
 
+# Single-word cues, memoised: news vocabulary is small, and a dict lookup is a fifth of the
+# cost of the set and suffix tests (bounded so that a pathological input cannot grow it).
+_CUE_MEMO: dict[str, int] = {}
+_CUE_MEMO_MAX = 200_000
+
+
+def _cue_at(words: list[str], i: int, lx: Lexicon) -> int:
+    """+1 / -1 when a future / past cue starts at ``words[i]``, else 0."""
+    w = words[i]
+    if w in lx.tense_heads:  # a multi-word cue may start here: "expected to", "is to"
+        for n in (3, 2):
+            if " ".join(words[i:i + n]) in lx.tense_future:
+                return 1
+    c = _CUE_MEMO.get(w)
+    if c is None:
+        c = _word_cue(w, lx)
+        if len(_CUE_MEMO) < _CUE_MEMO_MAX:
+            _CUE_MEMO[w] = c
+    return c
+
+
 def _tense(text: str, start: int, end: int, lo: int, hi: int) -> int:
     """Tense around a mention: +1 future, -1 past, 0 no cue in the sentence.
 
@@ -217,14 +240,19 @@ def _tense(text: str, start: int, end: int, lo: int, hi: int) -> int:
     regular expression and looked up in sets: four times cheaper than one pattern of all cues.
     """
     lx = lexicon()
+    memo, heads = _CUE_MEMO, lx.tense_heads
     words = _WORD.findall(text[lo:start].lower())
     for i in range(len(words) - 1, -1, -1):
-        c = _cue_at(words, i, lx)
+        c = memo.get(words[i])
+        if c is None or words[i] in heads:
+            c = _cue_at(words, i, lx)
         if c:
             return c
     words = _WORD.findall(text[end:hi].lower())
     for i in range(len(words)):
-        c = _cue_at(words, i, lx)
+        c = memo.get(words[i])
+        if c is None or words[i] in heads:
+            c = _cue_at(words, i, lx)
         if c:
             return c
     return 0

@@ -246,8 +246,7 @@ def lexicon() -> Lexicon:
     # Each word costs one str.find pass over the text.
     # Each word costs one str.find pass over the text, so phrases sharing a rarer part are
     # found together (see ``_GROUPED_TRIGGERS``).
-    word_triggers = ("today", "tonight", "tomorrow", "yesterday", "ago", "week", "month", "year",
-                     "earlier", "later")
+    word_triggers = ("tonight", "tomorrow", "week", "month", "year")
     prefix_words = {"the", "of", "in", "end", "beginning", "start", "middle", "new", "mid", "mid-", "full", "that"}
     for group in (lx["shifts"], lx["durations"]["dates_after_the"], lx["number_words"], lx["units"], weekdays, lx["relative_days"]):
         for k in group:
@@ -360,13 +359,32 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
                 if a >= 0 and text.startswith(phrase, a) and not (a and text[a - 1].isalpha()):
                     pos.append((a, 2))
             i = find(needle, i + 1)
+    # "day" stands for "today", "yesterday", "that (same) day" and "two days ago/earlier/later";
+    # the units for "last week" and "a year ago/earlier/later": one pass each instead of a
+    # pass for every word ("ago", "earlier", "later" are read right after the unit).
+    i = find("day")
+    while i != -1:
+        if i and text[i - 1].isalpha():
+            if text.startswith("to", i - 2) and not (i > 2 and text[i - 3].isalpha()):
+                pos.append((i - 2, 2))
+            elif text.startswith("yester", i - 6) and not (i > 6 and text[i - 7].isalpha()):
+                pos.append((i - 6, 2))
+        else:
+            if _AFTER_UNIT.match(text, i + 3):
+                pos.append((i, 2))
+            if text.startswith("that ", i - 5) and not (i > 5 and text[i - 6].isalpha()):
+                pos.append((i - 5, 2))
+            elif text.startswith("that same ", i - 10) and not (i > 10 and text[i - 11].isalpha()):
+                pos.append((i - 10, 2))
+        i = find("day", i + 3)
     for w in lx.word_triggers:
-        # "weeks", "months", "years" only occur in "two years ago/earlier/later", which the
-        # trigger "ago"/"earlier"/"later" finds: plural units are dropped here, cheaply.
-        unit_end = len(w) if w in _UNIT_WORDS else -1
+        end = len(w)
         i = find(w)
         while i != -1:
-            if not (i and text[i - 1].isalpha()) and text[i + unit_end:i + unit_end + 1] != "s":
+            # Plural units ("years") count only before "ago"/"earlier"/"later".
+            if not (i and text[i - 1].isalpha()) and (
+                w not in _UNIT_WORDS or text[i + end:i + end + 1] != "s" or _AFTER_UNIT.match(text, i + end)
+            ):
                 pos.append((i, 2))
             i = find(w, i + 1)
     return sorted(set(pos))
@@ -377,14 +395,13 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
 # two thousand" needs no trigger of its own: "year" finds it.
 _GROUPED_TRIGGERS: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
     ("this ", (("this morning", 0), ("this afternoon", 0), ("this evening", 0))),
-    (" day", (("that day", 4), ("that same day", 9))),
     ("ineteen", (("nineteen", 1), ("Nineteen", 1))),
 )
 
 # A calendar word that starts a date by itself: "yesterday", "today", "year-end".
 _UNIT_WORDS = frozenset({"week", "month", "year"})
-# A unit right before "ago"/"earlier"/"later" is found from that word, with its count.
-_UNIT_AGO = re.compile(r"(?i)(?:week|month|year)s?\s+(?:ago|earlier|later)\b")
+# After a unit ("day", "years"): "ago", "earlier", "later" make it "two years ago".
+_AFTER_UNIT = re.compile(r"s?\s+(?:ago|earlier|later)\b")
 _UNIT_ALONE = re.compile(
     r"(?i)to(?:day|night|morrow)|yesterday|this\s|year(?:[- ]end|['’]s\s+end)|nineteen[\s-]|two\s+thousand\b|that\s"
 )
@@ -448,8 +465,6 @@ def candidates(text: str) -> list[re.Match[str]]:
     for p, kind in _trigger_positions(text):
         if p < done:
             continue
-        if kind == 2 and _UNIT_AGO.match(text, p):
-            continue  # "two years ago" is found from its "ago" ("a year earlier" from "earlier")
         starts = [p] + _prefix_starts(text, p, done, prefix)
         if kind == 2 and len(starts) == 1 and not _UNIT_ALONE.match(text, p):
             continue  # "years", "weeks": a calendar word needs "last", "ago", "the end of"...

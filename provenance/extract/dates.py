@@ -46,7 +46,7 @@ from provenance.extract.date_resolve import (
 from provenance.extract.date_scan import candidates, lexicon
 from provenance.models import DateMention, Sentence
 
-VERSION = "3"
+VERSION = "4"
 
 # Rules whose dates do not move the narrative's reference time: "a year earlier" (two of them in
 # a results story count from the same time) and "for the year" (the publication's year).
@@ -62,11 +62,12 @@ def _with_context(d: Draft, ctx: Context, prev_end: int, next_start: int) -> Dat
     if gran == "day":
         # "Monday at 2 p.m." / "2 p.m. Monday": the clock time joins the span and the value.
         # A plain substring test first: most dates have no clock time next to them.
-        after_s = text[end:min(len(text), next_start, end + 30)]
+        after_hi = min(len(text), next_start, end + 30)
         before_lo = max(0, prev_end, start - 30)
-        ma = lx.time_after.match(text, end, end + len(after_s)) if _clockish(after_s) else None
+        hint = _CLOCK_HINT.search
+        ma = lx.time_after.match(text, end, after_hi) if hint(text, end, after_hi) else None
         mb = None
-        if ma is None and _clockish(text[before_lo:start]):
+        if ma is None and hint(text, before_lo, start):
             mb = lx.time_before.search(text, before_lo, start)
         tm = ma or mb
         if tm is not None:
@@ -112,12 +113,8 @@ def _with_context(d: Draft, ctx: Context, prev_end: int, next_start: int) -> Dat
     return DateMention(start, end, text[start:end], value, gran, d.relative, d.resolved, kind, role, rule)
 
 
+# Cheap test for a possible clock time near a day: it needs a digit, or noon/midnight.
 _CLOCK_HINT = re.compile(r"[0-9]|noon|midnight")
-
-
-def _clockish(s: str) -> bool:
-    """Cheap test for a possible clock time in a short string: it needs a digit, or noon/midnight."""
-    return _CLOCK_HINT.search(s) is not None
 
 
 def _published_hint(s: str) -> bool:
