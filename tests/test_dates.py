@@ -140,6 +140,11 @@ def test_numeric_order_can_be_day_first() -> None:
         # "for the year" in a results story is the publication's year
         ("For the year, sales rose 5% to $6.6 billion.", "the year", "2023", "year"),
         ("Profit fell in the first nine months of the year.", "the year", "2023", "year"),
+        # tense cues: "succeed" is not a past "-ed" verb, "next to" is not "next", and an
+        # abbreviation ("Mr.", "P.") does not end the sentence the cue is read from
+        ("Mr. Haddad will succeed Omar P. Saleh on Feb. 1.", "Feb. 1", "2024-02-01", "day"),
+        ("Two blasts hit next to the embassy on Friday.", "Friday", "2023-10-27", "day"),
+        ("On Thursday night, Mr. Saleh will speak in Rafah.", "Thursday night", "2023-11-02", "day"),
         # a clock time joins a day
         ("The strike hit Monday at 2 p.m., witnesses said.", "Monday at 2 p.m.", "2023-10-30T14:00", "time"),
         ("At 10:30 a.m. on Monday the sirens sounded.", "10:30 a.m. on Monday", "2023-10-30T10:30", "time"),
@@ -149,6 +154,52 @@ def test_relative_dates(text: str, span: str, value: str, granularity: str) -> N
     m = _one(text)
     assert (m.text, m.value, m.granularity) == (span, value, granularity)
     assert m.relative and m.resolved
+
+
+# --------------------------------------------------------------------------- quarters
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # results-story forms, valued YYYY-Qn as TimeML does; the adjective's span leaves out "the"
+        ("Third-quarter profit rose 5%.", PUB, [("Third-quarter", "2023-Q3")]),
+        ("The bank reported the third-quarter loss on Monday.", PUB,
+         [("third-quarter", "2023-Q3"), ("Monday", "2023-10-30")]),
+        ("Output fell in the fourth quarter.", PUB, [("the fourth quarter", "2023-Q4")]),
+        ("Sales in the fiscal first quarter rose.", PUB, [("the fiscal first quarter", "2023-Q1")]),
+        ("Profit fell in the third quarter of 2022.", PUB, [("the third quarter of 2022", "2022-Q3")]),
+        ("Profit fell in the 2022 third quarter.", PUB, [("the 2022 third quarter", "2022-Q3")]),
+        ("The cut takes effect in next year's first quarter.", PUB, [("next year's first quarter", "2024-Q1")]),
+        ("Net income fell from the year-ago quarter.", PUB, [("the year-ago quarter", "2022-Q3")]),
+        ("Margins narrowed in the latest quarter.", PUB, [("the latest quarter", "2023-Q3")]),
+        # a quarter that has not begun is last year's, unless the sentence is in the future tense
+        ("It followed the fourth quarter's decline of 0.3%.", "2023-06-06", [("the fourth quarter", "2022-Q4")]),
+        ("Growth will pick up in the fourth quarter.", "2023-06-06", [("the fourth quarter", "2023-Q4")]),
+        # a year just before the quarter stays a year of its own when a comma parts them
+        ("In 2022, third-quarter sales fell.", PUB, [("2022", "2022"), ("third-quarter", "2023-Q3")]),
+        # the publication month is needed
+        ("Third-quarter profit rose 5%.", "2023", [("Third-quarter", None)]),
+    ],
+)
+def test_quarters(text: str, published: str, expected: list[tuple[str, str | None]]) -> None:
+    found = extract_dates(text, published)
+    assert [(m.text, m.value) for m in found] == expected
+    assert all(m.granularity == "quarter" for m in found if "quarter" in m.text.lower())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nearly a quarter of the population fled.",  # a fraction
+        "It was the worst attack in the last quarter century.",  # a span of years
+        "The bank made a quarter-point cut.",
+        "In the fourth quarter, the home side scored twice.",  # a game's quarter
+        "They met in the French Quarter.",  # a place
+        "Net income fell in the quarter.",  # "the quarter" alone is an anaphor: not read
+    ],
+)
+def test_not_quarters(text: str) -> None:
+    assert [m for m in extract_dates(text, PUB) if "uarter" in m.text] == []
 
 
 # --------------------------------------------------------------------------- reference time

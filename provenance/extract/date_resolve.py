@@ -8,7 +8,8 @@ forward horizon in the lexicon, measured on TBAQ); "a year earlier" counts from 
 narrative's reference time. Numeric dates go to ``dateparser`` as a short candidate string
 with ``RELATIVE_BASE`` and ``DATE_ORDER`` set, behind an ``lru_cache``. A mention that needs
 more of the publication date than is known stays unresolved: nothing is resolved against
-the clock.
+the clock. The calendar arithmetic itself (anchor, weeks, yearless dates, holidays) is in
+``date_calendar``.
 """
 
 from __future__ import annotations
@@ -18,245 +19,22 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
+from provenance.extract.date_calendar import (
+    NEED_DAY,
+    NEED_MONTH,
+    NEED_YEAR,
+    Anchor,
+    dateparser_numeric,
+    holiday_date,
+    iso_week,
+    shift_month,
+    weekday_date,
+    yearless,
+)
 from provenance.extract.date_scan import Lexicon, lexicon
+from provenance.extract.date_tense import abbreviation_at, tense_around
 from provenance.models import Sentence
-
-_PRECISION_RANK = {"unknown": 0, "year": 1, "month": 2, "day": 3, "time": 4}
-_NEED_DAY, _NEED_MONTH, _NEED_YEAR = 3, 2, 1
-
-
-# --------------------------------------------------------------------------- anchor
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """The publication date and how much of it is known."""
-
-    date: dt.date | None
-    rank: int  # 0 unknown, 1 year, 2 month, 3 day, 4 time
-
-    def knows(self, need: int) -> bool:
-        """True when the anchor is known at least to ``need`` (a _NEED_* rank)."""
-        return self.date is not None and self.rank >= need
-
-
-@lru_cache(maxsize=4096)
-def anchor(published: str | None, precision: str) -> Anchor:
-    """Parse the publication date; its precision is the lower of the string's and ``precision``."""
-    if not published:
-        return Anchor(None, 0)
-    s = published.strip()
-    m = re.match(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?)?)?", s)
-    if not m:
-        return Anchor(None, 0)
-    y, mo, d, hh = m.group(1), m.group(2), m.group(3), m.group(4)
-    given = 4 if hh else 3 if d else 2 if mo else 1
-    rank = min(given, _PRECISION_RANK.get(precision, 3))
-    if not 1000 <= int(y) <= 9000:  # keeps "999 years ago" and "next year" inside datetime's range
-        return Anchor(None, 0)
-    try:
-        date = dt.date(int(y), int(mo or 1), int(d or 1))
-    except ValueError:
-        return Anchor(None, 0)
-    return Anchor(date, rank)
-
-
-# --------------------------------------------------------------------------- resolution helpers
-
-
-def _iso_week(d: dt.date) -> str:
-    """ISO week value ``YYYY-Www``."""
-    y, w, _ = d.isocalendar()
-    return f"{y}-W{w:02d}"
-
-
-def _shift_month(y: int, m: int, n: int) -> tuple[int, int]:
-    """Month arithmetic: (y, m) moved by ``n`` months."""
-    k = y * 12 + (m - 1) + n
-    return k // 12, k % 12 + 1
-
-
-def _yearless(month: int, day: int | None, anchor: dt.date, direction: int) -> dt.date | None:
-    """The year for a month (and day) written without one.
-
-    ``direction`` -1: the nearest on or before the anchor (publication). +1 (future tense):
-    the nearest on or after. 0 (no future cue): the nearest before, unless the next
-    occurrence is within the forward horizon of ``lexicon/dates.toml`` (75 days for a day,
-    3 months for a month) and nearer: "Dec. 15" in a 2 November article is the coming one.
-    A month contains the anchor when they share a month ("October" in an October article).
-    """
-    conv = lexicon().conventions
-    back: tuple[int, dt.date] | None = None
-    ahead: tuple[int, dt.date] | None = None
-    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
-        try:
-            cand = dt.date(y, month, day or 1)
-        except ValueError:  # 29 February outside a leap year
-            continue
-        dist = (y - anchor.year) * 12 + month - anchor.month if day is None else (cand - anchor).days
-        if dist <= 0 and (back is None or -dist < back[0]):
-            back = (-dist, cand)
-        elif dist > 0 and (ahead is None or dist < ahead[0]):
-            ahead = (dist, cand)
-    if direction < 0:
-        return back[1] if back else None
-    if direction > 0:  # the current month (or today) first: "by the end of November" in November
-        if back and back[0] == 0:
-            return back[1]
-        # Future tense points forward only so far: "will be tried for the Aug. 7 bombing" in an
-        # 18 August article is not next year's 7 August (news writes the year that far ahead).
-        limit = conv["future_limit_months"] if day is None else conv["future_limit_days"]
-        if ahead and ahead[0] <= limit:
-            return ahead[1]
-        return back[1] if back else None
-    horizon = conv["forward_horizon_months"] if day is None else conv["forward_horizon_days"]
-    if ahead and ahead[0] <= horizon and (back is None or ahead[0] < back[0]):
-        return ahead[1]
-    return back[1] if back else None
-
-
-def _holiday(rule: str, anchor: dt.date, direction: int) -> dt.date | None:
-    """Resolve a holiday rule ("12-25", or "11-Thursday-4") to the occurrence nearest the anchor."""
-    parts = rule.split("-")
-    month = int(parts[0])
-    if len(parts) == 2:
-        return _yearless(month, int(parts[1]), anchor, direction)
-    weekday, nth = lexicon().weekdays[parts[1].lower()], int(parts[2])
-
-    def nth_weekday(year: int) -> int:
-        first = dt.date(year, month, 1)
-        return 1 + (weekday - first.weekday()) % 7 + 7 * (nth - 1)
-
-    # The day of the month moves with the year, so pick the year first, then the day.
-    by_year = _yearless(month, None, anchor, direction)
-    if by_year is None:
-        return None
-    cand = dt.date(by_year.year, month, nth_weekday(by_year.year))
-    if direction <= 0 and cand > anchor and cand.year == anchor.year and not (
-        (cand - anchor).days <= lexicon().conventions["forward_horizon_days"]
-    ):
-        cand = dt.date(anchor.year - 1, month, nth_weekday(anchor.year - 1))
-    return cand
-
-
-def _weekday(target: int, anchor: dt.date, shift: int | None, future: bool) -> dt.date:
-    """Resolve a weekday: on or before the anchor, after it for "next" or future tense."""
-    delta = (anchor.weekday() - target) % 7
-    if shift == -1:  # "last Tuesday": strictly before
-        return anchor - dt.timedelta(days=delta or 7)
-    if shift == 1:  # "next Tuesday": the first one strictly after
-        return anchor + dt.timedelta(days=(target - anchor.weekday()) % 7 or 7)
-    if future:
-        return anchor + dt.timedelta(days=(target - anchor.weekday()) % 7)
-    return anchor - dt.timedelta(days=delta)
-
-
-def parse_time(m: re.Match[str]) -> str | None:
-    """``HH:MM`` from a time-of-day match, or None when it is not a valid clock time."""
-    t = m.group("time")
-    if m.group("noon"):
-        return "12:00" if m.group("noon").lower() == "noon" else "00:00"
-    hm = re.match(r"(\d{1,2})(?::(\d{2}))?", t)
-    if not hm:
-        return None
-    h, mi = int(hm.group(1)), int(hm.group(2) or 0)
-    ap = (m.group("ap1") or m.group("ap2") or "").lower().replace(".", "")
-    if ap:
-        if not 1 <= h <= 12:
-            return None
-        h = (h % 12) + (12 if ap == "pm" else 0)
-    return f"{h:02d}:{mi:02d}"
-
-
-@lru_cache(maxsize=8192)
-def _dateparser_numeric(candidate: str, order: str, anchor: dt.date | None) -> dt.date | None:
-    """Parse a numeric date with dateparser (cached: the same strings recur across articles).
-
-    RELATIVE_BASE is always set (to the anchor, or a fixed date when unknown) so that
-    dateparser never fills a gap from today's date; all three parts are required anyway.
-    """
-    import dateparser  # deferred: importing it costs ~0.3 s, and most articles never need it
-
-    base = dt.datetime.combine(anchor or dt.date(2000, 1, 1), dt.time())
-    parsed = dateparser.parse(
-        candidate,
-        languages=["en"],
-        settings={
-            "DATE_ORDER": order,
-            "RELATIVE_BASE": base,
-            "STRICT_PARSING": True,
-            "REQUIRE_PARTS": ["day", "month", "year"],
-            "PREFER_DATES_FROM": "past",
-        },
-    )
-    return parsed.date() if parsed else None
-
-
-_WORD = re.compile(r"[a-z][a-z'’]*")
-
-
-def _word_cue(w: str, lx: Lexicon) -> int:
-    """+1 / -1 when the single word ``w`` is a future / past cue, else 0."""
-    if w in lx.tense_future:
-        return 1
-    if w in lx.tense_past:
-        return -1
-    if w.endswith(lx.tense_suffixes):
-        return 1
-    if len(w) >= lx.past_ed_min and w.endswith("ed"):
-        return -1
-    return 0
-
-
-# Single-word cues, memoised: news vocabulary is small, and a dict lookup is a fifth of the
-# cost of the set and suffix tests (bounded so that a pathological input cannot grow it).
-_CUE_MEMO: dict[str, int] = {}
-_CUE_MEMO_MAX = 200_000
-
-
-def _cue_at(words: list[str], i: int, lx: Lexicon) -> int:
-    """+1 / -1 when a future / past cue starts at ``words[i]``, else 0."""
-    w = words[i]
-    if w in lx.tense_heads:  # a multi-word cue may start here: "expected to", "is to"
-        for n in (3, 2):
-            if " ".join(words[i:i + n]) in lx.tense_future:
-                return 1
-    c = _CUE_MEMO.get(w)
-    if c is None:
-        c = _word_cue(w, lx)
-        if len(_CUE_MEMO) < _CUE_MEMO_MAX:
-            _CUE_MEMO[w] = c
-    return c
-
-
-def _tense(text: str, start: int, end: int, lo: int, hi: int) -> int:
-    """Tense around a mention: +1 future, -1 past, 0 no cue in the sentence.
-
-    A cue before the mention (in the same sentence) wins over one after it: in "talks will
-    resume Friday, he said" the verb governing the date comes first; in "Bush on Tuesday
-    said" nothing comes before, so "said" decides. The words are split with one small
-    regular expression and looked up in sets: four times cheaper than one pattern of all cues.
-    """
-    lx = lexicon()
-    memo, heads = _CUE_MEMO, lx.tense_heads
-    words = _WORD.findall(text[lo:start].lower())
-    for i in range(len(words) - 1, -1, -1):
-        c = memo.get(words[i])
-        if c is None or words[i] in heads:
-            c = _cue_at(words, i, lx)
-        if c:
-            return c
-    words = _WORD.findall(text[end:hi].lower())
-    for i in range(len(words)):
-        c = memo.get(words[i])
-        if c is None or words[i] in heads:
-            c = _cue_at(words, i, lx)
-        if c:
-            return c
-    return 0
-
 
 # --------------------------------------------------------------------------- extraction
 
@@ -298,8 +76,14 @@ class Context:
         # Only the 100 characters either side are ever read (see ``tense``): search no further.
         text = self.text
         a, b = max(0, start - 100), end + 100
-        lo = max(text.rfind(". ", a, start), text.rfind("\n", a, start), a - 1) + 1
-        hi = min(p for p in (text.find(". ", end, b), text.find("\n", end, b), min(b, len(text))) if p != -1)
+        stop = text.rfind(". ", a, start)
+        while stop != -1 and abbreviation_at(text, stop):  # "Daniel P. Davison", "Mr. Smith"
+            stop = text.rfind(". ", a, stop)
+        lo = max(stop, text.rfind("\n", a, start), a - 1) + 1
+        stop = text.find(". ", end, b)
+        while stop != -1 and abbreviation_at(text, stop):
+            stop = text.find(". ", stop + 2, b)
+        hi = min(p for p in (stop, text.find("\n", end, b), min(b, len(text))) if p != -1)
         return lo, hi
 
     def tense(self, start: int, end: int) -> int:
@@ -309,7 +93,7 @@ class Context:
         and a long sentence's far clauses have their own tense.
         """
         lo, hi = self.sentence(start, end)
-        return _tense(self.text, start, end, max(lo, start - 100), min(hi, end + 100))
+        return tense_around(self.text, start, end, max(lo, start - 100), min(hi, end + 100))
 
 
 def _title_case_name(text: str, start: int, end: int) -> bool:
@@ -405,7 +189,7 @@ def _from_reference(ctx: Context, start: int, end: int, unit: str, step: int) ->
             base = dt.date.fromisocalendar(y, int(value[6:8]), 1)
         else:
             base = dt.date(y, int(value[5:7]) if len(value) >= 7 else 1, int(value[8:10]) if len(value) >= 10 else 1)
-    elif a.knows({"year": _NEED_YEAR, "month": _NEED_MONTH}.get(unit, _NEED_DAY)):
+    elif a.knows({"year": NEED_YEAR, "month": NEED_MONTH}.get(unit, NEED_DAY)):
         assert a.date is not None
         base = a.date
     else:
@@ -413,9 +197,9 @@ def _from_reference(ctx: Context, start: int, end: int, unit: str, step: int) ->
     if unit == "day":
         return _day(start, end, base + dt.timedelta(days=step), relative, "reference")
     if unit == "week":
-        return Draft(start, end, _iso_week(base + dt.timedelta(weeks=step)), "week", relative, True, "reference")
+        return Draft(start, end, iso_week(base + dt.timedelta(weeks=step)), "week", relative, True, "reference")
     if unit == "month":
-        y, mo = _shift_month(base.year, base.month, step)
+        y, mo = shift_month(base.year, base.month, step)
         return Draft(start, end, f"{y:04d}-{mo:02d}", "month", relative, True, "reference")
     return Draft(start, end, f"{base.year + step:04d}", "year", relative, True, "reference")
 
@@ -433,6 +217,53 @@ def _day(start: int, end: int, d: dt.date, relative: bool, rule: str) -> Draft:
 def _month_num(name: str) -> int:
     """Month number of a written month name ("Sept." -> 9)."""
     return lexicon().months[name.rstrip(".").lower()]
+
+
+def _quarter(m: re.Match[str], ctx: Context) -> Draft | None:
+    """A financial quarter, ``YYYY-Qn``: lexicon ``[quarters]``.
+
+    Named by number with a year ("the 1988 third quarter", "the third quarter of 1990") it is
+    absolute; "the quarter", "the latest quarter" is the last one completed before publication;
+    a number alone is this year's once that quarter has begun (or in the future tense), else
+    last year's. The span starts at the number in "the third-quarter loss" (TimeML's span).
+    """
+    lx = lexicon()
+    g = m.group
+    text, a = ctx.text, ctx.anchor
+    start, end = m.start(), m.end()
+    if not g("q_ord") and not (g("q_rel") or g("q_ago") or g("q_shift") or g("q_year")):
+        return None  # "quarter" needs a number or a determiner
+    if not g("q_ord") and "quarter" not in m.group()[-len("quarter"):]:
+        return None  # "the Quarter": a neighbourhood
+    rel = " ".join((g("q_rel") or "").lower().split())
+    if rel == "last" and g("q_ord"):
+        rel = ""  # "the last third quarter" is not a form; keep the number
+    if lx.sport_cues.search(text, max(0, start - 100), min(len(text), end + 100)):
+        return None  # a game's quarter
+    if g("q_ord") and g("q_hy") == "-" and g("q_the"):
+        start = m.start("q_ord") if not (g("q_year") or g("q_ago") or g("q_shift") or g("q_rel")) else start
+    year_s = g("q_year") or g("q_of_year")
+    n = lx.quarter_ordinals[g("q_ord").lower()] if g("q_ord") else None
+    if year_s and n is not None:
+        return Draft(start, end, f"{int(year_s):04d}-Q{n}", "quarter", False, True, "quarter")
+    if not a.knows(NEED_MONTH):
+        return _unresolved(start, end, "quarter", "quarter")
+    assert a.date is not None
+    y, cur = a.date.year, (a.date.month - 1) // 3 + 1
+    if n is None:  # "the quarter", "the latest quarter", "next quarter", "the year-ago quarter"
+        k = y * 4 + cur - 1 + lx.quarter_relative.get(rel, -1)
+        y, n = k // 4, k % 4 + 1
+        if year_s:  # "the 1988 quarter": the same quarter of that year
+            y = int(year_s)
+    else:
+        shift_word = (g("q_shift") or g("q_of_shift") or "").lower()
+        if shift_word in ("this", "last", "next"):
+            y += lx.shifts[shift_word]
+        elif shift_word != "the" and n > cur and ctx.tense(start, end) <= 0:
+            y -= 1  # "the fourth quarter's decline" in June: last year's
+    if g("q_ago"):
+        y -= 1
+    return Draft(start, end, f"{y:04d}-Q{n}", "quarter", True, True, "quarter")
 
 
 def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
@@ -464,7 +295,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             except ValueError:
                 return None
         # A year-like number right after the month is a count, not a day ("May 2,000").
-        if not a.knows(_NEED_DAY if a.rank != 2 else _NEED_MONTH):
+        if not a.knows(NEED_DAY if a.rank != 2 else NEED_MONTH):
             return _unresolved(start, end, "day", p)
         if a.rank == 2 and a.date:  # only the month known: same year unless the month is later
             y = a.date.year - (1 if month > a.date.month and ctx.tense(start, end) < 0 else 0)
@@ -473,7 +304,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             except ValueError:
                 return None
         assert a.date is not None
-        d = _yearless(month, day, a.date, _year_direction(ctx, text, start, end))
+        d = yearless(month, day, a.date, _year_direction(ctx, text, start, end))
         return _day(start, end, d, True, p) if d else None
 
     if kind == "iso":
@@ -497,7 +328,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         if len(ys) == 2:
             pivot = int(lx.conventions["two_digit_year_pivot"])
             ys = ("20" if int(ys) <= pivot else "19") + ys
-        d = _dateparser_numeric(f"{a1}/{a2}/{ys}", order, None)
+        d = dateparser_numeric(f"{a1}/{a2}/{ys}", order, None)
         return _day(start, end, d, False, "numeric_" + order.lower()) if d else None
 
     if kind == "my":
@@ -506,7 +337,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
 
     if kind == "mu":
         month = _month_num(g("mu_mon"))
-        if not a.knows(_NEED_YEAR):
+        if not a.knows(NEED_YEAR):
             return _unresolved(start, end, "month", "month_unit")
         assert a.date is not None
         if g("mu_shift").lower() == "that":  # "in March of that year": the reference's year
@@ -520,7 +351,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         target = lx.weekdays[g("wd_day").lower()]
         shift_word = g("wd_shift")
         shift = lx.shifts[" ".join(shift_word.lower().split())] if shift_word else None
-        if not a.knows(_NEED_DAY):
+        if not a.knows(NEED_DAY):
             return _unresolved(start, end, "day", "weekday")
         assert a.date is not None
         # Tense cannot move a weekday that is the publication's own weekday.
@@ -530,7 +361,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             future = tense > 0 or (tense == 0 and _deadline(text, start))
         if shift == 0:  # "this Friday": tense decides
             shift = None
-        d = _weekday(target, a.date, shift, future)
+        d = weekday_date(target, a.date, shift, future)
         return _day(start, end, d, True, "weekday" if shift is None else "weekday_shift")
 
     if kind in ("us", "rd") and _title_case_name(text, start, end):
@@ -540,7 +371,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         if _generic_now(text, end, lx):
             return None
         off = 0 if g("rd_part") else lx.relative_days[" ".join(g("rd_word").lower().split())]
-        if not a.knows(_NEED_DAY):
+        if not a.knows(NEED_DAY):
             return _unresolved(start, end, "day", "relative_day")
         assert a.date is not None
         return _day(start, end, a.date + dt.timedelta(days=off), True, "relative_day")
@@ -554,14 +385,14 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             return None  # "the past year and a half": a duration
         unit = g("us_unit").lower()
         shift = lx.shifts[" ".join(g("us_shift").lower().split())]
-        need = {"week": _NEED_DAY, "month": _NEED_MONTH, "year": _NEED_YEAR}[unit]
+        need = {"week": NEED_DAY, "month": NEED_MONTH, "year": NEED_YEAR}[unit]
         if not a.knows(need):
             return _unresolved(start, end, unit, "unit_shift")
         assert a.date is not None
         if unit == "week":
-            value = _iso_week(a.date + dt.timedelta(weeks=shift))
+            value = iso_week(a.date + dt.timedelta(weeks=shift))
         elif unit == "month":
-            y, mo = _shift_month(a.date.year, a.date.month, shift)
+            y, mo = shift_month(a.date.year, a.date.month, shift)
             value = f"{y:04d}-{mo:02d}"
         else:
             value = f"{a.date.year + shift:04d}"
@@ -571,7 +402,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         n_s = g("ago_n").lower()
         n = int(n_s) if n_s.isdigit() else lx.numbers[n_s]
         unit = lx.units[g("ago_unit").lower()]
-        need = {"day": _NEED_DAY, "week": _NEED_DAY, "month": _NEED_MONTH, "year": _NEED_YEAR}[unit]
+        need = {"day": NEED_DAY, "week": NEED_DAY, "month": NEED_MONTH, "year": NEED_YEAR}[unit]
         if not a.knows(need):
             return _unresolved(start, end, unit, "ago")
         assert a.date is not None
@@ -580,9 +411,9 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             ago_day.ago = (unit, n)
             return ago_day
         if unit == "week":
-            value = _iso_week(a.date - dt.timedelta(weeks=n))
+            value = iso_week(a.date - dt.timedelta(weeks=n))
         elif unit == "month":
-            y, mo = _shift_month(a.date.year, a.date.month, -n)
+            y, mo = shift_month(a.date.year, a.date.month, -n)
             value = f"{y:04d}-{mo:02d}"
         else:
             value = f"{a.date.year - n:04d}"
@@ -590,19 +421,19 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
 
     if kind == "ue":
         unit = (g("ue_unit") or "year").lower()
-        need = {"week": _NEED_DAY, "month": _NEED_MONTH, "year": _NEED_YEAR}[unit]
+        need = {"week": NEED_DAY, "month": NEED_MONTH, "year": NEED_YEAR}[unit]
         if not a.knows(need):
             return _unresolved(start, end, unit, "unit_part")
         assert a.date is not None
-        values = {"week": _iso_week(a.date), "month": a.date.strftime("%Y-%m"), "year": f"{a.date.year:04d}"}
+        values = {"week": iso_week(a.date), "month": a.date.strftime("%Y-%m"), "year": f"{a.date.year:04d}"}
         return Draft(start, end, values[unit], unit, True, True, "unit_part")
 
     if kind == "hol":
         rule_s = lx.holidays[g("hol_name").replace("’", "'")]
-        if not a.knows(_NEED_DAY):
+        if not a.knows(NEED_DAY):
             return _unresolved(start, end, "day", "holiday")
         assert a.date is not None
-        d = _holiday(rule_s, a.date, _year_direction(ctx, text, start, end))
+        d = holiday_date(rule_s, a.date, _year_direction(ctx, text, start, end))
         return _day(start, end, d, True, "holiday") if d else None
 
     if kind in ("rel", "rel2"):
@@ -624,26 +455,29 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         that = _from_reference(ctx, start, end, g("that_unit").lower(), 0)
         return that if that.resolved else None
 
+    if kind == "q":
+        return _quarter(m, ctx)
+
     if kind == "ye":
         unit = g("ye_unit").lower()
         if unit == "quarter":
             return None  # "the year-ago quarter" is fine; "quarter-earlier" has no day/month value
         # "year-earlier" and "year-ago" both qualify a results period ("the year-earlier
         # quarter"): counted from publication, like "a year ago".
-        if not a.knows({"year": _NEED_YEAR, "month": _NEED_MONTH}.get(unit, _NEED_DAY)):
+        if not a.knows({"year": NEED_YEAR, "month": NEED_MONTH}.get(unit, NEED_DAY)):
             return _unresolved(start, end, unit, "ago")
         assert a.date is not None
         if unit == "year":
             return Draft(start, end, f"{a.date.year - 1:04d}", "year", True, True, "ago", None, ("year", 1))
         if unit == "month":
-            y, mo = _shift_month(a.date.year, a.date.month, -1)
+            y, mo = shift_month(a.date.year, a.date.month, -1)
             return Draft(start, end, f"{y:04d}-{mo:02d}", "month", True, True, "ago", None, ("month", 1))
-        return Draft(start, end, _iso_week(a.date - dt.timedelta(weeks=1)), "week", True, True, "ago", None, ("week", 1))
+        return Draft(start, end, iso_week(a.date - dt.timedelta(weeks=1)), "week", True, True, "ago", None, ("week", 1))
 
     if kind == "ty":
         if not lx.the_year_before.search(text, max(0, start - 24), start):
             return None  # "the year before", "Person of the Year", "the year's best"
-        if not a.knows(_NEED_YEAR):
+        if not a.knows(NEED_YEAR):
             return _unresolved(start, end, "year", "the_year")
         assert a.date is not None
         return Draft(start, end, f"{a.date.year:04d}", "year", True, True, "the_year")
@@ -672,7 +506,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
             and not lx.lead_before.search(text, max(0, start - 20), start)
         ):
             return None
-        if not a.knows(_NEED_MONTH):
+        if not a.knows(NEED_MONTH):
             return _unresolved(start, end, "month", "month")
         assert a.date is not None
         if shift_word == "last":
@@ -684,7 +518,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         elif shift_word == "this":
             y = a.date.year
         else:
-            d = _yearless(month, None, a.date, _year_direction(ctx, text, start, end))
+            d = yearless(month, None, a.date, _year_direction(ctx, text, start, end))
             if d is None:
                 return None
             y = d.year
@@ -700,4 +534,4 @@ DATELINE_NEXT = frozenset("(-—–:")
 DATELINE_AFTER = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:-{1,2}|—|–|:)")
 
 
-__all__ = ["DATELINE_AFTER", "DATELINE_NEXT", "Anchor", "Context", "Draft", "anchor", "is_dateline", "parse_time", "resolve"]
+__all__ = ["DATELINE_AFTER", "DATELINE_NEXT", "Context", "Draft", "is_dateline", "resolve"]

@@ -42,6 +42,7 @@ class Lexicon:
     name_trigger: re.Pattern[str]
     digit_scanner: re.Pattern[str]
     name_scanner: re.Pattern[str]
+    quarter_scanner: re.Pattern[str]
     word_triggers: tuple[str, ...]
     prefix_words: frozenset[str]
     time_after: re.Pattern[str]
@@ -56,10 +57,15 @@ class Lexicon:
     tense_future: frozenset[str]
     tense_past: frozenset[str]
     tense_heads: frozenset[str]
+    tense_not_future: frozenset[str]
     tense_suffixes: tuple[str, ...]
     past_ed_min: int
+    not_past_ed: frozenset[str]
     not_year_after: frozenset[str]
     not_year_before: frozenset[str]
+    quarter_ordinals: dict[str, int]
+    quarter_relative: dict[str, int]
+    sport_cues: re.Pattern[str]
 
 
 def _alt(words: Sequence[str], *, escape: bool = True) -> str:
@@ -143,6 +149,10 @@ def lexicon() -> Lexicon:
     ref_the = _alt(list(lx["reference_shifts"]["after_the"]))
     holidays = _alt(list(lx["holidays"]))
     the_dates = _alt(list(lx["durations"]["dates_after_the"]))
+    quarters = lx["quarters"]
+    q_ords = _alt(list(quarters["ordinals"]))
+    q_rel = _alt([w.replace(" ", r"\s+") for w in quarters["relative"]], escape=False)
+    q_not = _alt(quarters["not_after"])
     spoken = lx["spoken_years"]
     centuries, tens, ones = _alt(list(spoken["centuries"])), _alt(list(spoken["tens"])), _alt(list(spoken["ones"]))
 
@@ -225,6 +235,18 @@ def lexicon() -> Lexicon:
         rf"(?P<yr>(?:(?P<yr_mod>{mods})\s*)?(?P<yr_year>{year})(?!s\b|'s\b|-\d|/))",
     ]
     scanner = re.compile(r"(?<![\w])(?:" + "|".join(branches) + ")")
+    # Quarters are tried only from their own trigger ("quarter"): a branch of this many optional
+    # parts in the main scanner would be tried, and fail, at every other candidate position.
+    # "the third quarter", "third-quarter profit", "the 1988 third quarter", "next year's first
+    # quarter", "the year-ago quarter", "the latest quarter" (checked in code)
+    quarter_scanner = re.compile(
+        r"(?<![\w])(?:"
+        rf"(?P<q>(?:(?P<q_the>(?i:the))\s+)?(?:(?P<q_year>{year})\s+|(?P<q_shift>(?i:last|next|this))\s+(?i:year)['’]s\s+"
+        rf"|(?P<q_ago>(?i:year-ago|year-earlier))\s+)?(?:(?P<q_rel>(?i:{q_rel}))\s+)?(?:(?i:fiscal)[\s-]+)?"
+        rf"(?:(?P<q_ord>(?i:{q_ords}))(?P<q_hy>[\s-]+)(?:(?i:fiscal)\s+)?(?i:quarter)|quarter)\b"
+        rf"(?:\s+(?i:of)\s+(?:(?P<q_of_year>{year})|(?P<q_of_shift>(?i:this|last|next|the))\s+(?i:year)\b))?"
+        rf"(?!-|\s+(?:{q_not})\b|\s+(?i:of)\b)))"
+    )
     # Smaller scanners for a trigger with no prefix words: the branches that can begin with a
     # digit, or with a name. Same branches, same order, so the same matches, tried faster.
     named = {re.search(r"\(\?P<(\w+)>", b).group(1): b for b in branches}  # type: ignore[union-attr]
@@ -252,6 +274,9 @@ def lexicon() -> Lexicon:
         for k in group:
             prefix_words.update(k.lower().split())
     prefix_words.update(lx["reference_shifts"]["after_the"])
+    for k in list(quarters["ordinals"]) + list(quarters["relative"]):
+        prefix_words.update(k.lower().split())
+    prefix_words.update({"year-ago", "year-earlier", "year's", "year’s", "fiscal-"})
     for w in lx["modifiers"]["words"] + lx["approximators"]["words"]:
         prefix_words.update(w.lower().split())
 
@@ -279,6 +304,7 @@ def lexicon() -> Lexicon:
         scanner=scanner,
         digit_scanner=digit_scanner,
         name_scanner=name_scanner,
+        quarter_scanner=quarter_scanner,
         name_trigger=name_trigger,
         word_triggers=word_triggers,
         prefix_words=frozenset(prefix_words),
@@ -298,11 +324,18 @@ def lexicon() -> Lexicon:
         ),
         tense_future=frozenset(" ".join(w.lower().split()) for w in lx["tense"]["future"]),
         tense_past=frozenset(w.lower() for w in lx["tense"]["past"]),
-        tense_heads=frozenset(w.lower().split()[0] for w in lx["tense"]["future"] if " " in w),
+        tense_heads=frozenset(
+            w.lower().split()[0] for w in lx["tense"]["future"] + lx["tense"]["not_future"] if " " in w
+        ),
+        tense_not_future=frozenset(" ".join(w.lower().split()) for w in lx["tense"]["not_future"]),
         tense_suffixes=tuple(lx["tense"]["future_suffixes"]),
         past_ed_min=int(lx["tense"]["past_ed_min_length"]),
+        not_past_ed=frozenset(lx["tense"]["not_past_ed"]),
         not_year_after=frozenset(lx["not_year_after"]["words"]),
         not_year_before=frozenset(lx["not_year_before"]["words"]),
+        quarter_ordinals={k.lower(): v for k, v in quarters["ordinals"].items()},
+        quarter_relative={k: v for k, v in quarters["relative"].items()},
+        sport_cues=re.compile(r"(?i)\b(?:" + _alt(quarters["sport_cues"]) + r")\b"),
     )
 
 
@@ -387,6 +420,11 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
             ):
                 pos.append((i, 2))
             i = find(w, i + 1)
+    i = find("quarter")
+    while i != -1:
+        if not (i and text[i - 1].isalpha()):
+            pos.append((i, 3))
+        i = find("quarter", i + 7)
     return sorted(set(pos))
 
 
@@ -410,7 +448,8 @@ _CONNECTORS = frozenset({"in", "of", "before", "after", "than", "day", "days", "
                          "month", "months", "year", "years", "over", "under"})
 # Words after which "the" begins a date: "the end of", "the 7th", "the day before yesterday".
 _AFTER_THE = frozenset({"end", "beginning", "start", "middle", "current", "day", "first", "second", "year", "full", "fiscal", "past",
-                        "following", "previous", "preceding", "next"})
+                        "following", "previous", "preceding", "next", "third", "fourth", "1st", "2nd", "3rd", "4th",
+                        "quarter", "latest", "most", "last", "year-ago", "year-earlier", "just-ended"})
 _OPENING = "\"'“‘([«—–-_*"
 
 
@@ -433,7 +472,8 @@ def _prefix_starts(text: str, p: int, lo: int, prefix: frozenset[str]) -> list[i
     base = p - len(seg)
     starts: list[int] = []
     end = len(seg)
-    right = "year" if text.startswith("year", p) else ""  # the word to the right of the current one
+    # The word to the right of the current one: "the" begins a date only before some words.
+    right = "year" if text.startswith("year", p) else "quarter" if text.startswith("quarter", p) else ""
     for tok in reversed(seg.split()):
         i = seg.rfind(tok, 0, end)
         end = i
@@ -447,6 +487,26 @@ def _prefix_starts(text: str, p: int, lo: int, prefix: frozenset[str]) -> list[i
             break
         right = w
     return starts
+
+
+def _quarter(text: str, p: int, out: list[re.Match[str]], done: int, lx: Lexicon) -> None:
+    """Try the quarter scanner from the prefix words before the "quarter" at ``p``.
+
+    The prefix may reach back over the last match ("1988" in "the 1988 third quarter", "next
+    year" in "next year's first quarter"), which the quarter then replaces.
+    """
+    lo = done
+    if out and p - out[-1].end() <= 25:
+        lo = out[-2].end() if len(out) > 1 else 0
+    for st in reversed(_prefix_starts(text, p, lo, lx.prefix_words)):
+        m = lx.quarter_scanner.match(text, st)
+        if m is not None and m.end() > p:
+            while out and out[-1].start() >= m.start():
+                out.pop()
+            if out and out[-1].end() > m.start():
+                return  # it would cut an earlier date in two
+            out.append(m)
+            return
 
 
 def candidates(text: str) -> list[re.Match[str]]:
@@ -464,6 +524,10 @@ def candidates(text: str) -> list[re.Match[str]]:
     done = 0
     for p, kind in _trigger_positions(text):
         if p < done:
+            continue
+        if kind == 3:  # a quarter may take in the year just matched: "the 1988 third quarter"
+            _quarter(text, p, out, done, lx)
+            done = out[-1].end() if out else 0
             continue
         starts = [p] + _prefix_starts(text, p, done, prefix)
         if kind == 2 and len(starts) == 1 and not _UNIT_ALONE.match(text, p):

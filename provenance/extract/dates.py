@@ -33,14 +33,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from provenance.extract.date_calendar import anchor, parse_time
 from provenance.extract.date_resolve import (
     DATELINE_AFTER,
     DATELINE_NEXT,
     Context,
     Draft,
-    anchor,
     is_dateline,
-    parse_time,
     resolve,
 )
 from provenance.extract.date_scan import candidates, lexicon
@@ -49,8 +48,10 @@ from provenance.models import DateMention, Sentence
 VERSION = "4"
 
 # Rules whose dates do not move the narrative's reference time: "a year earlier" (two of them in
-# a results story count from the same time) and "for the year" (the publication's year).
-_NO_REFERENCE = frozenset({"reference", "the_year"})
+# a results story count from the same time), "for the year" (the publication's year) and
+# quarters ("profit fell in the third quarter from a year earlier": the year, as before quarters
+# were read; TBAQ values it so).
+_NO_REFERENCE = frozenset({"reference", "the_year", "quarter"})
 
 
 def _with_context(d: Draft, ctx: Context, prev_end: int, next_start: int) -> DateMention:
