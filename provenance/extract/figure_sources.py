@@ -34,11 +34,13 @@ __all__ = [
     "background",
     "canonical_source",
     "from_attributions",
+    "is_junk_source",
     "is_org",
     "np_after",
     "pick",
     "relay_origin",
     "sentence_sources",
+    "trim_mention",
 ]
 
 
@@ -68,6 +70,9 @@ class _Rules:
     acc_left: re.Pattern[str]
     acc_right: re.Pattern[str]
     background_event: re.Pattern[str]
+    np_after: re.Pattern[str]
+    trailing: re.Pattern[str]
+    not_sources: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +121,12 @@ def _rules() -> _Rules:
             r"|who)\s+(?:has\s+|have\s+|had\s+)?(?:killed|left|claimed)\s+[^,;]{0,20}$",
             i,
         ),
+        # A name runs to the first punctuation; "U.S." and "Sen. Chris Murphy" keep their dots.
+        np_after=re.compile(
+            rf"(?:\b(?:{_alt(src['titles'], True)})\.\s+|[^,.;:()“”\"\n—–]|(?<=\.[A-Z])\.|\.(?=[A-Za-z]))+"
+        ),
+        trailing=re.compile(rf",\s*(?:{_alt(src['trailing_clauses'], True)})\b.*$", i | re.DOTALL),
+        not_sources=frozenset(src["not_sources"]),
     )
 
 
@@ -185,10 +196,41 @@ class Src:
     hedged: bool = False
 
 
+def trim_mention(mention: str) -> str:
+    """A source mention without a trailing descriptive clause.
+
+    Examples:
+        >>> trim_mention("Gaza's health ministry, which is run by Hamas")
+        "Gaza's health ministry"
+        >>> trim_mention("Health officials in Gaza, home to two million people")
+        'Health officials in Gaza'
+    """
+    return _rules().trailing.sub("", mention).rstrip(" ,")
+
+
+_JUNK_VERB = re.compile(r"\b(?:have|has|had|are|is|were|was|will|would|killed|said)\b", re.IGNORECASE)
+
+
+def is_junk_source(mention: str) -> bool:
+    """A mention that cannot be a source: a clause with a verb and a number, or a stray word.
+
+    Examples:
+        >>> is_junk_source("the Israeli bombardment had killed more than 1"), is_junk_source("Thursday")
+        (True, True)
+        >>> is_junk_source("Gaza's health ministry, which is run by Hamas")
+        False
+    """
+    m = " ".join(trim_mention(mention).split())
+    if not m or m in _rules().not_sources:
+        return True
+    return bool(re.search(r"\d", m) and _JUNK_VERB.search(m))
+
+
 def _clean_mention(text: str) -> tuple[str, str | None]:
-    """Name without determiners, possessive or descriptor, and the descriptor if any."""
+    """Name without determiners, possessive, trailing clause or descriptor, and the descriptor if any."""
     r = _rules()
     desc = None
+    text = trim_mention(text)
     m = r.descriptor.search(text)
     if m:
         desc = m.group(0)
@@ -219,6 +261,11 @@ def canonical_source(mention: str) -> tuple[str | None, str | None]:
     canon, desc = _actors.canonicalize(mention)
     if canon is not None or desc is not None:
         return canon, desc
+    trimmed = trim_mention(mention)
+    if trimmed != mention:
+        canon, desc = _actors.canonicalize(trimmed)
+        if canon is not None or desc is not None:
+            return canon, desc
     name, desc = _clean_mention(mention)
     if not name or name.lower() in PRONOUNS:
         return None, desc
@@ -321,7 +368,7 @@ def np_after(text: str, pos: int, hi: int) -> tuple[int, int] | None:
     """The noun phrase starting at ``pos`` (after "according to", "citing", "said")."""
     r = _rules()
     seg = text[pos:hi]
-    m = re.match(r"(?:[^,.;:()“”\"\n—–]|(?<=\.[A-Z])\.|\.(?=[A-Za-z]))+", seg)
+    m = r.np_after.match(seg)
     if not m:
         return None
     np = m.group(0)

@@ -35,6 +35,7 @@ from provenance.extract.figure_sources import (
     background,
     canonical_source,
     from_attributions,
+    is_junk_source,
     is_org,
     pick,
     relay_origin,
@@ -43,7 +44,7 @@ from provenance.extract.figure_sources import (
 from provenance.extract.numbers import Quantity, last_word, lexicon, scan_quantities
 from provenance.models import Attribution, DateMention, Figure, Sentence, SourceRef
 
-VERSION = "5"
+VERSION = "6"
 
 __all__ = ["VERSION", "canonical_source", "extract_figures"]
 
@@ -71,7 +72,14 @@ def _gates() -> dict[str, frozenset[str]]:
         "object_verb": lasts([v for vs in met["object_verbs"].values() for v in vs]) | {"of"},
         "subcount": lasts(fig["subcounts"]["cues"]) | {"", "—", "–", "-"},
         "as_of": frozenset({"of", "by", "through", "until", "at"}),
+        "population": lasts(met["population"]["cues"]),
     }
+
+
+@lru_cache(maxsize=1)
+def _before_preps() -> frozenset[str]:
+    """Prepositions that may introduce a figure's place before the figure."""
+    return frozenset(lexicon("figures")["places"]["before_prepositions"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +95,7 @@ class _Rules:
     joint: re.Pattern[str]
     subcount: re.Pattern[str]
     running: re.Pattern[str]
+    running_before: re.Pattern[str]
     event: re.Pattern[str]
     hedge: re.Pattern[str]
     place: re.Pattern[str]
@@ -99,6 +108,7 @@ class _Rules:
     and_verb: re.Pattern[str]
     coord: re.Pattern[str]
     aux: re.Pattern[str]
+    population: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -126,10 +136,12 @@ def _rules() -> _Rules:
         subcount=re.compile(rf"(?:^|\W)(?:{_alt(fig['subcounts']['cues'], True)})\s*(?:[:—–-]\s*)?$", i),
         # Matched on lower-cased sentences: a case-sensitive alternation is several times faster.
         running=re.compile(rf"\b(?:{_alt([p.lower() for p in fig['cumulative']['running']], True)})\b"),
+        running_before=re.compile(rf"\b(?:{_alt(fig['cumulative']['running_before'])})\s*$", i),
         event=re.compile(rf"\b(?:{_alt([p.lower() for p in fig['cumulative']['event']], True)})\b"),
         hedge=re.compile(rf"\b(?:{_alt([p.lower() for p in fig['hedges']['phrases']], True)})\b"),
         place=re.compile(
-            rf"\b(?:in|inside|across|throughout|from)\s+(?P<place>{_alt(fig['places']['names'], True)})(?![\w-])"
+            rf"\b(?P<prep>{_alt(fig['places']['prepositions'], True)})\s+"
+            rf"(?P<place>{_alt(fig['places']['names'], True)})(?![\w-])"
         ),
         clause_left=re.compile(r"(?:;|\s?[—–]\s?|\s--\s|:\s|(?<=[a-z]{2})[.!?][”\"’]?(?=[A-Z“]))"),
         clause_right=re.compile(
@@ -146,6 +158,7 @@ def _rules() -> _Rules:
         and_verb=re.compile(r"\b(?:and|or)\s+$", i),
         coord=re.compile(r"^[^;:—–]{0,60}?(?:\b(?:and|or|among(?:\s+the)?|of)|,)\s*$", i),
         aux=re.compile(r"\b(?:have|has|had|are|is|were|was|will|would)\b"),
+        population=re.compile(rf"\b(?:{_alt(met['population']['cues'], True)})\s+$", i),
     )
 
 
@@ -193,6 +206,8 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
     r = _rules()
     if q.unit != "count":
         return "other", "unit"
+    if last_word(text, q.start) in _gates()["population"] and r.population.search(text, max(left, q.start - 30), q.start):
+        return "other", "population"
     ov = (
         r.object_verb.search(text, max(left, q.start - 40), q.start)
         if last_word(text, q.start) in _gates()["object_verb"]
@@ -313,7 +328,7 @@ class _SentenceInfo:
     subs: list[tuple[int, int]]
     srcs: dict[int, list[Src]]
     hedged: bool
-    places: list[tuple[int, int, str]]
+    places: list[tuple[int, int, str, bool]]
     events: list[tuple[int, int]]
     running: list[tuple[int, int]]
 
@@ -423,7 +438,8 @@ def extract_figures(
                 hedged=bool(
                     r.hedge.search(low) or (nxt_s and r.hedge.search(_lower(text[nxt_s.start:nxt_s.end])))
                 ),
-                places=[(m.start(), m.end(), m.group("place")) for m in r.place.finditer(text, lo, hi)],
+                places=[(m.start(), m.end(), m.group("place"), m.group("prep").lower() in _before_preps())
+                        for m in r.place.finditer(text, lo, hi)],
                 events=[(lo + m.start(), lo + m.end()) for m in r.event.finditer(low)],
                 running=[(lo + m.start(), lo + m.end()) for m in r.running.finditer(low)],
             )
@@ -447,11 +463,13 @@ def extract_figures(
         metric, how = _metric(text, q, left, right, parent_metric)
         counted = _counted(text, q, right)
         after_places = [p for p in info.places if q.end <= p[0] and p[1] <= right]
-        before_places = [p for p in info.places if left <= p[0] and p[1] <= q.start]
+        before_places = [p for p in info.places if left <= p[0] and p[1] <= q.start and p[3]]
         pm = after_places[0] if after_places else before_places[-1] if before_places else None
         place = re.sub(r"^the\s+", "", " ".join(pm[2].split())) if pm else None
         cumulative: bool | None = None
-        if any(left <= x and y <= right for x, y in info.events):
+        if info.running and r.running_before.search(text, max(left, q.start - 80), q.start):
+            cumulative = True  # "..., bringing the toll to 212": whatever event the clause names
+        elif any(left <= x and y <= right for x, y in info.events):
             cumulative = False
         elif any(left <= x and y <= right for x, y in info.running):
             cumulative = True
@@ -515,6 +533,8 @@ def extract_figures(
                 source, src_how = None, "background"
         if source is not None and source.start <= q.start < source.end:
             source, src_how = None, "inside_source"  # "according to two senior officials"
+        elif source is not None and is_junk_source(source.text):
+            source, src_how = None, "junk"  # "..., said the Israeli bombardment had killed more than 1,500"
         if source is not None and source.canonical is None and source.text.lower() in PRONOUNS:
             for k in range(si - 1, max(-1, si - 4), -1):
                 for x in reversed(sentence_sources(text, sents[k].start, sents[k].end)):

@@ -40,6 +40,7 @@ from provenance.match.comparisons import (
     TextSimilarity,
     WeightedOverlap,
     cumulative_compatible,
+    interval_gap,
 )
 
 
@@ -89,12 +90,14 @@ class FigureSettings:
     min_value: float = 1
     max_open_clusters: int = 40
     same_value_window_days: int = 4
+    round_window_days: int = 1
 
     @classmethod
     def from_config(cls, m: dict[str, Any]) -> FigureSettings:
         """Settings from the ``[match]`` section."""
         return cls(m["window_days"], m["value_tolerance"], m["open_slack"], m["about_slack"], m["min_value"],
-                   m["blocking"]["max_open_clusters"], m["same_value_window_days"])
+                   m["blocking"]["max_open_clusters"], m["same_value_window_days"],
+                   m["round_window_days"])
 
 
 @dataclass
@@ -102,12 +105,16 @@ class _Open:
     first_day: int
     anchor: Interval
     anchor_number: float | None
-    anchor_below: bool
+    anchor_qualifier: str
     anchor_vague: bool
     cumulative: Any
     order: int = 0
     last_day: int = 0
     members: list[int] = field(default_factory=list)
+    # Every stated number of the cluster once, with its qualifier and interval: a figure that
+    # repeats a member's number, or that a member's round number covers, agrees with the
+    # cluster (a member got in by agreeing with the anchor, so this cannot drift).
+    stated: dict[tuple[float, str], tuple[Interval, int]] = field(default_factory=dict)
 
 
 def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: BlockingStats | None = None) -> list[str]:
@@ -140,20 +147,25 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
             blocks.setdefault(key, []).append(i)
     label = list(range(n))  # cluster representative row per figure; singletons by default
     numbers = [_stated(v, lo, hi) for v, lo, hi in zip(figs["value"], figs["low"], figs["high"])]
-    quals = list(figs["qualifier"])
+    quals = [q if isinstance(q, str) else "exact" for q in figs["qualifier"]]
     cums = list(figs["cumulative"]) if "cumulative" in figs.columns else [None] * n
+    step = math.log1p(max(settings.value_tolerance, 1e-6))
+    # Buckets either side searched for a cluster whose number a round figure covers.
+    reach = math.ceil(math.log1p(max(settings.open_slack, settings.about_slack)) / step) + 1
     for key, members in blocks.items():
         if stats is not None:
             stats.blocks += 1
             stats.largest_block = max(stats.largest_block, len(members))
         # Specific figures anchor clusters; vague ones ("hundreds") join only vague clusters.
-        members.sort(key=lambda i: (quals[i] == "vague", days[i], -_specificity(ivs[i]), i))
+        # Among equally specific ones the less round number anchors ("at least 413" before
+        # "more than 400").
+        members.sort(key=lambda i: (quals[i] == "vague", days[i], round(-_specificity(ivs[i]), 6),
+                                    _trailing_zeros(numbers[i]), i))
         # Open clusters indexed by day (interval agreement within window_days) and by stated
-        # number (the same number within same_value_window_days): a figure is compared with a
-        # bounded number of clusters, whatever the size of its block.
+        # numbers (the same or a covered number within same_value_window_days): a figure is
+        # compared with a bounded number of clusters, whatever the size of its block.
         by_day: dict[int, list[_Open]] = {}
         by_number: dict[int, list[_Open]] = {}
-        step = math.log1p(max(settings.value_tolerance, 1e-6))
         cap = settings.max_open_clusters
         for i in members:
             iv = ivs[i]
@@ -166,8 +178,8 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
                 for c in by_day.get(d, [])[-cap:]:
                     candidates[id(c)] = c
             bucket = _bucket(numbers[i], step)
-            if bucket is not None:
-                for b in (bucket - 1, bucket, bucket + 1):
+            if bucket is not None and not vague:
+                for b in range(bucket - reach, bucket + reach + 1):
                     for c in by_number.get(b, [])[-cap:]:
                         candidates[id(c)] = c
             tried = 0
@@ -183,32 +195,36 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
                     continue
                 if vague and (c.anchor != iv or gap > settings.window_days):
                     continue  # "hundreds" on another day is another event
-                same = _same_number(numbers[i], c.anchor_number, settings.value_tolerance)
+                agree = _agreement(numbers[i], quals[i], iv, days[i], c, settings)
+                if agree < 0:
+                    continue  # "nears 20,000" is not "passes 20,000"
+                same = agree == 2
                 # A running total and one event's count are different figures, but the flag
                 # comes from the extractor's reading of the verb ("bringing the toll to 212" was
                 # read as one event): the same number on the same day is one figure either way.
                 if not cumulative_compatible(cums[i], c.cumulative) and not (same and gap <= settings.window_days):
                     continue
-                if same and _below(quals[i]) != c.anchor_below:
-                    continue  # "nears 20,000" is not "passes 20,000"
                 if gap <= settings.window_days:
-                    if not compatible(iv, c.anchor):
+                    if not agree and not compatible(iv, c.anchor):
                         continue
-                elif not same or gap_last > settings.same_value_window_days:
+                elif not agree or gap_last > settings.same_value_window_days:
                     continue
-                # The same stated number is the strongest agreement; then overlap, then nearness;
-                # ties go to the earlier cluster.
-                sc = (2.0 if same else compatible.score(iv, c.anchor)) - gap_last * 1e-3
+                # The same stated number is the strongest agreement, then a number a round one
+                # covers, then overlap, then nearness; ties go to the earlier cluster.
+                sc = ({2: 2.0, 1: 1.5}.get(agree) or compatible.score(iv, c.anchor)) - gap_last * 1e-3
                 if sc > best_score or (sc == best_score and best is not None and c.order < best.order):
                     best, best_score = c, sc
             if stats is not None:
                 stats.comparisons += tried
                 stats.add("figure", tried)
             if best is None:
-                best = _Open(days[i], iv, numbers[i], _below(quals[i]), vague, cums[i], order=i, last_day=days[i])
+                best = _Open(days[i], iv, numbers[i], quals[i], vague, cums[i], order=i, last_day=days[i])
                 by_day.setdefault(days[i], []).append(best)
-                if bucket is not None and not vague:
+            num = numbers[i]
+            if not vague and num is not None and (num, quals[i]) not in best.stated:
+                if bucket is not None and all(_bucket(x, step) != bucket for x, _ in best.stated):
                     by_number.setdefault(bucket, []).append(best)
+                best.stated[(num, quals[i])] = (iv, days[i])
             best.members.append(i)
             best.last_day = max(best.last_day, days[i])
             label[i] = best.members[0]
@@ -222,6 +238,79 @@ def cluster_figures(figs: pd.DataFrame, settings: FigureSettings, stats: Blockin
     if stats is not None:
         stats.items += n
     return [cid[label[i]] for i in range(n)]
+
+
+def _agreement(number: float | None, qualifier: str, iv: Interval, day: int, c: _Open,
+               settings: FigureSettings) -> int:
+    """How a figure's stated number, reported on ``day``, agrees with an open cluster.
+
+    2: the same number as the anchor (within ``value_tolerance``: a same-day revision, 26,637
+    and 26,751), or exactly a member's number, with the same kind of qualifier and, on another
+    day, unless both are bare numbers, overlapping intervals (21,978 is not "passes 22,000" the
+    next day); 1: a round number
+    covers the other, the figure's or a member's reported within ``round_window_days``
+    (``rounds_to``: "more than 680" and 687, "passes 10,000" and 10,300, "nears 20,000" and
+    19,400); 0: neither; -1: the same number stated below and at or above it ("nears 20,000",
+    "passes 20,000").
+    """
+    if number is None:
+        return 0
+    below = _below(qualifier)
+    best = 0
+    for (m, mq), (miv, mday) in c.stated.items():
+        gap = abs(day - mday)
+        tolerance = settings.value_tolerance if m == c.anchor_number and mq == c.anchor_qualifier else 0.0
+        points = iv[0] == iv[1] and miv[0] == miv[1]
+        if _same_number(number, m, tolerance) and (gap <= settings.window_days or points
+                                                   or interval_gap(iv, miv) == 0):
+            if _below(mq) != below:
+                return -1
+            best = 2
+        elif best == 0 and gap <= settings.round_window_days and (
+            rounds_to(m, mq, number, settings) or rounds_to(number, qualifier, m, settings)
+        ):
+            best = 1
+    return best
+
+
+def _trailing_zeros(number: float | None) -> int:
+    """How round a stated number is: 1,500 -> 2, 1,537 -> 0."""
+    if number is None or number != int(number) or number <= 0:
+        return 0
+    k, x = 0, int(number)
+    while x % 10 == 0:
+        k, x = k + 1, x // 10
+    return k
+
+
+def rounds_to(rounded: float, qualifier: Any, other: float, settings: FigureSettings) -> bool:
+    """A round stated number, read with its qualifier, covers another stated number.
+
+    Outlets round the figure they repeat: "more than 680" is said of 687, "passes 10,000" of
+    10,300, "nears 20,000" of 19,400, "about 18,000" and "1,500" of 17,700 and 1,537. The other
+    number must lie on the qualifier's side of the round one, within one unit of its last
+    non-zero digit (half a unit for "about") and within the interval slack. A bare round
+    number is not read as rounded: "2,800 killed" is as near 2,778 as 2,808.
+
+    Examples:
+        >>> s = FigureSettings()
+        >>> rounds_to(680, "at_least", 687, s), rounds_to(2670, "at_least", 2750, s)
+        (True, False)
+        >>> rounds_to(20000, "nearly", 19400, s), rounds_to(22000, "more_than", 21978, s)
+        (True, False)
+        >>> rounds_to(18000, "about", 17700, s), rounds_to(1500, "exact", 1537, s)
+        (True, False)
+    """
+    k = _trailing_zeros(rounded)
+    if k == 0 or other == rounded:
+        return False
+    unit = 10.0 ** k
+    d = other - rounded
+    if qualifier in ("more_than", "at_least"):
+        return 0 < d < unit and d <= settings.open_slack * rounded
+    if _below(qualifier):
+        return 0 < -d < unit and -d <= settings.open_slack * rounded
+    return qualifier == "about" and abs(d) < unit / 2 and abs(d) <= settings.about_slack * rounded
 
 
 def _bucket(number: float | None, step: float) -> int | None:
@@ -377,5 +466,5 @@ def cluster_text_claims(
 
 __all__ = [
     "FigureSettings", "PairDecision", "TextSettings", "UnionFind", "cluster_figures", "cluster_id",
-    "cluster_text_claims", "compare_text_claims",
+    "cluster_text_claims", "compare_text_claims", "rounds_to",
 ]
