@@ -23,9 +23,10 @@ How it works, and why:
    ``value=None`` and ``resolved=False``. Nothing is ever resolved against the clock.
 
 Conventions (see ``docs/dates.md``): ISO values at the mention's granularity (``2023-10-30``,
-``2023-10``, ``2023``, ``2023-W44``, ``2023-10-30T14:00``); slash dates are month/day/year
-unless a part over 12 forces day/month or ``numeric_order="DMY"`` is passed; "since"/"until"
-are not part of the span (TimeML keeps them as signals) but set ``kind``.
+``2023-10``, ``2023``, ``2023-W44``, ``2023-10-30T14:00``, TimeML's ``2023-Q3`` for a
+quarter); slash dates are month/day/year unless a part over 12 forces day/month or
+``numeric_order="DMY"`` is passed; "since"/"until" are not part of the span (TimeML keeps them
+as signals) but set ``kind``.
 """
 
 from __future__ import annotations
