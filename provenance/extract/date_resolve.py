@@ -233,8 +233,6 @@ def _quarter(m: re.Match[str], ctx: Context) -> Draft | None:
     start, end = m.start(), m.end()
     if not g("q_ord") and not (g("q_rel") or g("q_ago") or g("q_shift") or g("q_year")):
         return None  # "quarter" needs a number or a determiner
-    if not g("q_ord") and "quarter" not in m.group()[-len("quarter"):]:
-        return None  # "the Quarter": a neighbourhood
     rel = " ".join((g("q_rel") or "").lower().split())
     if rel == "last" and g("q_ord"):
         rel = ""  # "the last third quarter" is not a form; keep the number
