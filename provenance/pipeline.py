@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from provenance.config import load_config
-from provenance.engine import map_articles
+from provenance.engine import extract_partition, map_articles, store_partition
 from provenance.extract import extract_article
 from provenance.frames import FrameBuilder
 from provenance.ingest import iter_ingest, unique_articles
@@ -152,12 +152,16 @@ def collect(
     eng = cfg["engine"]
     n_workers = eng["workers"] if workers is None else workers
     todo = unique if session is None else session.new_only(unique)
-    for rows in map_articles(todo, engine=eng["engine"], workers=n_workers, chunk_size=eng["chunk_size"],
+    # With a store, each article's store record is built where it is extracted (store_partition).
+    for item in map_articles(todo, engine=eng["engine"], workers=n_workers, chunk_size=eng["chunk_size"],
                              scheduler=eng["scheduler"] or None, partition_size=eng["partition_size"],
-                             on_done=progress.extracted):
-        builder.add(rows)
-        if session is not None:
-            session.save(rows)
+                             on_done=progress.extracted,
+                             partition=extract_partition if session is None else store_partition):
+        if session is None:
+            builder.add(item)
+        else:
+            builder.add(item[0])
+            session.save(*item)
     if session is not None:
         session.flush()
         for rows in session.reused_rows():

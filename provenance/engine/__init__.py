@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-from provenance.engine.local import Rows, extract_partition, extract_rows, map_extract, resolve_workers
+from provenance.engine.local import (
+    extract_partition,
+    extract_rows,
+    map_extract,
+    resolve_workers,
+    store_partition,
+)
 from provenance.errors import EngineError
 from provenance.models import Article
 
@@ -20,7 +27,8 @@ def map_articles(
     scheduler: str | None = None,
     partition_size: int = 256,
     on_done: Callable[[int], None] | None = None,
-) -> Iterator[Rows]:
+    partition: Callable[[list[Article]], list[Any]] = extract_partition,
+) -> Iterator[Any]:
     """Extract ``articles`` with the chosen engine; rows come back in input order either way.
 
     Args:
@@ -31,21 +39,25 @@ def map_articles(
         scheduler: Dask scheduler address (``tcp://host:8786``); required by ``dask``.
         partition_size: Articles per Dask task.
         on_done: Progress callback, called with the number of articles finished.
+        partition: The stage function mapped over partitions: ``extract_partition`` (rows) or
+            ``store_partition`` ((rows, store record) pairs, for a run that writes a store).
 
     Yields:
-        One rows dict per article (``provenance.frames.rows_from_extraction``), in input order.
+        One item per article (by default its rows dict, ``provenance.frames.rows_from_extraction``),
+        in input order.
 
     Raises:
         EngineError: Unknown engine, or the Dask cluster is unusable.
     """
     if engine == "local":
-        yield from map_extract(articles, workers, chunk_size, on_done)
+        yield from map_extract(articles, workers, chunk_size, on_done, partition)
     elif engine == "dask":
         from provenance.engine.dask import map_extract_dask
 
-        yield from map_extract_dask(articles, scheduler, partition_size, on_done)
+        yield from map_extract_dask(articles, scheduler, partition_size, on_done, partition=partition)
     else:
         raise EngineError(f"unknown engine '{engine}'. Use one of: {', '.join(ENGINES)}.")
 
 
-__all__ = ["ENGINES", "extract_partition", "extract_rows", "map_articles", "map_extract", "resolve_workers"]
+__all__ = ["ENGINES", "extract_partition", "extract_rows", "map_articles", "map_extract", "resolve_workers",
+           "store_partition"]

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from provenance.engine.local import Rows, chunks, extract_partition, ordered_bounded
+from provenance.engine.local import chunks, extract_partition, ordered_bounded
 from provenance.errors import EngineError
 from provenance.models import Article
 
@@ -36,9 +36,9 @@ class _FutureResult:
     def __init__(self, future: Any) -> None:
         self.future = future
 
-    def get(self) -> list[Rows]:
-        """The partition's rows (re-raises the worker's exception)."""
-        res: list[Rows] = self.future.result()
+    def get(self) -> list[Any]:
+        """The partition's result (re-raises the worker's exception)."""
+        res: list[Any] = self.future.result()
         self.future.release()
         return res
 
@@ -115,7 +115,8 @@ def map_extract_dask(
     on_done: Callable[[int], None] | None = None,
     *,
     client: Client | None = None,
-) -> Iterator[Rows]:
+    partition: Callable[[list[Article]], list[Any]] = extract_partition,
+) -> Iterator[Any]:
     """Extract every article on a Dask cluster, yielding rows in input order.
 
     Args:
@@ -124,6 +125,8 @@ def map_extract_dask(
         partition_size: Articles per task (a partition).
         on_done: Called with the number of articles finished after each partition.
         client: An existing ``distributed.Client`` (tests, notebooks).
+        partition: The stage function run on each partition (``extract_partition`` or
+            ``store_partition``, as in the local engine).
 
     Yields:
         One rows dict per article, in input order (identical to ``local.map_extract``).
@@ -136,7 +139,7 @@ def map_extract_dask(
 
         def submit(part: list[Article]) -> _FutureResult:
             [data] = c.scatter([part], hash=False)
-            return _FutureResult(c.submit(extract_partition, data, pure=False))
+            return _FutureResult(c.submit(partition, data, pure=False))
 
         yield from ordered_bounded(chunks(articles, partition_size), submit, max(2, 2 * threads), on_done)
 

@@ -22,6 +22,7 @@ from provenance.models import Article
 
 Rows = dict[str, list[dict[str, Any]]]
 T = TypeVar("T")
+R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
 
 
@@ -43,6 +44,23 @@ def extract_partition(articles: list[Article]) -> list[Rows]:
     return [extract_rows(a) for a in articles]
 
 
+def store_partition(articles: list[Article]) -> list[tuple[Rows, Any]]:
+    """``extract_partition`` plus each article's store record (``store.db.encode_extraction``).
+
+    Used when the run writes a store: JSON-encoding and flattening the rows for SQLite then
+    happens in the process that extracted them, and the process holding the store only inserts.
+    """
+    from provenance.extract import extractor_version
+    from provenance.store.db import encode_extraction
+
+    version = extractor_version()
+    out = []
+    for a in articles:
+        rows = extract_rows(a)
+        out.append((rows, encode_extraction(a, rows, version)))
+    return out
+
+
 def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Consecutive lists of ``size`` items (the last may be shorter), read lazily."""
     buf: list[T] = []
@@ -56,15 +74,15 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def ordered_bounded(
-    parts: Iterable[list[T]], submit: Callable[[list[T]], Pending[list[Rows]]], max_in_flight: int,
+    parts: Iterable[list[T]], submit: Callable[[list[T]], Pending[list[R]]], max_in_flight: int,
     on_done: Callable[[int], None] | None = None,
-) -> Iterator[Rows]:
+) -> Iterator[R]:
     """Submit partitions with at most ``max_in_flight`` outstanding; yield rows in input order.
 
     The bound is what keeps memory flat: the input iterator is advanced only when a result
     has been taken, so neither the task queue nor the result buffer grows with the corpus.
     """
-    pending: deque[Pending[list[Rows]]] = deque()
+    pending: deque[Pending[list[R]]] = deque()
     for part in parts:
         pending.append(submit(part))
         if len(pending) >= max_in_flight:
@@ -94,7 +112,8 @@ def map_extract(
     workers: int = 0,
     chunk_size: int = 64,
     on_done: Callable[[int], None] | None = None,
-) -> Iterator[Rows]:
+    partition: Callable[[list[Article]], list[Any]] = extract_partition,
+) -> Iterator[Any]:
     """Extract every article, yielding rows in input order.
 
     Args:
@@ -103,9 +122,11 @@ def map_extract(
         workers: Processes; 0 = all cores, 1 = in this process.
         chunk_size: Articles per task.
         on_done: Called with the number of articles finished after each chunk (for progress).
+        partition: The stage function mapped over chunks: ``extract_partition`` (rows) or
+            ``store_partition`` ((rows, store record) pairs).
 
     Yields:
-        One rows dict per article, in input order.
+        One item of ``partition``'s result per article (a rows dict by default), in input order.
 
     Examples:
         >>> from provenance.models import Article
@@ -116,11 +137,11 @@ def map_extract(
     n = resolve_workers(workers)
     if n == 1:
         for chunk in chunks(articles, chunk_size):
-            yield from extract_partition(chunk)
+            yield from partition(chunk)
             if on_done:
                 on_done(len(chunk))
         return
     ctx = mp.get_context("forkserver" if os.name != "nt" else "spawn")
     with ctx.Pool(n) as pool:
         yield from ordered_bounded(chunks(articles, chunk_size),
-                                   lambda part: pool.apply_async(extract_partition, (part,)), 2 * n, on_done)
+                                   lambda part: pool.apply_async(partition, (part,)), 2 * n, on_done)

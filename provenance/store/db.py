@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import pandas as pd
 
@@ -65,11 +65,18 @@ def _strip(rows: Rows, text: str) -> Rows:
     for table, rs in rows.items():
         slim = []
         for r in rs:
-            from_text = ("sentence" in r and isinstance(r.get("sentence_start"), int)
-                         and r["sentence"] == text[r["sentence_start"]:r["sentence_end"]])
-            s = {k: (None if from_text and k == "sentence" else
-                     {"__tuple__": list(v)} if isinstance(v, tuple) else v) for k, v in r.items()}
+            ss = r.get("sentence_start")
+            from_text = ("sentence" in r and isinstance(ss, int)
+                         and r["sentence"] == text[ss:r["sentence_end"]])
+            tuples = [k for k, v in r.items() if isinstance(v, tuple)]
+            if not from_text and not tuples:
+                slim.append(r)
+                continue
+            s = dict(r)  # same key order
+            for k in tuples:
+                s[k] = {"__tuple__": list(r[k])}
             if from_text:
+                s["sentence"] = None
                 s["__sentence_from_text__"] = True
             slim.append(s)
         out[table] = slim
@@ -103,6 +110,51 @@ def _decode(payload: bytes | str) -> Rows:
         payload = zlib.decompress(payload).decode("utf-8")
     rows: Rows = json.loads(payload)
     return rows
+
+
+class Encoded(NamedTuple):
+    """One extraction ready to insert: what ``Store.put_extractions`` writes, built by
+    ``encode_extraction`` wherever the article was extracted (a worker process), so that the
+    process holding the store only binds values."""
+
+    article_id: str
+    version: str
+    rows_format: str
+    article: tuple[Any, ...]  # the articles row without ``added_at`` (set at commit)
+    source: str  # the article source the rows were built with
+    payload: bytes  # ``_encode(_strip(rows))``
+    children: list[tuple[str, list[tuple[tuple[str, ...], list[list[Any]]]]]]  # table -> (columns, values)
+    sentences: list[tuple[Any, ...]]
+
+
+def encode_extraction(art: Article, rows: Rows, version: str) -> Encoded:
+    """Everything ``put_extractions`` inserts for one article, as SQLite-bindable values.
+
+    Args:
+        art: The article.
+        rows: Its table rows (``frames.rows_from_extraction``).
+        version: The extractor version recorded with the rows.
+
+    Returns:
+        The encoded record (pickles compactly; bytes and plain values only).
+    """
+    fmt = rows_format()
+    aid = art.article_id
+    article = (*(sql_value(v) for v in astuple_shallow(art)), len(art.text), version, fmt, extract_key(art, version))
+    spans: dict[int, tuple[int, int]] = {}
+    children = []
+    for table in EXTRACTION_TABLES:
+        groups: dict[tuple[str, ...], list[list[Any]]] = {}
+        for r in rows.get(table, []):
+            if "sentence_index" in r and r.get("sentence_start") is not None:
+                spans.setdefault(r["sentence_index"], (r["sentence_start"], r["sentence_end"]))
+            child = {k: v for k, v in r.items() if k not in CONTEXT_KEYS}
+            child.setdefault("extractor_version", version)
+            groups.setdefault(tuple(child), []).append(
+                [v if type(v) in _PLAIN else sql_value(v) for v in child.values()])
+        children.append((table, list(groups.items())))
+    sentences = [(aid, i, st, en, art.text[st:en], version) for i, (st, en) in sorted(spans.items())]
+    return Encoded(aid, version, fmt, article, art.source, _encode(_strip(rows, art.text)), children, sentences)
 
 
 def _describe(exc: sqlite3.Error) -> str:
@@ -304,43 +356,52 @@ class Store:
 
     # -- writes ------------------------------------------------------------------------------
 
-    def put_extractions(self, items: Sequence[tuple[Article, Rows]], version: str) -> None:
-        """Store extracted articles (replacing older rows of the same ids) in one transaction."""
+    def put_extractions(self, items: Sequence[tuple[Article, Rows] | Encoded], version: str) -> None:
+        """Store extracted articles (replacing older rows of the same ids) in one transaction.
+
+        Items are ``(article, rows)`` pairs or records that ``encode_extraction`` already built
+        (in the worker process that extracted the article, so this process only inserts).
+        """
         if not items:
             return
-        fmt = rows_format()
+        recs = [it if isinstance(it, Encoded) else encode_extraction(it[0], it[1], version) for it in items]
         stamp = now_utc()
         cols = ARTICLE_FIELDS + ("chars", "extractor_version", "rows_format", "extract_key", "added_at")
         upsert = (f"INSERT INTO articles ({', '.join(quote(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))}) "
                   "ON CONFLICT(article_id) DO UPDATE SET "
                   + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in cols if c != "article_id"))
-        ids = [art.article_id for art, _ in items]
+        ids = [r.article_id for r in recs]
         marks = ", ".join("?" * len(ids))
-        children: dict[str, list[dict[str, Any]]] = {t: [] for t in EXTRACTION_TABLES}
-        sentences: list[tuple[Any, ...]] = []
-        articles, payloads = [], []
-        for art, rows in items:
-            aid = art.article_id
-            articles.append((*(sql_value(v) for v in astuple_shallow(art)), len(art.text), version, fmt,
-                             extract_key(art, version), stamp))
-            payloads.append((aid, version, art.source, _encode(_strip(rows, art.text))))
-            spans: dict[int, tuple[int, int]] = {}
-            for table in EXTRACTION_TABLES:
-                for r in rows.get(table, []):
-                    if "sentence_index" in r and r.get("sentence_start") is not None:
-                        spans.setdefault(r["sentence_index"], (r["sentence_start"], r["sentence_end"]))
-                    child = {k: v for k, v in r.items() if k not in CONTEXT_KEYS}
-                    child.setdefault("extractor_version", version)
-                    children[table].append(child)
-            sentences.extend((aid, i, st, en, art.text[st:en], version) for i, (st, en) in sorted(spans.items()))
+        children: dict[str, dict[tuple[str, ...], list[list[Any]]]] = {t: {} for t in EXTRACTION_TABLES}
+        for r in recs:
+            for table, groups in r.children:
+                dest = children[table]
+                for names, values in groups:
+                    dest.setdefault(names, []).extend(values)
         with self.transaction() as c:
             for t in ("sentences", *EXTRACTION_TABLES, "extractions"):
                 c.execute(f"DELETE FROM {quote(t)} WHERE article_id IN ({marks})", ids)
-            c.executemany(upsert, articles)
-            c.executemany("INSERT INTO extractions VALUES (?, ?, ?, ?)", payloads)
-            for table, rs in children.items():
-                self._insert_rows(table, rs, "INSERT OR REPLACE")
-            c.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)", sentences)
+            c.executemany(upsert, [(*r.article, stamp) for r in recs])
+            c.executemany("INSERT INTO extractions VALUES (?, ?, ?, ?)",
+                          [(r.article_id, version, r.source, r.payload) for r in recs])
+            for table, by_names in children.items():
+                for names, values in by_names.items():
+                    self._insert_values(table, names, values, "INSERT OR REPLACE")
+            c.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
+                          [s for r in recs for s in r.sentences])
+
+    def _insert_values(self, table: str, names: tuple[str, ...], values: list[list[Any]], verb: str = "INSERT") -> None:
+        """Insert rows given as value lists under ``names``, adding missing columns first."""
+        have = self._columns.get(table)
+        if have is None or not all(n in have for n in names):
+            for v in values:  # declare each new column with the type of its first non-null value
+                if all(n in self._columns.get(table, ()) for n in names):
+                    break
+                self._ensure_columns(table, {n: x for n, x in zip(names, v) if x is not None})
+            self._ensure_columns(table, dict.fromkeys(names))
+        self.conn.executemany(
+            f"{verb} INTO {quote(table)} ({', '.join(quote(n) for n in names)}) VALUES ({', '.join('?' * len(names))})",
+            values)
 
     def _insert_rows(self, table: str, rows: list[dict[str, Any]], verb: str = "INSERT") -> None:
         """Insert rows (dicts) with one statement per distinct key set, adding missing columns first."""
@@ -352,11 +413,8 @@ class Store:
                 if all(n in self._columns.get(table, ()) for n in names):
                     break
                 self._ensure_columns(table, {k: v for k, v in r.items() if v is not None})
-            self._ensure_columns(table, dict.fromkeys(names))
-            self.conn.executemany(
-                f"{verb} INTO {quote(table)} ({', '.join(quote(n) for n in names)}) "
-                f"VALUES ({', '.join('?' * len(names))})",
-                [[v if type(v) in _PLAIN else sql_value(v) for v in r.values()] for r in rs])
+            self._insert_values(table, names, [[v if type(v) in _PLAIN else sql_value(v) for v in r.values()]
+                                               for r in rs], verb)
 
     def record_run(
         self, *, command: str, started: str, inputs: Iterable[str], version: str, counts: dict[str, int],
@@ -419,4 +477,4 @@ def astuple_shallow(obj: Any) -> tuple[Any, ...]:
     return tuple(getattr(obj, f.name) for f in fields(obj))
 
 
-__all__ = ["Store", "extract_key", "now_utc"]
+__all__ = ["Encoded", "Store", "encode_extraction", "extract_key", "now_utc"]

@@ -25,7 +25,7 @@ from provenance.frames import FrameBuilder
 from provenance.match import match_frames
 from provenance.models import Article, Rejection
 from provenance.report import prepare_out_dir, write_report
-from provenance.store.db import Rows, Store, extract_key, now_utc
+from provenance.store.db import Encoded, Rows, Store, extract_key, now_utc
 from provenance.store.schema import rows_format
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class Session:
         self.started = now_utc()
         self._keys = store.extract_keys()
         self._pending: dict[str, Article] = {}
-        self._buffer: list[tuple[Article, Rows]] = []
+        self._buffer: list[tuple[Article, Rows] | Encoded] = []
         self._last_commit = time.monotonic()
         self.reused: list[Article] = []
         self.extracted = 0
@@ -75,10 +75,20 @@ class Session:
             self._pending[a.article_id] = a
             yield a
 
-    def save(self, rows: Rows) -> None:
-        """Keep one article's new rows; commit a batch when it is due."""
+    def save(self, rows: Rows, encoded: Encoded | None = None) -> None:
+        """Keep one article's new rows; commit a batch when it is due.
+
+        Args:
+            rows: The article's table rows.
+            encoded: Its store record built by the worker (``engine.local.store_partition``);
+                built here when None or made by another extractor version or row format.
+        """
         aid = rows["articles"][0]["article_id"]
-        self._buffer.append((self._pending.pop(aid), rows))
+        art = self._pending.pop(aid)
+        if encoded is not None and encoded.version == self.version and encoded.rows_format == rows_format():
+            self._buffer.append(encoded)
+        else:
+            self._buffer.append((art, rows))
         self.extracted += 1
         if len(self._buffer) >= self.commit_every or time.monotonic() - self._last_commit >= self.commit_seconds:
             self.flush()
@@ -181,15 +191,15 @@ def refresh(
     Returns:
         How many articles were re-extracted.
     """
-    from provenance.engine.local import map_extract
+    from provenance.engine.local import map_extract, store_partition
 
     cfg = config or load_config()
     session = Session(store, "refresh", ["(stored articles)"], load_reused=False)
     stale = list(store.stale_articles(session.version))
     eng = cfg["engine"]
-    for rows in map_extract(session.new_only(stale), eng["workers"] if workers is None else workers,
-                            eng["chunk_size"], on_done):
-        session.save(rows)
+    for rows, encoded in map_extract(session.new_only(stale), eng["workers"] if workers is None else workers,
+                                     eng["chunk_size"], on_done, store_partition):
+        session.save(rows, encoded)
     session.flush()
     if stale:
         empty = pd.DataFrame(columns=["article_id", "source", "duplicates"])
