@@ -108,9 +108,9 @@ class DateMention:
         end: Offset after the last character.
         text: ``text[start:end]``.
         value: ISO value at its granularity (``2023-10-30``, ``2023-10``, ``2023``,
-            ``2023-W44``, ``2023-10-30T14:00``) or ``None`` when it cannot be resolved
+            ``2023-W44``, ``2023-Q3``, ``2023-10-30T14:00``) or ``None`` when it cannot be resolved
             (a relative date in an article whose publication date is unknown).
-        granularity: ``day``, ``week``, ``month``, ``year`` or ``time``.
+        granularity: ``day``, ``week``, ``month``, ``quarter``, ``year`` or ``time``.
         relative: True when the value depends on the publication date ("Monday", "yesterday").
         resolved: False when ``value`` is ``None`` because the anchor date was unknown.
         kind: ``point``; ``since`` for an open interval from ``value`` ("since October 7");
