@@ -123,6 +123,26 @@ def test_load_aliases_extends_registry(tmp_path: Path) -> None:
     assert canonicalize("the Khan Yunis municipality") == ("Khan Younis Municipality", None)
 
 
+def test_load_aliases_reaches_extract_actors(tmp_path: Path) -> None:
+    # The recogniser's alias pattern (actors.py) is rebuilt when the registry
+    # (actor_registry.py) changes.
+    text = "Officials at the Khan Yunis municipality said the water wells were hit."
+    assert not [a for a in extract_actors(text, split_sentences(text)) if a.canonical == "Khan Younis Municipality"]
+    f = tmp_path / "extra.csv"
+    f.write_text("canonical,type,aliases,affiliation\n"
+                 "Khan Younis Municipality,government,Khan Younis Municipality|Khan Yunis municipality,\n", "utf-8")
+    actors.load_aliases(f)
+    found = [a for a in extract_actors(text, split_sentences(text)) if a.canonical == "Khan Younis Municipality"]
+    assert found and found[0].type == "government"
+
+
+def test_registry_names_are_reexported() -> None:
+    from provenance.extract import actor_registry
+
+    for name in ("canonicalize", "group_aliases", "load_aliases", "registry", "reset_registry", "split_descriptor"):
+        assert getattr(actors, name) is getattr(actor_registry, name)
+
+
 def test_load_aliases_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         actors.load_aliases(tmp_path / "nope.csv")

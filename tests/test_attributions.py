@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from provenance.extract import extract_article
 from provenance.extract.actors import extract_actors
-from provenance.extract.attributions import complete_content, extract_attributions
+from provenance.extract.attributions import complete_content, extract_attributions, line_attributions
 from provenance.extract.sentences import split_sentences
 from provenance.models import Article, Attribution, Sentence, Span
 
@@ -201,6 +201,27 @@ def test_fallback_cue_trie_matches_the_flat_alternation() -> None:
     for path in sorted(shared_path("polnear", "data", "dev", "text").glob("*.txt"))[:10]:
         text = path.read_text("utf-8")
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+def test_signed_quotations_in_a_quote_list() -> None:
+    # A real layout from PolNeAR dev (HuffPost, 2016-09-27): "“...” ― Name" on its own line.
+    path = next(shared_path("polnear", "data", "dev", "text").glob("huff-post_2016-09-27_latinos-share*.txt"))
+    text = path.read_text("utf-8")
+    atts = extract_attributions(text, split_sentences(text), [])
+    signed = [a for a in atts if a.cue.text == "―"]
+    assert len(signed) >= 10
+    for a in signed:
+        assert a.source is not None and a.source.text[:1].isupper()
+        assert a.content[0].text.startswith(("“", '"', "”"))
+        assert a.source.start > a.cue.end > a.content[-1].end - 1
+
+
+def test_line_attributions_leave_tagged_lines_alone() -> None:
+    text = "“We will not leave,” ― Ahmed Yousef\n"
+    dash = text.index("―")
+    assert len(line_attributions(text, [])) == 1
+    taken = [(None, Span(dash, dash + 1, "―"), [Span(0, 20, text[:20])])]
+    assert line_attributions(text, taken) == []
 
 
 def test_seed_article() -> None:

@@ -8,7 +8,9 @@ of two words), the learned cue lexicon (``lexicon/cues.tsv``), quotation state c
 across sentences, and the position relative to the nearest cue word in the sentence.
 
 The model file ``models/attributions.crfsuite.xz`` (crfsuite format, xz-compressed) is written by ``scripts/train_attributions.py``
-from PolNeAR's train split (see ``docs/attributions.md``).
+from PolNeAR's train split (see ``docs/attributions.md``). Training uses the string features
+of ``paragraph_sequences``; tagging sums the same features' weights from cached tables and
+decodes in numpy (``attribution_decoder``), several times faster with the same labels.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from provenance.models import Sentence
 
@@ -313,6 +316,7 @@ class AttributionTagger:
 
         self.model_path = Path(model_path) if model_path else default_model_path()
         self._tagger = pycrfsuite.Tagger()
+        self._emission_model: Any = None  # attribution_decoder.EmissionModel, built on first use
         if self.model_path.suffix == ".xz":  # stored compressed: a third of the size
             # crfsuite reads the buffer in place: keep a reference for the tagger's lifetime.
             self._model_bytes = lzma.decompress(self.model_path.read_bytes())
@@ -321,7 +325,7 @@ class AttributionTagger:
             self._tagger.open(str(self.model_path))
 
     def tag(
-        self, text: str, sentences: Sequence[Sentence], *, prefilter: bool = True
+        self, text: str, sentences: Sequence[Sentence], *, prefilter: bool = True, crfsuite: bool = False
     ) -> list[tuple[str, int, int, int]]:
         """Labelled spans ``(label, start, end, sentence_no)`` in text order.
 
@@ -330,10 +334,21 @@ class AttributionTagger:
             sentences: Its sentence spans.
             prefilter: Tag only ``candidate_sentences`` (a quotation mark, a colon or a
                 candidate cue word): same spans in practice, a fifth less work.
+            crfsuite: Score with crfsuite itself (string features, one look-up each) instead
+                of the cached emission tables of ``attribution_decoder``: the same labels,
+                several times slower; for tests and training checks.
 
         Returns:
             Maximal runs of one label (SRC, CUE or CON), each inside one sentence.
         """
+        if not crfsuite:
+            from provenance.extract import attribution_decoder as dec
+
+            if self._emission_model is None:
+                self._emission_model = dec.EmissionModel(self._tagger.info(), self._tagger.labels())
+            model = self._emission_model
+            tokens = dec.emissions(model, text, sentences, gate=prefilter)
+            return dec.label_runs(tokens, dec.viterbi(model.trans, tokens.scores, tokens.run), model.labels)
         spans: list[tuple[str, int, int, int]] = []
         select = candidate_sentences(text, sentences) if prefilter else None
         for toks, feats, sids in paragraph_sequences(text, sentences, select):

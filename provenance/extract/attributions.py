@@ -18,18 +18,18 @@ voice yield no attribution at all: that absence is information.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 
 from provenance.extract import coref
 from provenance.extract.actors import _trie_pattern
 from provenance.extract.attribution_tagger import cue_lexicon, cue_table, tag_article
-from provenance.extract.sentences import sentence_index
 from provenance.models import Actor, Attribution, Sentence, SourceRef, Span
 
-VERSION = "2"
+VERSION = "3"
 
 #: A cue word stands without the tagger (``rule_attributions``) when it heads a cue at least
 #: this often in PolNeAR train ...
@@ -40,6 +40,16 @@ FALLBACK_COUNT = 20
 _QUOTES = "\"“”‘’«»"
 _OPEN = "\"“«"
 _QUOTE_SET = frozenset("\"“”«»")
+
+
+def _sentence_finder(sentences: Sequence[Sentence]) -> Callable[[int], int]:
+    """offset -> index of the sentence containing it (or the last one starting before it)."""
+    starts = [s.start for s in sentences]
+
+    def find(offset: int) -> int:
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    return find
 
 
 def _kind(text: str, cue: Span, content: Sequence[Span]) -> str:
@@ -109,6 +119,7 @@ def assemble(
     cues = [(s, e, sid) for lab, s, e, sid in spans if lab == "CUE"]
     if not cues:
         return []
+    cue_sents = [c[2] for c in cues]  # non-decreasing: spans come in text order
     by_sent: dict[int, list[int]] = {}
     for k, (_, _, sid) in enumerate(cues):
         by_sent.setdefault(sid, []).append(k)
@@ -135,15 +146,15 @@ def assemble(
             continue
         # Content with no cue in its sentence: continue the attribution of the previous
         # sentence(s) when there is one nearby, else wait for the next cue.
-        prev = [k for k, c in enumerate(cues) if c[2] < sid]
-        if prev and contents[prev[-1]] and sid - cues[prev[-1]][2] <= 3 and _continues(text, contents[prev[-1]][-1], span):
-            contents[prev[-1]].append(span)
+        kp = bisect.bisect_left(cue_sents, sid) - 1  # the last cue of an earlier sentence
+        if kp >= 0 and contents[kp] and sid - cues[kp][2] <= 3 and _continues(text, contents[kp][-1], span):
+            contents[kp].append(span)
         else:
             pending.append((sid, span))
     for sid, span in pending:
-        nxt = [k for k, c in enumerate(cues) if c[2] > sid]
-        if nxt and cues[nxt[0]][2] - sid <= 2:
-            contents[nxt[0]].append(span)
+        kn = bisect.bisect_right(cue_sents, sid)  # the first cue of a later sentence
+        if kn < len(cues) and cues[kn][2] - sid <= 2:
+            contents[kn].append(span)
     del last_attr_sent
     if sentences and extend_content:
         starts_by_sent: dict[int, list[int]] = {}
@@ -327,11 +338,11 @@ def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _fallback_cue_regex() -> re.Pattern[str]:
+@lru_cache(maxsize=2)
+def _fallback_cue_regex(fold: bool = True) -> re.Pattern[str]:
     """Speech cues reliable enough to stand without the tagger (lexicon/cues.tsv: a cue at
     least ``FALLBACK_RATIO`` of the time in train and ``FALLBACK_COUNT`` times, plus the
-    hand-listed cues)."""
+    hand-listed cues); case-insensitive, or with ``fold=False`` for lower-cased text."""
     words = {w for w, (c, r, _h) in cue_table().items()
              if (r >= FALLBACK_RATIO and c >= FALLBACK_COUNT) or c == 0}
     words |= set(_manual_cues())
@@ -339,7 +350,7 @@ def _fallback_cue_regex() -> re.Pattern[str]:
     # A trie-shaped alternation (longest word first, as a flat longest-first list would be):
     # one pass per position instead of trying every word, a third of the untagged cost.
     alt = _trie_pattern((w for w in words if w.isalpha()), fold=True)
-    return re.compile(r"\b(?:according\s+to|(?:" + alt + r"))\b", re.IGNORECASE)
+    return re.compile(r"\b(?:according\s+to|(?:" + alt + r"))\b", re.IGNORECASE if fold else 0)
 
 
 @lru_cache(maxsize=1)
@@ -355,16 +366,28 @@ _INVERTED_SOURCE = re.compile(
 )
 
 
-def rule_attributions(text: str, sent: Sentence) -> list[tuple[Span | None, Span, list[Span]]]:
+def rule_attributions(
+    text: str, sent: Sentence, *, lowered: str | None = None
+) -> list[tuple[Span | None, Span, list[Span]]]:
     """Attributions a sentence's structure gives around a reliable speech cue.
 
     The safety net under the tagger for the constructions a fact-checker needs most:
     "X said (that) ...", "“...,” X said", "..., said X", "..., according to X" and
     "According to X, ...". Returns (source, cue, contents) triples like ``assemble``.
+
+    Args:
+        text: Article text.
+        sent: The sentence to read.
+        lowered: ``text.lower()``, when the caller has it: the cue scan is then
+            case-sensitive on it, twice as fast as a case-insensitive scan.
     """
     out: list[tuple[Span | None, Span, list[Span]]] = []
-    for m in _fallback_cue_regex().finditer(text, sent.start, sent.end):
-        cue = Span(m.start(), m.end(), m.group(0))
+    if lowered is not None and len(lowered) == len(text):
+        scan = _fallback_cue_regex(fold=False).finditer(lowered, sent.start, sent.end)
+    else:  # a character whose lower case is longer ("İ") would shift offsets
+        scan = _fallback_cue_regex().finditer(text, sent.start, sent.end)
+    for m in scan:
+        cue = Span(m.start(), m.end(), text[m.start():m.end()])
         if cue.text.lower().startswith("according"):
             sm = re.match(r"\s+([^,.;:“”\"]{2,80}?)(?=\s*(?:[,.;:]|$))", text[cue.end:sent.end])
             if not sm:
@@ -392,6 +415,42 @@ def rule_attributions(text: str, sent: Sentence) -> list[tuple[Span | None, Span
             continue
         out.append((src, cue, [c]))
         break
+    return out
+
+
+# A quotation signed on its own line, "“... .” ― Sonya Herridge" (quote lists, epigraphs).
+# (Tried and dropped: transcript lines "WALLACE: ...": on train the pattern mostly catches
+# "BYLINE:", "EMAIL:" and headline kickers.)
+_SIGNED_QUOTE = re.compile(
+    r"(?P<con>[“\"][^”\"\n]{10,}[”\"])[ \t\xa0]*(?P<cue>[―—])[ \t\xa0]*"
+    r"(?P<src>[A-Z][\w.'’\-]+(?:[ \t]+[A-Z][\w.'’\-]+){0,3})[ \t\xa0.,]*(?=\n|$)"
+)
+
+
+def line_attributions(
+    text: str, triples: Sequence[tuple[Span | None, Span, list[Span]]]
+) -> list[tuple[Span | None, Span, list[Span]]]:
+    """Attributions a line's layout gives: a quotation signed at the end of its line.
+
+    "“...” ― Sonya Herridge": the quotation is the content, the dash the cue and the name
+    the source, as PolNeAR annotates them. A line whose span already holds a cue of
+    ``triples`` is left alone.
+
+    Returns:
+        New (source, cue, contents) triples.
+    """
+    taken = sorted(t[1].start for t in triples)
+    out: list[tuple[Span | None, Span, list[Span]]] = []
+    for m in _SIGNED_QUOTE.finditer(text):
+        i = bisect.bisect_left(taken, m.start())
+        if i < len(taken) and taken[i] < m.end():
+            continue
+        con = _strip_span(text, m.start("con"), m.end("con"))
+        if con is None:
+            continue
+        src = m.group("src").strip(" .,")
+        a = m.start("src")
+        out.append((Span(a, a + len(src), src), Span(m.start("cue"), m.end("cue"), m.group("cue")), [con]))
     return out
 
 
@@ -437,13 +496,14 @@ def split_participles(
     if sentences:
         # A participle cue the tagger left untagged, after an attribution in its sentence.
         covered = sorted((sp.start, sp.end) for t in out for sp in (t[1], *t[2], *(t[:1] if t[0] else ())))
-        seen_sents = {sentence_index(sentences, t[1].start) for t in out}
+        sentence_of = _sentence_finder(sentences)
+        seen_sents = {sentence_of(t[1].start) for t in out}
         for sid in seen_sents:
             sent = sentences[sid]
             for m in rx.finditer(text, sent.start, sent.end):
                 if any(a < m.end() and m.start() < b for a, b in covered):
                     continue
-                if not any(t[1].end <= m.start() and sentence_index(sentences, t[1].start) == sid for t in out):
+                if not any(t[1].end <= m.start() and sentence_of(t[1].start) == sid for t in out):
                     continue
                 tail = _strip_span(text, m.end(), sent.end)
                 if tail is not None and len(tail.text) >= 8:
@@ -507,18 +567,23 @@ def extract_attributions(
     sentences = list(sentences)
     spans = tag_article(text, sentences)
     triples = split_participles(text, assemble(text, spans, sentences, keep_cue_only=keep_cue_only), sentences)
+    sentence_of = _sentence_finder(sentences)
     if rules and sentences:
         # Sentences the assembled attributions already cover (a cue or content in them).
         tagged: set[int] = set()
         for _src, cue, content in triples:
             for sp in (cue, *content):
-                tagged.update(range(sentence_index(sentences, sp.start), sentence_index(sentences, sp.end - 1) + 1))
+                tagged.update(range(sentence_of(sp.start), sentence_of(sp.end - 1) + 1))
+        lowered = text.lower()
         extra: list[tuple[tuple[Span | None, Span, list[Span]], int]] = []
         for sid, sent in enumerate(sentences):
             if sid not in tagged:
-                extra.extend((t, sid) for t in rule_attributions(text, sent))
+                extra.extend((t, sid) for t in rule_attributions(text, sent, lowered=lowered))
         if extra:
             triples = sorted(triples + [t for t, _ in extra], key=lambda t: t[1].start)
+        lines = line_attributions(text, triples)
+        if lines:
+            triples = sorted(triples + lines, key=lambda t: t[1].start)
     resolver = coref.SourceResolver(text, sentences, actors)
     out: list[Attribution] = []
     prev_ref: SourceRef | None = None
@@ -530,12 +595,12 @@ def extract_attributions(
         if src is not None:
             src = clean_source(text, src)
         if src is None and infer_sources and sentences:
-            src = infer_source(text, sentences[sentence_index(sentences, cue.start)], cue)
+            src = infer_source(text, sentences[sentence_of(cue.start)], cue)
             if src is not None:
                 rule = "crf+assemble+subject"
         if src is not None:
             ref = resolver.resolve(src)
-        sent_no = sentence_index(sentences, cue.start) if sentences else -1
+        sent_no = sentence_of(cue.start) if sentences else -1
         if ref is None and inherit_sources and prev_ref is not None and sent_no == prev_sent and (
             _participle(cue) or _coordinated(text, prev_cue_end, cue)
         ):

@@ -23,6 +23,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
+from provenance.extract import actor_registry as _registry
 from provenance.extract import actors as _actors
 from provenance.models import Actor, Sentence, SourceRef, Span
 
@@ -112,7 +113,7 @@ class SourceResolver:
         """
         written = span.text.strip()
         low = written.lower()
-        pronouns = _actors._pronouns()
+        pronouns = _registry._pronouns()
         _, descriptor = _actors.split_descriptor(written)
 
         # 3. Pronouns.
@@ -170,7 +171,7 @@ class SourceResolver:
         if nominal and not inside:
             words = re.findall(r"[\w\-]+", low)
             head = words[-1] if words else ""
-            types, _ = _actors._types()
+            types, _ = _registry._types()
             htype = types.get(head)
             if htype is not None:
                 for off, canon, typ, _r, desc in reversed(self.history):
