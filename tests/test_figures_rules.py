@@ -137,6 +137,11 @@ def test_junk_sources(mention: str, junk: bool) -> None:
         # a title's full stop does not end the name
         ('"It changed because they murdered hundreds of Israelis," said Sen. Chris Murphy, a Democrat.', "hundreds",
          "Sen. Chris Murphy"),
+        # a dated statement is the data, its author the source
+        (("According to a Thursday statement from Gaza's health ministry, 1,354 people have been killed by airstrikes"
+         " since Saturday."), "1,354", "Gaza's health ministry"),
+        ("According to the latest figures from the Palestinian Health Ministry, 1,354 people have been killed.", "1,354",
+         "the Palestinian Health Ministry"),
         # a clause with a verb and a number is not a source
         (("Health officials in Gaza, home to two million people, said the Israeli bombardment had killed more than"
          " 1,500 people."), "two million", None),
@@ -158,6 +163,8 @@ def test_fallback_sources(text: str, span: str, source: str | None) -> None:
          " that last week staged a cross-border incursion that killed more than 1,300 people."), "israeli"),
         ("Days after Palestinian gunmen from Gaza launched attacks on southern Israel, killing more than 1,300 people.",
          "israeli"),
+        ("At least 232 Palestinians have been killed and more than 1,300 injured in Israeli counterstrikes on Gaza.",
+         "palestinian"),
         # the dead of the group's own territory stay Palestinian
         ("Israeli strikes on Gaza, which is controlled by Hamas, have killed more than 1,300 Palestinians.",
          "palestinian"),
@@ -222,3 +229,20 @@ def test_real_controlling_group_appositives_leave_israeli_counts_israeli() -> No
         m = re.search(r"more than 1,\d00", s)
         assert m is not None
         assert figure_scope("people", None, s, (m.start(), m.end()))[1] == "israeli", s
+
+
+def test_one_word_of_the_name_as_written_is_not_the_canonical_source() -> None:
+    from provenance.models import Attribution, SourceRef, Span
+
+    text = ("Israeli Prime Minister Benjamin Netanyahu said the militants launched a surprise attack, killing an"
+            " estimated 250 Israelis and wounding 1,000 more.")
+    src = "Israeli Prime Minister Benjamin Netanyahu"
+    c, b = text.index("said"), text.index("the militants")
+    att = Attribution(source=SourceRef(0, len(src), src, canonical="Benjamin"), cue=Span(c, c + 4, "said"),
+                      content=(Span(b, len(text) - 1, text[b:-1]),), kind="indirect")
+    figs = extract_figures(text, split_sentences(text), [], [att], "2023-10-07")
+    assert figs and all(f.source is not None and "Netanyahu" in (f.source.canonical or "") for f in figs)
+    # a surname is a name: it stays
+    att2 = Attribution(source=SourceRef(0, len(src), src, canonical="Netanyahu"), cue=att.cue, content=att.content,
+                       kind="indirect")
+    assert extract_figures(text, split_sentences(text), [], [att2], None)[0].source.canonical == "Netanyahu"

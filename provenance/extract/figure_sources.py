@@ -86,7 +86,7 @@ def _rules() -> _Rules:
         cue=re.compile(rf"\b(?:{_alt(cue_verbs)})\b"),
         relay=re.compile(rf"\b(?:{_alt(src['relay_cues'], True)})\s+", i),
         data_noun=re.compile(
-            rf"^(?:(?:the|a|an)\s+)?(?:(?:latest|new|official|updated|daily|most\s+recent|preliminary)\s+)*"
+            rf"^(?:(?:the|a|an)\s+)?(?:(?:{_alt(src['data_modifiers'], True)})\s+)*"
             rf"(?:{_alt(src['data_nouns'], True)})\s+(?:(?:released|issued|published|compiled|provided)\s+)?"
             rf"(?:from|by|of)\s+",
             i,

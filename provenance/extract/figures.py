@@ -510,6 +510,12 @@ def extract_figures(
         if att is not None and att.source is not None:
             s = att.source
             canon, desc = (s.canonical, s.descriptor) if s.canonical else canonical_source(s.text)
+            if canon and " " not in canon and len(s.text.split()) > 1:
+                # A word inside the name as written ("Benjamin" for "Israeli Prime Minister
+                # Benjamin Netanyahu"; a surname stays): the mention's own reading is the name.
+                own, own_desc = canonical_source(s.text)
+                if own and canon.lower() in own.lower().split()[:-1]:
+                    canon, desc = own, desc or own_desc
             source = SourceRef(s.start, s.end, s.text, canon, desc)
             hedged = hedged or att.hedged
             src_how = "attribution"
