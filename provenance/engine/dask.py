@@ -6,8 +6,9 @@ scatters each partition to the cluster and runs :func:`provenance.engine.local.e
 on it. At most ``2 x worker threads`` partitions are in flight, so the client's memory is flat
 and results come back in input order; the tables are then byte-identical to a local run.
 
-Figure matching can run by block key (:func:`cluster_figures_by_block`): figures are shuffled
-so that every block (metric, counted group, side) lands whole in one partition, and
+Figure matching runs by block key (:func:`cluster_figures_by_block`, called by
+``provenance.match.match_frames`` when the ``[engine]`` settings name Dask): figures are
+shuffled so that every block (metric, counted group, side) lands whole in one partition, and
 ``provenance.match.cluster.cluster_figures`` runs on each partition unchanged.
 
 Workers need the same provenance version installed as the client (checked on connect).
@@ -149,7 +150,17 @@ def _partition_of(key: tuple[str, str, str] | None, n: int) -> int:
     return 0 if key is None else zlib.crc32("\x1f".join(key).encode("utf-8")) % n
 
 
-def cluster_figures_by_block(figs: pd.DataFrame, settings: Any, client: Client, partitions: int = 0) -> list[str]:
+def _cluster_partition(figs: pd.DataFrame, settings: Any) -> tuple[list[str], Any]:
+    """``cluster_figures`` on one partition (runs on a worker), with its blocking counts."""
+    from provenance.match.blocking import BlockingStats
+    from provenance.match.cluster import cluster_figures
+
+    stats = BlockingStats()
+    return cluster_figures(figs, settings, stats), stats
+
+
+def cluster_figures_by_block(figs: pd.DataFrame, settings: Any, client: Client, partitions: int = 0,
+                             stats: Any = None) -> list[str]:
     """``cluster_figures`` over a cluster: shuffle figures by block key, cluster each partition.
 
     Blocks never interact in ``cluster_figures`` and cluster ids are content hashes of their
@@ -162,6 +173,7 @@ def cluster_figures_by_block(figs: pd.DataFrame, settings: Any, client: Client, 
         settings: ``provenance.match.cluster.FigureSettings``.
         client: A connected ``distributed.Client``.
         partitions: Number of partitions; 0 = two per worker thread.
+        stats: A ``provenance.match.blocking.BlockingStats`` to add every partition's counts to.
 
     Returns:
         One cluster id per row of ``figs``, in row order.
@@ -169,7 +181,6 @@ def cluster_figures_by_block(figs: pd.DataFrame, settings: Any, client: Client, 
     import pandas as pd
 
     from provenance.match.blocking import figure_block_key
-    from provenance.match.cluster import cluster_figures
 
     if not len(figs):
         return []
@@ -179,12 +190,20 @@ def cluster_figures_by_block(figs: pd.DataFrame, settings: Any, client: Client, 
             for m, u, g, s in zip(figs["metric"], unit, figs["group"], figs["side"])]
     frame = figs.reset_index(drop=True)
     groups = frame.groupby(pd.Series(part), sort=True).indices
-    futures = {p: client.submit(cluster_figures, c, settings, pure=False)
+    futures = {p: client.submit(_cluster_partition, c, settings, pure=False)
                for p, c in ((p, client.scatter(frame.iloc[idx], hash=False)) for p, idx in groups.items())}
     out: list[str] = [""] * len(frame)
     for p, fut in futures.items():
-        for i, cid in zip(groups[p], fut.result()):
+        ids, part_stats = fut.result()
+        for i, cid in zip(groups[p], ids):
             out[i] = cid
+        if stats is not None:
+            stats.items += part_stats.items
+            stats.blocks += part_stats.blocks
+            stats.largest_block = max(stats.largest_block, part_stats.largest_block)
+            stats.comparisons += part_stats.comparisons
+            for rule, pairs in part_stats.by_rule.items():
+                stats.add(rule, pairs)
     return out
 
 

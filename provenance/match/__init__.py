@@ -40,6 +40,20 @@ class MatchStats:
         return self.figures.candidate_pairs + self.text.candidate_pairs + self.syndication.candidate_pairs
 
 
+def figure_clusters(figs: pd.DataFrame, settings: FigureSettings, config: dict[str, Any],
+                    stats: BlockingStats | None = None) -> list[str]:
+    """``cluster_figures`` where the run's engine runs: in this process, or on the Dask cluster
+    of ``[engine] scheduler`` shuffled by block key (``engine.dask.cluster_figures_by_block``,
+    the same function on every block, so the same ids)."""
+    eng = config.get("engine") or {}
+    if eng.get("engine") == "dask":
+        from provenance.engine.dask import cluster_figures_by_block, connect
+
+        with connect(eng.get("scheduler") or None) as client:
+            return cluster_figures_by_block(figs, settings, client, stats=stats)
+    return cluster_figures(figs, settings, stats)
+
+
 def cluster_claims(
     frames: Mapping[str, pd.DataFrame], config: dict[str, Any], *, texts: Mapping[str, str] | None = None,
     stats: MatchStats | None = None,
@@ -67,7 +81,7 @@ def cluster_claims(
              if len(atts) and {"source_canonical", "source_text"} <= set(atts.columns) else [])
     groups_of_figs, groups = source_groups(figs, frames.get("actors"), SourceSettings.from_config(m), extra)
     figs["source_group"] = groups_of_figs if len(figs) else pd.Series(dtype=object)
-    figs["cluster_id"] = cluster_figures(figs, FigureSettings.from_config(m), stats.figures) if len(figs) else []
+    figs["cluster_id"] = figure_clusters(figs, FigureSettings.from_config(m), config, stats.figures) if len(figs) else []
     claims = build_claims({**frames, "figures": figs}, texts=texts)
     # Speakers compared as source groups ("Estranian Health Ministry" = "Estrania's Health
     # Ministry"); speaker_text keeps the words as written.
@@ -132,4 +146,4 @@ def match_frames(
     return out
 
 
-__all__ = ["MatchStats", "cluster_claims", "match_frames"]
+__all__ = ["MatchStats", "cluster_claims", "figure_clusters", "match_frames"]

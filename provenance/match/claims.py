@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from provenance.ids import content_hash
@@ -215,8 +216,60 @@ def running_total_before(sentence: Any, at: int) -> bool:
     return sc.running_total.search(sentence[max(0, at - sc.running_window):at]) is not None
 
 
+# Columns of the extraction tables that claims read (``claim_for``, ``primary_figure``, ``_claim_row``).
+_GROUP_KEYS = ("article_id", "source", "outlet", "published", "sentence_index", "sentence_start", "sentence_end",
+               "sentence")
+_FIGURE_KEYS = _GROUP_KEYS + (
+    "metric", "text", "counted", "part_of", "group", "start", "source_canonical", "source_text", "descriptor",
+    "hedged", "figure_id", "value", "low", "high", "qualifier", "side", "as_of", "cumulative", "place_scope")
+_ATTRIBUTION_KEYS = _GROUP_KEYS + ("source_canonical", "source_text", "descriptor", "cue", "kind", "content",
+                                   "hedged")
+_DATE_KEYS = ("article_id", "sentence_index", "value", "role")
+#: Articles whose claims are built at a time: rows are read a slice at a time, never as one
+#: dict per row of the whole table (``to_dict("records")`` of every figure and attribution of
+#: the 37k ABP articles took over 5 GB).
+ARTICLES_PER_BATCH = 2000
+
+
+class _ByArticle:
+    """The rows of one table, read a batch of articles at a time as small dicts of ``keys``.
+
+    Rows keep their table order within an article; values are those ``to_dict("records")``
+    gives (``Series.tolist``), and a column the table lacks is absent from the dicts.
+    """
+
+    def __init__(self, df: pd.DataFrame, keys: tuple[str, ...]) -> None:
+        self.df = df
+        self.keys = [k for k in keys if k in df.columns]
+        ids = df["article_id"].to_numpy(dtype=object) if len(df) else np.empty(0, dtype=object)
+        if len(ids) and not df["article_id"].is_monotonic_increasing:
+            self.order: np.ndarray | None = np.argsort(ids, kind="stable")
+            ids = ids[self.order]
+        else:
+            self.order = None
+        self.ids = ids
+
+    def article_ids(self) -> np.ndarray:
+        """Distinct article ids of the table, sorted."""
+        return pd.unique(self.ids) if len(self.ids) else self.ids
+
+    def rows(self, first: str, last: str) -> list[dict[str, Any]]:
+        """Rows of the articles with ids in [first, last], as dicts."""
+        a = int(np.searchsorted(self.ids, first, side="left"))
+        b = int(np.searchsorted(self.ids, last, side="right"))
+        if a >= b:
+            return []
+        part = self.df.iloc[self.order[a:b] if self.order is not None else slice(a, b)]
+        cols = [part[k].tolist() for k in self.keys]
+        return [dict(zip(self.keys, vals)) for vals in zip(*cols)]
+
+
 def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One claim per sentence carrying a figure or an attribution.
+
+    Rows are read a batch of ``ARTICLES_PER_BATCH`` articles at a time (claims never span
+    articles), so memory holds one batch of row dicts and the claims table, not a dict per
+    row of every table.
 
     Args:
         frames: Extraction tables (``articles``, ``figures`` (after ``prepare_figures``),
@@ -231,13 +284,44 @@ def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | 
     whole_text = texts is not None
     texts = texts or {}
     arts = frames.get("articles", pd.DataFrame())
-    figs = frames.get("figures", pd.DataFrame())
-    atts = frames.get("attributions", pd.DataFrame())
-    dates = frames.get("dates", pd.DataFrame())
     meta: dict[str, dict[str, Any]] = {}
     if len(arts):
-        for r in arts[["article_id", "published_precision", "chars"]].to_dict("records"):
-            meta[r["article_id"]] = r
+        for aid, prec, chars in zip(arts["article_id"].tolist(), arts["published_precision"].tolist(),
+                                    arts["chars"].tolist()):
+            meta[aid] = {"article_id": aid, "published_precision": prec, "chars": chars}
+    tables = [_ByArticle(frames.get(t, pd.DataFrame()), keys)
+              for t, keys in (("figures", _FIGURE_KEYS), ("attributions", _ATTRIBUTION_KEYS), ("dates", _DATE_KEYS))]
+    ids = [t.article_ids() for t in tables]
+    if whole_text and len(arts):
+        ids.append(np.asarray(arts["article_id"].tolist(), dtype=object))
+    all_ids = sorted(set().union(*(set(x.tolist()) for x in ids)))
+    whole: dict[str, dict[str, Any]] = {}
+    if whole_text and len(arts):
+        for aid, src, out, pub, chars in zip(arts["article_id"].tolist(), arts["source"].tolist(),
+                                             arts["outlet"].tolist(), arts["published"].tolist(),
+                                             arts["chars"].tolist()):
+            whole[aid] = {"article_id": aid, "source": src, "outlet": out, "published": pub, "figs": [],
+                          "atts": [], "hedged_att": False, "sentence_index": None, "start": 0,
+                          "end": int(chars or 0), "text": texts.get(aid, "")}
+    columns: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
+    for b in range(0, len(all_ids), ARTICLES_PER_BATCH):
+        batch = all_ids[b:b + ARTICLES_PER_BATCH]
+        figs, atts, dates = (t.rows(batch[0], batch[-1]) for t in tables)
+        article_claims = [whole[a] for a in batch if a in whole]
+        for row in _claim_rows(figs, atts, dates, article_claims, whole_text, texts, meta):
+            for c in CLAIM_COLUMNS:
+                columns[c].append(row[c])
+    df = pd.DataFrame(columns, columns=CLAIM_COLUMNS)
+    if len(df):
+        df = df.sort_values("claim_id", kind="stable").reset_index(drop=True)
+    return df
+
+
+def _claim_rows(figs: list[dict[str, Any]], atts: list[dict[str, Any]], dates: list[dict[str, Any]],
+                article_claims: list[dict[str, Any]], whole_text: bool, texts: Mapping[str, str],
+                meta: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Claims-table rows of a batch of articles (their figure, attribution and date rows, and in
+    whole-text mode the article claims of articles with none of those)."""
     groups: dict[tuple[str, int], dict[str, Any]] = {}
 
     def key_of(r: dict[str, Any]) -> tuple[str, int]:
@@ -248,39 +332,33 @@ def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | 
         c = groups.get(k)
         if c is None:
             c = {"article_id": r["article_id"], "source": r.get("source"), "outlet": r.get("outlet"),
-                 "published": r.get("published"), "figs": [], "atts": [],
+                 "published": r.get("published"), "figs": [], "atts": [], "hedged_att": False,
                  "sentence_index": None if whole_text else int(r.get("sentence_index") or 0),
                  "start": int(r.get("sentence_start") or 0), "end": int(r.get("sentence_end") or 0),
                  "text": r.get("sentence") or ""}
             groups[k] = c
         return c
 
-    for r in figs.to_dict("records") if len(figs) else []:
+    for r in figs:
         claim_for(r)["figs"].append(r)
-    for r in atts.to_dict("records") if len(atts) else []:
-        claim_for(r)["atts"].append(r)
-    if whole_text and len(arts):
-        for r in arts.to_dict("records"):
-            k = (r["article_id"], -1)
-            if k not in groups:
-                groups[k] = {"article_id": r["article_id"], "source": r.get("source"), "outlet": r.get("outlet"),
-                             "published": r.get("published"), "figs": [], "atts": [], "sentence_index": None,
-                             "start": 0, "end": int(r.get("chars") or 0), "text": texts.get(r["article_id"], "")}
+    for r in atts:
+        c = claim_for(r)
+        if not c["atts"]:  # only the first attribution is read, and whether any is hedged
+            c["atts"].append(r)
+        c["hedged_att"] = c["hedged_att"] or r.get("hedged") is True
+    for c in article_claims:
+        groups.setdefault((c["article_id"], -1), c)
     date_vals: dict[tuple[str, int], list[str]] = {}
-    if len(dates):
-        for r in dates.to_dict("records"):
-            if _s(r.get("value")) and r.get("role") not in ("dateline", "published"):
-                date_vals.setdefault(key_of(r), []).append(str(r["value"]))
+    for r in dates:
+        if _s(r.get("value")) and r.get("role") not in ("dateline", "published"):
+            date_vals.setdefault(key_of(r), []).append(str(r["value"]))
     rows = []
     for k, c in groups.items():
         if whole_text:
             c["start"], c["end"] = 0, int(meta.get(c["article_id"], {}).get("chars") or c["end"])
             c["text"] = texts.get(c["article_id"], c["text"])
         rows.append(_claim_row(c, meta.get(c["article_id"], {}), date_vals.get(k, [])))
-    df = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
-    if len(df):
-        df = df.sort_values("claim_id", kind="stable").reset_index(drop=True)
-    return df
+    return rows
 
 
 def primary_figure(figs: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -317,7 +395,7 @@ def _claim_row(c: dict[str, Any], meta: dict[str, Any], dates: list[str]) -> dic
         "speaker": speaker, "speaker_text": speaker_text, "descriptor": descriptor,
         "cue": _s(a.get("cue")) if a else None, "attribution_kind": _s(a.get("kind")) if a else None,
         "quote": _s(a.get("content")) if a and a.get("kind") in ("direct", "mixed") else None,
-        "hedged": bool((f and f.get("hedged") is True) or any(x.get("hedged") is True for x in c["atts"])),
+        "hedged": bool((f and f.get("hedged") is True) or c["hedged_att"]),
     }
     for k in ("figure_id", "metric", "value", "low", "high", "qualifier", "counted", "group", "side",
               "as_of", "cumulative"):

@@ -261,7 +261,10 @@ def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame
             independent_count(outlets, [r["syndication_id"] for r in g]), [r["published"] for r in g],
             [r["as_of"] for r in g]))
     fig_ids = set(cells["cluster_id"]) if len(cells) else set()
-    recs = [r for r in claims.to_dict("records") if r["cluster_id"] not in fig_ids] if len(claims) else []
+    # Only the columns read below, and not one dict per claim of every column (860k ABP claims).
+    text_claims = claims.loc[~claims["cluster_id"].isin(fig_ids), _TEXT_CLUSTER_COLUMNS] if len(claims) else claims
+    recs = text_claims.to_dict("records") if len(text_claims) else []
+    del text_claims
     for cid, g in sorted(_groups(recs).items()):
         g.sort(key=lambda r: (str(_s(r["published"]) or "\uffff"), r["claim_id"]))
         rep = g[0]
@@ -282,6 +285,10 @@ def _cluster_row(cid: Any, kind: str, label: str, rep_id: Any, rep_text: Any, re
             "n_outlets": len(set(outlets)), "n_independent": n_independent,
             "first_published": pub[0] if pub else None, "last_published": pub[-1] if pub else None,
             "as_of_from": aso[0] if aso else None, "as_of_to": aso[-1] if aso else None}
+
+
+# Claims columns the text rows of clusters.csv read (_text_label, _cluster_row, sort keys).
+_TEXT_CLUSTER_COLUMNS = ["cluster_id", "claim_id", "text", "speaker", "outlet", "published", "as_of"]
 
 
 def _text_label(rep: Any) -> str:
@@ -410,7 +417,7 @@ def first_reports(claims: pd.DataFrame, clusters: pd.DataFrame, articles: pd.Dat
     keep = clusters[clusters["n_outlets"] >= min_outlets]
     info = {c: (lab, n) for c, lab, n in zip(keep["cluster_id"], keep["label"], keep["n_outlets"])}
     rows = []
-    recs = [r for r in claims.to_dict("records") if r["cluster_id"] in info] if len(claims) else []
+    recs = claims[claims["cluster_id"].isin(info)].to_dict("records") if len(claims) else []
     for cid, g in sorted(_groups(recs).items()):
         g.sort(key=lambda r: (*_pub_key(r), r["claim_id"]))
         firsts = list({r["outlet"]: r for r in reversed(g)}.values())[::-1]
@@ -470,7 +477,15 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
             rows.append(_pair(a["cluster_id"], label.get(a["cluster_id"]), rel, a, b, a["cell"], b["cell"], "",
                               series=sa, linked=sb))
     fig_ids = set(cells["cluster_id"]) if len(cells) else set()
-    text = [r for r in claims.to_dict("records") if r["cluster_id"] not in fig_ids] if len(claims) else []
+    # Only clusters with two outlets or more can hold a cross-outlet pair (_cross_outlet_pairs).
+    text = []
+    if len(claims):
+        tc = claims[~claims["cluster_id"].isin(fig_ids)]
+        outlets: dict[Any, set[Any]] = {}
+        for c, o in zip(tc["cluster_id"].tolist(), tc["outlet"].tolist()):
+            outlets.setdefault(c, set()).add(o)
+        text = tc[[len(outlets[c]) >= 2 for c in tc["cluster_id"].tolist()]].to_dict("records")
+        del tc, outlets
     def differing(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], str] | None:
         rel, detail = text_relations(a, b)
         return (rel, detail) if rel else None
