@@ -246,3 +246,16 @@ def test_one_word_of_the_name_as_written_is_not_the_canonical_source() -> None:
     att2 = Attribution(source=SourceRef(0, len(src), src, canonical="Netanyahu"), cue=att.cue, content=att.content,
                        kind="indirect")
     assert extract_figures(text, split_sentences(text), [], [att2], None)[0].source.canonical == "Netanyahu"
+
+
+@pytest.mark.parametrize(
+    "mention, descriptor",
+    [
+        ("Gaza's health ministry, which is run by Hamas", "run by Hamas"),
+        ("The Gaza Health Ministry, which is controlled by Hamas, the militant group", "controlled by Hamas"),
+        ("the Hamas-run Health Ministry", "Hamas-run"),
+        ("The Health Ministry, which", None),
+    ],
+)
+def test_a_trailing_clause_characterising_the_source_is_its_descriptor(mention: str, descriptor: str | None) -> None:
+    assert canonical_source(mention)[1] == descriptor

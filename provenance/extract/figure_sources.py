@@ -72,6 +72,7 @@ class _Rules:
     background_event: re.Pattern[str]
     np_after: re.Pattern[str]
     trailing: re.Pattern[str]
+    clause_descriptor: re.Pattern[str]
     not_sources: frozenset[str]
 
 
@@ -126,6 +127,7 @@ def _rules() -> _Rules:
             rf"(?:\b(?:{_alt(src['titles'], True)})\.\s+|[^,.;:()“”\"\n—–]|(?<=\.[A-Z])\.|\.(?=[A-Za-z]))+"
         ),
         trailing=re.compile(rf",\s*(?:{_alt(src['trailing_clauses'], True)})\b.*$", i | re.DOTALL),
+        clause_descriptor=re.compile(src["clause_descriptor"].replace(" ", r"\s+")),
         not_sources=frozenset(src["not_sources"]),
     )
 
@@ -257,16 +259,21 @@ def canonical_source(mention: str) -> tuple[str | None, str | None]:
     Examples:
         >>> canonical_source("the Hamas-run Health Ministry")
         ('Gaza Health Ministry', 'Hamas-run')
+        >>> canonical_source("Gaza's health ministry, which is run by Hamas")
+        ('Gaza Health Ministry', 'run by Hamas')
     """
-    canon, desc = _actors.canonicalize(mention)
-    if canon is not None or desc is not None:
-        return canon, desc
+    # The name without a trailing clause ("the Health Ministry, which is run by Hamas"); the
+    # clause's characterisation ("run by Hamas") is kept as the descriptor.
     trimmed = trim_mention(mention)
+    clause_desc = None
     if trimmed != mention:
-        canon, desc = _actors.canonicalize(trimmed)
-        if canon is not None or desc is not None:
-            return canon, desc
+        m = _rules().clause_descriptor.search(mention, len(trimmed))
+        clause_desc = " ".join(m.group(0).split()) if m else None
+    canon, desc = _actors.canonicalize(trimmed)
+    if canon is not None or desc is not None:
+        return canon, desc or clause_desc
     name, desc = _clean_mention(mention)
+    desc = desc or clause_desc
     if not name or name.lower() in PRONOUNS:
         return None, desc
     aliases = lexicon("figures")["sources"]["aliases"]
