@@ -7,6 +7,10 @@ Writes two files that are committed with the package:
 * ``provenance/extract/models/attributions.crfsuite.xz``: a linear-chain CRF (xz-compressed) over paragraph
   tokens (features in ``provenance/extract/attribution_tagger.py``).
 
+The features read ``lexicon/word_clusters.tsv`` (distributional word clusters, built by
+``scripts/build_word_clusters.py`` from ABP news and PolNeAR train text); run that first when
+the file is missing or the clusters change.
+
 Data: ../shared/data/polnear/data/train (PolNeAR v1.0.0, 7 US outlets, Nov 2015 - Sep 2016,
 BRAT Source/Cue/Content). Dev is never read here. Single process; a few minutes on 2 cores.
 
@@ -118,9 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minfreq", type=float, default=3)
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--out", type=Path, default=MODELS / at.MODEL_NAME)
+    ap.add_argument("--no-clusters", action="store_true", help="train without the word-cluster features")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
+    at.USE_CLUSTERS = not args.no_clusters
     docs = load_split(args.data / "train", args.limit)
     log.info("train: %d articles, %d attributions", len(docs), sum(len(d.gold) for d in docs))
     rows = build_cue_lexicon(docs)

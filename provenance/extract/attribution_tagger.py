@@ -36,6 +36,9 @@ CUE_RATIO = 0.2
 #: quotation marks and colons); see ``candidate_sentences``.
 CANDIDATE_RATIO = 0.1
 LABELS = ("SRC", "CUE", "CON")
+#: Add the word's distributional cluster (``word_clusters``) to its features. Must match how
+#: the shipped model was trained.
+USE_CLUSTERS = True
 
 _TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 _OPEN_Q = "“‘«"
@@ -66,6 +69,24 @@ def cue_table() -> dict[str, tuple[int, float, int]]:
             continue
         count, total, hedged = int(cols[1]), int(cols[2]), int(cols[3])
         out[cols[0]] = (count, count / total if total else 1.0, hedged)
+    return out
+
+
+@lru_cache(maxsize=1)
+def word_clusters() -> dict[str, str]:
+    """Distributional word clusters (``lexicon/word_clusters.tsv``): word -> cluster id.
+
+    Built by ``scripts/build_word_clusters.py`` from ABP news and PolNeAR train text. Empty
+    when the file is absent (a model trained without cluster features does not need it).
+    """
+    path = resources.files("provenance.extract.lexicon").joinpath("word_clusters.tsv")
+    if not path.is_file():
+        return {}
+    out: dict[str, str] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line and not line.startswith("#") and not line.startswith("word\t"):
+            w, _, k = line.partition("\t")
+            out[w] = k
     return out
 
 
@@ -122,6 +143,9 @@ def _static(w: str) -> tuple[str, str, tuple[str, ...], tuple[str, str, str, str
         feats.append(f"cr={min(4, int(ratio * 5))}{freq}")
         if lw in cue_lexicon():
             feats.append("cue")
+    cl = word_clusters().get(lw) if USE_CLUSTERS else None
+    if cl is not None:
+        feats.append("c=" + cl)
     if lw in _PRONOUNS:
         feats.append("pron")
     if w in '"' + _OPEN_Q + _CLOSE_Q:
