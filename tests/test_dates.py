@@ -282,6 +282,48 @@ def test_dateline_is_never_in_the_future() -> None:
     assert (m.role, m.value) == ("dateline", "2022-11-02")
 
 
+# --------------------------------------------------------------------------- VERSION 5 rules
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        # a year before "to" is a year when a later year follows, or after "in"; "to" after a
+        # number in a range of counts still makes it a count
+        ("She chaired the board from 2009 to 2013.", PUB, [("2009", "2009"), ("2013", "2013")]),
+        ("Exports grew from $3 billion in 2010 to $5 billion.", PUB, [("2010", "2010")]),
+        ("Between 1800 to 2000 people gathered.", PUB, []),
+        ("Prices rose from 1990 to 2010 dollars a ton.", PUB, []),
+        # "as soon as" / "as early as" point forward even in a past-tense sentence
+        ("A vote could come as soon as Thursday, aides said.", PUB, [("Thursday", "2023-11-02")]),
+        ("Aides said the bill was ready to pass as early as Friday.", PUB, [("Friday", "2023-11-03")]),
+        # so do "effective" and postponement verbs
+        ("The board named a new chief, effective Feb. 1.", PUB, [("Feb. 1", "2024-02-01")]),
+        ("The judge postponed until Monday any ruling on bail.", PUB, [("Monday", "2023-11-06")]),
+        # "United States" is not a past-tense verb
+        ("He would fly to the United States Thursday.", PUB, [("Thursday", "2023-11-02")]),
+        # "the day before/after" a date, "the week of" a date
+        ("They met the day before last Tuesday's vote.", PUB, [("the day before last Tuesday", "2023-10-23")]),
+        ("Aid arrived the day after Oct. 7.", PUB, [("the day after Oct. 7", "2023-10-08")]),
+        ("A hearing is set for the week of Nov. 13.", PUB, [("the week of Nov. 13", "2023-W46")]),
+        # a second day of the same month; not a count after it
+        ("Leaders meet on Nov. 14 and 15 in Cairo.", PUB, [("Nov. 14", "2023-11-14"), ("15", "2023-11-15")]),
+        ("On Oct. 3 and 4 people were hurt.", PUB, [("Oct. 3", "2023-10-03")]),
+        # US holidays; a year after a holiday, "last"/"next" before it
+        ("Turnout on Election Day will decide it.", PUB, [("Election Day", "2023-11-07")]),
+        ("Turnout on Election Day in 2020 was high.", PUB, [("Election Day", "2020-11-03"), ("2020", "2020")]),
+        ("Campaigns start in earnest after Labor Day.", "2024-07-15", [("Labor Day", "2024-09-02")]),
+        ("The store was closed last Thanksgiving.", PUB, [("last Thanksgiving", "2022-11-24")]),
+        ("He hopes to be home by next Christmas.", PUB, [("next Christmas", "2023-12-25")]),
+        ("Veterans Day parades were held.", "2023-12-01", [("Veterans Day", "2023-11-11")]),
+        # the present or the future in general
+        ("Schools must train the leaders of tomorrow.", PUB, []),
+        ("Many of today's young voters were not born then.", PUB, []),
+    ],
+)
+def test_version5_rules(text: str, published: str | None, expected: list[tuple[str, str | None]]) -> None:
+    assert [(m.text, m.value) for m in extract_dates(text, published)] == expected
+
+
 # --------------------------------------------------------------------------- pitfalls
 
 @pytest.mark.parametrize(

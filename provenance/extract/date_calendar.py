@@ -108,16 +108,21 @@ def yearless(month: int, day: int | None, anchor: dt.date, direction: int) -> dt
 
 
 def holiday_date(rule: str, anchor: dt.date, direction: int) -> dt.date | None:
-    """Resolve a holiday rule ("12-25", or "11-Thursday-4") to the occurrence nearest the anchor."""
+    """Resolve a holiday rule to the occurrence nearest the anchor.
+
+    Rules: "12-25"; "11-Thursday-4", the 4th Thursday of November; "11-Monday-1+1", the day
+    after the 1st Monday (US Election Day, the Tuesday after the first Monday of November).
+    """
     parts = rule.split("-")
     month = int(parts[0])
     if len(parts) == 2:
         return yearless(month, int(parts[1]), anchor, direction)
-    weekday, nth = lexicon().weekdays[parts[1].lower()], int(parts[2])
+    nth_s, _, plus = parts[2].partition("+")
+    weekday, nth, after = lexicon().weekdays[parts[1].lower()], int(nth_s), int(plus or 0)
 
     def nth_weekday(year: int) -> int:
         first = dt.date(year, month, 1)
-        return 1 + (weekday - first.weekday()) % 7 + 7 * (nth - 1)
+        return 1 + (weekday - first.weekday()) % 7 + 7 * (nth - 1) + after
 
     # The day of the month moves with the year, so pick the year first, then the day.
     by_year = yearless(month, None, anchor, direction)
@@ -129,6 +134,29 @@ def holiday_date(rule: str, anchor: dt.date, direction: int) -> dt.date | None:
     ):
         cand = dt.date(anchor.year - 1, month, nth_weekday(anchor.year - 1))
     return cand
+
+
+def holiday_in(rule: str, year: int) -> dt.date | None:
+    """A holiday rule's day in a given year ("Christmas 2019", "Labor Day of 2014")."""
+    parts = rule.split("-")
+    month = int(parts[0])
+    try:
+        if len(parts) == 2:
+            return dt.date(year, month, int(parts[1]))
+        nth_s, _, plus = parts[2].partition("+")
+        first = dt.date(year, month, 1)
+        weekday = lexicon().weekdays[parts[1].lower()]
+        return dt.date(year, month, 1 + (weekday - first.weekday()) % 7 + 7 * (int(nth_s) - 1) + int(plus or 0))
+    except ValueError:
+        return None
+
+
+def holiday_step(rule: str, anchor: dt.date, step: int) -> dt.date | None:
+    """"last Thanksgiving" (step -1): the last one strictly before the anchor; "next" (+1): after."""
+    days = [d for y in (anchor.year - 1, anchor.year, anchor.year + 1) if (d := holiday_in(rule, y))]
+    if step < 0:
+        return max((d for d in days if d < anchor), default=None)
+    return min((d for d in days if d > anchor), default=None)
 
 
 def weekday_date(target: int, anchor: dt.date, shift: int | None, future: bool) -> dt.date:

@@ -27,6 +27,8 @@ from provenance.extract.date_calendar import (
     Anchor,
     dateparser_numeric,
     holiday_date,
+    holiday_in,
+    holiday_step,
     iso_week,
     shift_month,
     weekday_date,
@@ -105,8 +107,12 @@ def _title_case_name(text: str, start: int, end: int) -> bool:
     return bool(prev) and (prev[-1].isalnum() or prev[-1] in ",;")
 
 
-def _generic_now(text: str, end: int, lx: Lexicon) -> bool:
-    """True for "today's world", "today's youth": the present in general, not a day."""
+def _generic_now(text: str, start: int, end: int, lx: Lexicon) -> bool:
+    """True for "today's world", "the people of tomorrow": the present (or future) in general."""
+    if text[max(0, start - 3):start] == "of ":
+        prev = text[max(0, start - 24):start - 3].rsplit(None, 1)
+        if prev and prev[-1].lower() in lx.generic_before_of:
+            return True
     if text[end:end + 1] not in "'’" or text[end + 1:end + 2] != "s":
         return False
     nxt = text[end + 2:end + 24].split(None, 1)
@@ -126,6 +132,8 @@ def _year_direction(ctx: Context, text: str, start: int, end: int) -> int:
         DATELINE_AFTER.match(text, end) and is_dateline(text, start, end)
     ):
         return -1
+    if _forward(text, start, lexicon()):
+        return 1  # "as soon as Friday"
     tense = ctx.tense(start, end)
     if tense == 0 and _deadline(text, start):
         return 1  # "to pay down the loan by February": a deadline lies ahead, unless past tense
@@ -135,6 +143,14 @@ def _year_direction(ctx: Context, text: str, start: int, end: int) -> int:
 def _deadline(text: str, start: int) -> bool:
     """True after a deadline cue ("by", "no later than"): lexicon ``[cues].deadline``."""
     return lexicon().deadline_before.search(text, max(0, start - 16), start) is not None
+
+
+def _forward(text: str, start: int, lx: Lexicon) -> bool:
+    """True after a cue that points a date forward whatever the tense: ``[cues].forward``."""
+    # A cheap test first: the three characters before the date end one of the cues ("as ").
+    if text[max(0, start - 3):start] not in lx.forward_tails:
+        return False
+    return lx.forward_before.search(text, max(0, start - 24), start) is not None
 
 
 def is_dateline(text: str, start: int, end: int) -> bool:
@@ -152,7 +168,9 @@ def _count_not_year(text: str, start: int, end: int, lx: Lexicon) -> bool:
     after = text[end:end + 24].lower().split(None, 2)
     if after and text[end:end + 1].isspace():
         w = after[0].rstrip(".,;:")
-        if w in lx.not_year_after or w[:1] == "%" or " ".join(after[:2]) in lx.not_year_after:
+        if (w in lx.not_year_after or w[:1] == "%" or " ".join(after[:2]) in lx.not_year_after) and not (
+            w == "to" and _year_range(text, start, end, lx)
+        ):
             return True
     elif text[end:end + 1] == "%":
         return True
@@ -161,6 +179,23 @@ def _count_not_year(text: str, start: int, end: int, lx: Lexicon) -> bool:
         before[-1] in lx.not_year_before or " ".join(before[-2:]) in lx.not_year_before
     )
 
+
+def _year_range(text: str, start: int, end: int, lx: Lexicon) -> bool:
+    """True for "from 1991 to 1997", "in 1980 to more than 300,000": "to" after a year, not a count.
+
+    "1500 to 2000 people" stays a count: the second number must be a later year that is not
+    a count itself, or the first must follow "in" ("rose from 100,000 in 1980 to ...").
+    """
+    before = text[max(0, start - 12):start].lower().split()
+    if before and before[-1] == "in":
+        return True
+    m = _NEXT_YEAR.match(text, end)
+    if m is None or not int(text[start:end]) < int(m.group(1)) <= lx.conventions["year_max"]:
+        return False
+    return not _count_not_year(text, m.start(1), m.end(1), lx)
+
+
+_NEXT_YEAR = re.compile(r"\s+to\s+(\d{4})\b(?![,.]\d)")
 
 _GRAN_RANK = {"year": 1, "month": 2, "week": 3, "day": 3, "time": 4}
 
@@ -202,6 +237,11 @@ def _from_reference(ctx: Context, start: int, end: int, unit: str, step: int) ->
         y, mo = shift_month(base.year, base.month, step)
         return Draft(start, end, f"{y:04d}-{mo:02d}", "month", relative, True, "reference")
     return Draft(start, end, f"{base.year + step:04d}", "year", relative, True, "reference")
+
+
+# "Christmas 2019", "Labor Day of 2014"; "last Thanksgiving", "next Christmas".
+_HOLIDAY_YEAR = re.compile(r",?\s+(?:of\s+|in\s+)?((?:18|19|20)\d\d)\b(?![\d,.]\d)")
+_HOLIDAY_SHIFT = re.compile(r"(?i)\b(last|next)\s+$")
 
 
 def _unresolved(start: int, end: int, gran: str, rule: str) -> Draft:
@@ -356,7 +396,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         future = False
         if shift in (None, 0) and target != a.date.weekday():
             tense = ctx.tense(start, end)
-            future = tense > 0 or (tense == 0 and _deadline(text, start))
+            future = tense > 0 or (tense == 0 and _deadline(text, start)) or _forward(text, start, lx)
         if shift == 0:  # "this Friday": tense decides
             shift = None
         d = weekday_date(target, a.date, shift, future)
@@ -366,7 +406,7 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
         return None  # "This is VOA Today.", "This Week with David Brinkley"
 
     if kind == "rd":
-        if _generic_now(text, end, lx):
+        if _generic_now(text, start, end, lx):
             return None
         off = 0 if g("rd_part") else lx.relative_days[" ".join(g("rd_word").lower().split())]
         if not a.knows(NEED_DAY):
@@ -428,9 +468,17 @@ def resolve(m: re.Match[str], ctx: Context, numeric_order: str) -> Draft | None:
 
     if kind == "hol":
         rule_s = lx.holidays[g("hol_name").replace("’", "'")]
+        my = _HOLIDAY_YEAR.match(text, end)
+        if my is not None:  # "Christmas 2019", "Labor Day of 2014" (the year stays its own mention)
+            d = holiday_in(rule_s, int(my.group(1)))
+            return _day(start, end, d, False, "holiday_year") if d else None
         if not a.knows(NEED_DAY):
             return _unresolved(start, end, "day", "holiday")
         assert a.date is not None
+        hs = _HOLIDAY_SHIFT.search(text, max(0, start - 6), start)
+        if hs is not None:  # "last Labor Day": the one before publication; "next": after
+            d = holiday_step(rule_s, a.date, -1 if hs.group(1).lower() == "last" else 1)
+            return _day(hs.start(1), end, d, True, "holiday_shift") if d else None
         d = holiday_date(rule_s, a.date, _year_direction(ctx, text, start, end))
         return _day(start, end, d, True, "holiday") if d else None
 

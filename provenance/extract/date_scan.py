@@ -50,8 +50,11 @@ class Lexicon:
     since_before: re.Pattern[str]
     until_before: re.Pattern[str]
     deadline_before: re.Pattern[str]
+    forward_before: re.Pattern[str]
+    forward_tails: frozenset[str]
     the_year_before: re.Pattern[str]
     generic_after: frozenset[str]
+    generic_before_of: frozenset[str]
     lead_before: re.Pattern[str]
     published_before: re.Pattern[str]
     tense_future: frozenset[str]
@@ -313,11 +316,16 @@ def lexicon() -> Lexicon:
         since_before=_words_before(cues["since"]),
         until_before=_words_before(cues["until"]),
         deadline_before=_words_before(cues["deadline"]),
+        forward_before=_words_before(cues["forward"]),
+        forward_tails=frozenset(c[-2:].lower() + " " for c in cues["forward"]),
         the_year_before=re.compile(
             r"(?i)(?:^|\W)(?:" + _alt(lx["the_year"]["before"]) + r"|(?:" + _alt(lx["the_year"]["period_of"])
             + r")\s+of)\s+$"
         ),
         generic_after=frozenset(w.lower() for w in lx["generic_now"]["after_possessive"]),
+        generic_before_of=frozenset(
+            w.lower() for w in lx["generic_now"]["after_possessive"] + lx["generic_now"]["before_of"]
+        ),
         lead_before=_words_before(cues["month_lead"]),
         published_before=re.compile(
             r"(?i)(?:" + _alt(cues["published"]) + r")\s*(?:on|at)?\s*[:\-–—]?\s*$"

@@ -31,10 +31,11 @@ as signals) but set ``kind``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
-from provenance.extract.date_calendar import anchor, parse_time
+from provenance.extract.date_calendar import anchor, iso_week, parse_time
 from provenance.extract.date_resolve import (
     DATELINE_AFTER,
     DATELINE_NEXT,
@@ -46,13 +47,54 @@ from provenance.extract.date_resolve import (
 from provenance.extract.date_scan import candidates, lexicon
 from provenance.models import DateMention, Sentence
 
-VERSION = "4"
+VERSION = "5"
 
 # Rules whose dates do not move the narrative's reference time: "a year earlier" (two of them in
 # a results story count from the same time), "for the year" (the publication's year) and
 # quarters ("profit fell in the third quarter from a year earlier": the year, as before quarters
 # were read; TBAQ values it so).
 _NO_REFERENCE = frozenset({"reference", "the_year", "quarter"})
+
+
+# "the day before last Tuesday('s hearing)", "the day after Oct. 7", "the week of March 6": a
+# day counted from a date, or the ISO week containing it; the phrase joins the span.
+_DAY_PREFIX = re.compile(r"(?i)(?:\bthe\s+)?\b(?:day\s+(before|after)|(week)\s+of)\s+$")
+
+
+def _shift_by_prefix(d: Draft, text: str) -> Draft:
+    """Apply "the day before/after" or "the week of" right before a resolved day mention."""
+    head = text[max(0, d.start - 12):d.start]
+    if d.day is None or not ("day " in head or "week of" in head):
+        return d
+    m = _DAY_PREFIX.search(text, max(0, d.start - 20), d.start)
+    if m is None:
+        return d
+    if m.group(2):
+        return Draft(m.start(), d.end, iso_week(d.day), "week", d.relative, True, d.rule + "+week_of")
+    day = d.day + dt.timedelta(days=-1 if m.group(1).lower() == "before" else 1)
+    rule = d.rule + "+day_" + m.group(1).lower()
+    return Draft(m.start(), d.end, day.isoformat(), "day", d.relative, True, rule, day)
+
+
+# "April 24 and 25": a second day of the same month; it must end the phrase ("and 25 people"
+# is a count).
+_AND_DAY = re.compile(
+    r"\s+and\s+(\d{1,2})(?:st|nd|rd|th)?(?=\s*[.,;:)]|\s*$|\s+(?:in|at|on|when|with|for|from|to|of|the|and)\b)"
+)
+
+
+def _coordinated_day(d: Draft, text: str) -> Draft | None:
+    """The second day of "April 24 and 25" after the draft of "April 24", else None."""
+    if d.day is None or d.granularity != "day" or not d.rule.startswith("md") or text[d.end:d.end + 1] != " ":
+        return None
+    m = _AND_DAY.match(text, d.end)
+    if m is None or not d.day.day < int(m.group(1)) <= 31:
+        return None
+    try:
+        day = d.day.replace(day=int(m.group(1)))
+    except ValueError:
+        return None
+    return Draft(m.start(1), m.end(1), day.isoformat(), "day", d.relative, True, d.rule + "+and", day)
 
 
 def _with_context(d: Draft, ctx: Context, prev_end: int, next_start: int) -> DateMention:
@@ -162,7 +204,13 @@ def extract_dates(
     for m in candidates(text):
         d = resolve(m, ctx, order)
         if d is not None:
+            if d.day is not None:
+                d = _shift_by_prefix(d, text)
             drafts.append(d)
+            second = _coordinated_day(d, text) if d.day is not None and text.startswith(" and ", d.end) else None
+            if second is not None:  # "April 24 and 25"
+                drafts.append(second)
+                d = second
             # "a year earlier" does not move the reference: in "... from $4 a year earlier ...
             # compared with 40% a year earlier" both are a year before the same time.
             if d.value is not None and d.rule not in _NO_REFERENCE:
