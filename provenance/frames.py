@@ -84,6 +84,24 @@ def rows_from_extraction(x: Extraction) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames built from consecutive slices of rows, as one frame with the dtypes one
+    inference over all rows would give (a column whose parts were inferred with different
+    dtypes is rebuilt from its values). Building a large table in parts keeps only one part's
+    Python objects alive at a time."""
+    if len(parts) == 1:
+        return parts[0]
+    names = list(dict.fromkeys(c for p in parts for c in p.columns))
+    out: dict[str, Any] = {}
+    for c in names:
+        dtypes = {str(p[c].dtype) if c in p.columns else None for p in parts}
+        if len(dtypes) == 1 and None not in dtypes:
+            out[c] = pd.concat([p[c] for p in parts], ignore_index=True)
+        else:
+            out[c] = [x for p in parts for x in (p[c].tolist() if c in p.columns else [float("nan")] * len(p))]
+    return pd.DataFrame(out, columns=names)
+
+
 class FrameBuilder:
     """Accumulates rows from a stream of extractions, then builds DataFrames once.
 
@@ -136,17 +154,7 @@ class FrameBuilder:
     @staticmethod
     def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
         """Parts into one frame, with the dtypes one inference over all rows would give."""
-        if len(parts) == 1:
-            return parts[0]
-        names = list(dict.fromkeys(c for p in parts for c in p.columns))
-        out: dict[str, Any] = {}
-        for c in names:
-            dtypes = {str(p[c].dtype) if c in p.columns else None for p in parts}
-            if len(dtypes) == 1 and None not in dtypes:
-                out[c] = pd.concat([p[c] for p in parts], ignore_index=True)
-            else:
-                out[c] = [x for p in parts for x in (p[c].tolist() if c in p.columns else [float("nan")] * len(p))]
-        return pd.DataFrame(out, columns=names)
+        return concat_parts(parts)
 
     def frames(self, rejections: Iterable[Rejection] = ()) -> dict[str, pd.DataFrame]:
         """DataFrames for every table, plus ``rejected``; rows sorted for reproducible output.

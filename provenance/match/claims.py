@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from provenance.frames import concat_parts
 from provenance.ids import content_hash
 
 # Metrics in order of precedence when a claim holds several figures.
@@ -229,6 +230,8 @@ _DATE_KEYS = ("article_id", "sentence_index", "value", "role")
 #: dict per row of the whole table (``to_dict("records")`` of every figure and attribution of
 #: the 37k ABP articles took over 5 GB).
 ARTICLES_PER_BATCH = 2000
+#: Claims turned into a DataFrame part at a time (Python objects of one part alive at once).
+CLAIMS_PER_PART = 100_000
 
 
 class _ByArticle:
@@ -303,6 +306,7 @@ def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | 
             whole[aid] = {"article_id": aid, "source": src, "outlet": out, "published": pub, "figs": [],
                           "atts": [], "hedged_att": False, "sentence_index": None, "start": 0,
                           "end": int(chars or 0), "text": texts.get(aid, "")}
+    parts: list[pd.DataFrame] = []
     columns: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
     for b in range(0, len(all_ids), ARTICLES_PER_BATCH):
         batch = all_ids[b:b + ARTICLES_PER_BATCH]
@@ -311,7 +315,13 @@ def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | 
         for row in _claim_rows(figs, atts, dates, article_claims, whole_text, texts, meta):
             for c in CLAIM_COLUMNS:
                 columns[c].append(row[c])
-    df = pd.DataFrame(columns, columns=CLAIM_COLUMNS)
+        if len(columns["claim_id"]) >= CLAIMS_PER_PART:  # into compact (Arrow) columns
+            parts.append(pd.DataFrame(columns, columns=CLAIM_COLUMNS))
+            columns = {c: [] for c in CLAIM_COLUMNS}
+    if columns["claim_id"] or not parts:
+        parts.append(pd.DataFrame(columns, columns=CLAIM_COLUMNS))
+    df = concat_parts(parts)
+    del parts
     if len(df):
         df = df.sort_values("claim_id", kind="stable").reset_index(drop=True)
     return df
