@@ -80,3 +80,24 @@ def test_type_cache_is_bounded(tagger: at.AttributionTagger, monkeypatch: pytest
     b = dec.emissions(model, text, sents)
     assert np.array_equal(a.scores, b.scores)
     model._types.clear()
+
+
+def test_falls_back_to_crfsuite_when_the_weights_cannot_be_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tagger.info() writes a temporary file: with no disk space the tagger must still work.
+    t = at.AttributionTagger()
+
+    class NoSpace:
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+        def info(self) -> None:
+            raise RuntimeError("Can't close file")  # what pycrfsuite raises on a full disk
+
+    monkeypatch.setattr(t, "_tagger", NoSpace(t._tagger))
+    text = _dev_texts(1)[0]
+    sents = split_sentences(text)
+    assert t.tag(text, sents) == t.tag(text, sents, crfsuite=True)
+    assert t._emission_model is False

@@ -340,7 +340,8 @@ class AttributionTagger:
 
         self.model_path = Path(model_path) if model_path else default_model_path()
         self._tagger = pycrfsuite.Tagger()
-        self._emission_model: Any = None  # attribution_decoder.EmissionModel, built on first use
+        # attribution_decoder.EmissionModel, built on first use; False when it cannot be.
+        self._emission_model: Any = None
         if self.model_path.suffix == ".xz":  # stored compressed: a third of the size
             # crfsuite reads the buffer in place: keep a reference for the tagger's lifetime.
             self._model_bytes = lzma.decompress(self.model_path.read_bytes())
@@ -365,14 +366,21 @@ class AttributionTagger:
         Returns:
             Maximal runs of one label (SRC, CUE or CON), each inside one sentence.
         """
-        if not crfsuite:
+        if not crfsuite and self._emission_model is not False:
             from provenance.extract import attribution_decoder as dec
 
             if self._emission_model is None:
-                self._emission_model = dec.EmissionModel(self._tagger.info(), self._tagger.labels())
-            model = self._emission_model
-            tokens = dec.emissions(model, text, sentences, gate=prefilter)
-            return dec.label_runs(tokens, dec.viterbi(model.trans, tokens.scores, tokens.run), model.labels)
+                try:
+                    # Tagger.info() dumps the model to a temporary file and parses it.
+                    self._emission_model = dec.EmissionModel(self._tagger.info(), self._tagger.labels())
+                except (RuntimeError, OSError) as exc:  # e.g. no disk space for that file
+                    log.warning("cannot read the attribution model's weights (%s); tagging with crfsuite, "
+                                "same labels, slower", exc)
+                    self._emission_model = False
+            if self._emission_model:
+                model = self._emission_model
+                tokens = dec.emissions(model, text, sentences, gate=prefilter)
+                return dec.label_runs(tokens, dec.viterbi(model.trans, tokens.scores, tokens.run), model.labels)
         spans: list[tuple[str, int, int, int]] = []
         select = candidate_sentences(text, sentences) if prefilter else None
         for toks, feats, sids in paragraph_sequences(text, sentences, select):
