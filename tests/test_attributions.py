@@ -189,7 +189,7 @@ def test_fallback_cue_trie_matches_the_flat_alternation() -> None:
     """The trie-shaped cue pattern finds exactly what a longest-first word list finds."""
     import re
 
-    from provenance.extract import attributions as at
+    from provenance.extract import attribution_rules as at
 
     trie = at._fallback_cue_regex()
     wanted = {w for w, (c, r, _h) in at.cue_table().items()

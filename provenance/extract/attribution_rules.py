@@ -1,0 +1,368 @@
+"""Structural attribution rules: what a sentence's structure or a line's layout implies.
+
+The tagger's safety net and complement (``attributions.extract_attributions`` calls them):
+
+* ``complete_content``: the content a cue left without one implies ("X said (that) ..." ->
+  the rest of the sentence; "“...,” X said" -> the quotation before it);
+* ``infer_source``: the subject right before a cue ("Mr. Smith said");
+* ``clean_source``: datelines and markup trimmed off a source;
+* ``rule_attributions``: reliable speech cues in standard constructions, with no tagger;
+* ``line_attributions``: a quotation signed at the end of its line ("“...” ― Name");
+* ``split_participles``: "X mocked the plan, saying it would fail" as two attributions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+from provenance.extract.actors import _trie_pattern
+from provenance.extract.attribution_tagger import cue_table
+from provenance.models import Sentence, Span
+
+#: A cue word stands without the tagger (``rule_attributions``) when it heads a cue at least
+#: this often in PolNeAR train ...
+FALLBACK_RATIO = 0.8
+#: ... and at least this many times.
+FALLBACK_COUNT = 20
+
+
+def _sentence_finder(sentences: Sequence[Sentence]) -> Callable[[int], int]:
+    """offset -> index of the sentence containing it (or the last one starting before it)."""
+    starts = [s.start for s in sentences]
+
+    def find(offset: int) -> int:
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+    return find
+
+
+_ADDRESSEE = re.compile(r"\s*(?:[\w.’'\-]+\s+){1,4}?(that\b|“|\")")
+_TRAIL = re.compile(r"[\s.,;:!?]+$")
+
+
+def _strip_span(text: str, a: int, b: int, *, keep_quotes: bool = True) -> Span | None:
+    """Trim whitespace and trailing sentence punctuation (outside quotes) from text[a:b]."""
+    while a < b and text[a].isspace():
+        a += 1
+    seg = text[a:b]
+    if not (keep_quotes and seg.rstrip().endswith(("”", '"'))):
+        m = _TRAIL.search(seg)
+        if m:
+            b = a + m.start()
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b - a < 2:
+        return None
+    return Span(a, b, text[a:b])
+
+
+def complete_content(text: str, sent: Sentence, cue: Span, source: Span | None) -> Span | None:
+    """Content implied by sentence structure for a cue the tagger left without content.
+
+    "X said (that) ..." / "X said: ..." -> the rest of the sentence after the cue;
+    "..., X said." -> the sentence before the comma preceding source and cue.
+    """
+    after_start = cue.end
+    if source is not None and source.start >= cue.end:
+        after_start = source.end
+    after = text[after_start:sent.end]
+    if cue.text.lower().startswith(("told", "tell")):
+        # "told reporters that ...": the addressee is not part of the content.
+        m = _ADDRESSEE.match(after)
+        if m:
+            after_start += m.start(1)
+            after = text[after_start:sent.end]
+    if len(after.strip(" .,;:!?\"”")) >= 12 and not after.lstrip().startswith((",", ".")):
+        return _strip_span(text, after_start, sent.end)
+    left_end = min(cue.start, source.start if source is not None else cue.start)
+    if source is None:
+        # "..., the minister said": the subject sits between the last comma and the cue.
+        seg = text[sent.start:cue.start]
+        comma = max(seg.rfind(","), seg.rfind("”"), seg.rfind('"'))
+        if comma > 0 and len(seg[comma + 1:].split()) <= 8:
+            left_end = sent.start + comma + 1
+    before = text[sent.start:left_end].rstrip()
+    if before.endswith((",", ",”", ',"', "?”", "!”", '?"', '!"')) and len(before) >= 12:
+        end = sent.start + len(before)
+        if before.endswith(","):
+            end -= 1
+        else:  # a closing quote: PolNeAR keeps the quote and the punctuation inside it
+            return Span(sent.start, end, text[sent.start:end])
+        return _strip_span(text, sent.start, end)
+    return None
+
+
+_DATELINE = re.compile(r"^[^\n]{0,80}?(?:\([A-Z]{2,6}\)\s*|\d\s*)(?:--|—|–)\s*")
+
+
+def _trim(text: str, span: Span, lead: str = "#*_>•-–— ", trail: str = ",;:—–- ") -> Span | None:
+    """Trim markup and dangling punctuation from a span; None when nothing is left."""
+    a, b = span.start, span.end
+    while a < b and (text[a] in lead or text[a].isspace()):
+        a += 1
+    while b > a and (text[b - 1] in trail or text[b - 1].isspace()):
+        b -= 1
+    return Span(a, b, text[a:b]) if b > a else None
+
+
+def clean_source(text: str, span: Span) -> Span | None:
+    """A source span without markup, a dateline before it ("Gaza City, October 31 (RHC)--")
+    or trailing commas."""
+    m = _DATELINE.match(span.text)
+    if m and m.end() < len(span.text):
+        span = Span(span.start + m.end(), span.end, text[span.start + m.end():span.end])
+    return _trim(text, span)
+
+
+_SKIP_BEFORE_CUE = frozenset(
+    ["also", "has", "have", "had", "previously", "later", "then", "repeatedly", "again", "recently", "once", "already", "still", "first", "initially", "subsequently", "ultimately", "quickly", "publicly", "privately", "flatly"]
+)
+_SUBJECT_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "who"])
+_NP_TOKEN = re.compile(r"[\w.’'\-]+|[^\w\s]")
+_DETS = frozenset(["the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our", "some", "many", "most", "several"])
+
+
+def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
+    """The subject right before a cue the tagger left without a source ("Mr. Smith said").
+
+    Scans left from the cue over a few adverbs and auxiliaries, then takes a subject
+    pronoun, a run of capitalised words (a name, "Mr. Smith", "Rep. Jones"), or a
+    determiner-led noun phrase of up to four words ("the ministry", "some officials"). A
+    parenthetical between subject and cue ("Mr. King, 82, told") is kept in the span, as
+    PolNeAR keeps identifying appositives in the source.
+    """
+    toks = [(m.start() + sent.start, m.end() + sent.start) for m in _NP_TOKEN.finditer(text[sent.start:cue.start])]
+    i = len(toks) - 1
+    while i >= 0 and text[toks[i][0]:toks[i][1]].lower() in _SKIP_BEFORE_CUE:
+        i -= 1
+    end_override = None
+    if i >= 1 and text[toks[i][0]:toks[i][1]] == ",":
+        j = i - 1
+        while j >= 0 and text[toks[j][0]:toks[j][1]] not in (",", "“", '"', "”", ";", ":"):
+            j -= 1
+        if j >= 1 and text[toks[j][0]:toks[j][1]] == "," and i - j <= 16:
+            end_override = toks[i][1]
+            i = j - 1
+        else:
+            return None
+    if i < 0:
+        return None
+    a, b = toks[i]
+    w = text[a:b]
+    if w.lower() in _SUBJECT_PRONOUNS:
+        return Span(a, b, w) if w.lower() != "who" and end_override is None else None
+    if w[:1].isupper() and w.lower() not in _DETS:
+        j = i
+        while j - 1 >= 0:
+            pw = text[toks[j - 1][0]:toks[j - 1][1]]
+            if pw[:1].isupper() or pw.lower() in ("al", "el", "bin", "de", "van", "von"):
+                j -= 1
+            else:
+                break
+        # "the Hamas-run health ministry in Gaza said": extend left to a determiner, a
+        # comma or the sentence start, within a few words.
+        k = j - 1
+        while k >= 0 and j - k <= 6:
+            pw = text[toks[k][0]:toks[k][1]]
+            if pw.lower() in _DETS:
+                j = k
+                break
+            if not (pw[0].isalnum()) or pw.lower() in _SKIP_BEFORE_CUE or pw.lower() in _SUBJECT_PRONOUNS:
+                if pw in (",", ";", ":", "“", '"', "”"):
+                    j = k + 1
+                break
+            k -= 1
+        else:
+            if k < 0:
+                j = 0
+        start = toks[j][0]
+        b = end_override or b
+        return Span(start, b, text[start:b])
+    if w.isalpha() and w.islower():
+        for j in range(i - 1, max(-1, i - 5), -1):
+            pw = text[toks[j][0]:toks[j][1]].lower()
+            if pw in _DETS:
+                start = toks[j][0]
+                b = end_override or b
+                return Span(start, b, text[start:b])
+            if not pw.isalpha():
+                break
+    return None
+
+
+@lru_cache(maxsize=2)
+def _fallback_cue_regex(fold: bool = True) -> re.Pattern[str]:
+    """Speech cues reliable enough to stand without the tagger (lexicon/cues.tsv: a cue at
+    least ``FALLBACK_RATIO`` of the time in train and ``FALLBACK_COUNT`` times, plus the
+    hand-listed cues); case-insensitive, or with ``fold=False`` for lower-cased text."""
+    words = {w for w, (c, r, _h) in cue_table().items()
+             if (r >= FALLBACK_RATIO and c >= FALLBACK_COUNT) or c == 0}
+    words |= set(_manual_cues())
+    words.discard("according")
+    # A trie-shaped alternation (longest word first, as a flat longest-first list would be):
+    # one pass per position instead of trying every word, a third of the untagged cost.
+    alt = _trie_pattern((w for w in words if w.isalpha()), fold=True)
+    return re.compile(r"\b(?:according\s+to|(?:" + alt + r"))\b", re.IGNORECASE if fold else 0)
+
+
+@lru_cache(maxsize=1)
+def _manual_cues() -> tuple[str, ...]:
+    """The hand-listed cue words of lexicon/cues_manual.tsv."""
+    raw = resources.files("provenance.extract.lexicon").joinpath("cues_manual.tsv").read_text("utf-8")
+    rows = [ln.split("\t")[0] for ln in raw.splitlines() if ln.strip() and not ln.startswith("#")]
+    return tuple(r for r in rows[1:])
+
+
+_INVERTED_SOURCE = re.compile(
+    r"\s+((?:the|a|an)\s+[^,.;:“”\"]{2,60}?|[A-Z][\w.’'\-]*(?:\s+(?:[A-Z][\w.’'\-]*|al-\w+|bin|de))*)(?=\s*(?:[,.;:]|$|\s+(?:on|in|at|late|early|during|after|before|yesterday|today|this|last)\b))"
+)
+
+
+def rule_attributions(
+    text: str, sent: Sentence, *, lowered: str | None = None
+) -> list[tuple[Span | None, Span, list[Span]]]:
+    """Attributions a sentence's structure gives around a reliable speech cue.
+
+    The safety net under the tagger for the constructions a fact-checker needs most:
+    "X said (that) ...", "“...,” X said", "..., said X", "..., according to X" and
+    "According to X, ...". Returns (source, cue, contents) triples like ``assemble``.
+
+    Args:
+        text: Article text.
+        sent: The sentence to read.
+        lowered: ``text.lower()``, when the caller has it: the cue scan is then
+            case-sensitive on it, twice as fast as a case-insensitive scan.
+    """
+    out: list[tuple[Span | None, Span, list[Span]]] = []
+    if lowered is not None and len(lowered) == len(text):
+        scan = _fallback_cue_regex(fold=False).finditer(lowered, sent.start, sent.end)
+    else:  # a character whose lower case is longer ("İ") would shift offsets
+        scan = _fallback_cue_regex().finditer(text, sent.start, sent.end)
+    for m in scan:
+        cue = Span(m.start(), m.end(), text[m.start():m.end()])
+        if cue.text.lower().startswith("according"):
+            sm = re.match(r"\s+([^,.;:“”\"]{2,80}?)(?=\s*(?:[,.;:]|$))", text[cue.end:sent.end])
+            if not sm:
+                continue
+            asrc = Span(cue.end + sm.start(1), cue.end + sm.end(1), sm.group(1))
+            head = text[sent.start:cue.start].rstrip()
+            if len(head) >= 12:
+                ac = _strip_span(text, sent.start, sent.start + len(head.rstrip(",")))
+            else:
+                ac = _strip_span(text, asrc.end, sent.end)
+                if ac is not None and ac.text.startswith(","):
+                    ac = _strip_span(text, ac.start + 1, ac.end)
+            if ac is not None:
+                out.append((asrc, cue, [ac]))
+            break
+        src: Span | None = infer_source(text, sent, cue)
+        if src is None:
+            im = _INVERTED_SOURCE.match(text, cue.end, sent.end)
+            if im and text[sent.start:cue.start].rstrip().endswith((",", ",”", ',"', "?”", "!”")):
+                src = Span(im.start(1), im.end(1), im.group(1))
+        c = complete_content(text, sent, cue, src)
+        if c is None or src is None:
+            continue
+        if c.start < cue.start < c.end or c.start < src.start < c.end:
+            continue
+        out.append((src, cue, [c]))
+        break
+    return out
+
+
+# A quotation signed on its own line, "“... .” ― Sonya Herridge" (quote lists, epigraphs).
+# (Tried and dropped: transcript lines "WALLACE: ...": on train the pattern mostly catches
+# "BYLINE:", "EMAIL:" and headline kickers.)
+_SIGNED_QUOTE = re.compile(
+    r"(?P<con>[“\"][^”\"\n]{10,}[”\"])[ \t\xa0]*(?P<cue>[―—])[ \t\xa0]*"
+    r"(?P<src>[A-Z][\w.'’\-]+(?:[ \t]+[A-Z][\w.'’\-]+){0,3})[ \t\xa0.,]*(?=\n|$)"
+)
+
+
+def line_attributions(
+    text: str, triples: Sequence[tuple[Span | None, Span, list[Span]]]
+) -> list[tuple[Span | None, Span, list[Span]]]:
+    """Attributions a line's layout gives: a quotation signed at the end of its line.
+
+    "“...” ― Sonya Herridge": the quotation is the content, the dash the cue and the name
+    the source, as PolNeAR annotates them. A line whose span already holds a cue of
+    ``triples`` is left alone.
+
+    Returns:
+        New (source, cue, contents) triples.
+    """
+    taken = sorted(t[1].start for t in triples)
+    out: list[tuple[Span | None, Span, list[Span]]] = []
+    for m in _SIGNED_QUOTE.finditer(text):
+        i = bisect.bisect_left(taken, m.start())
+        if i < len(taken) and taken[i] < m.end():
+            continue
+        con = _strip_span(text, m.start("con"), m.end("con"))
+        if con is None:
+            continue
+        src = m.group("src").strip(" .,")
+        a = m.start("src")
+        out.append((Span(a, a + len(src), src), Span(m.start("cue"), m.end("cue"), m.group("cue")), [con]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _participle_regex() -> re.Pattern[str]:
+    """", saying ...", ", adding that ...": a participle speech cue after a comma."""
+    words = {w for w, (c, r, _h) in cue_table().items() if w.endswith("ing") and r >= 0.5 and c >= 10}
+    words.discard("according")
+    alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(r",\s+(?:(?:also|later|then)\s+)?(" + alt + r")\b(?:\s+(?:also|later))?", re.IGNORECASE)
+
+
+def split_participles(
+    text: str, triples: list[tuple[Span | None, Span, list[Span]]], sentences: list[Sentence] | None = None
+) -> list[tuple[Span | None, Span, list[Span]]]:
+    """Split "X mocked the plan, saying it would fail" into two attributions.
+
+    A participle speech cue after a comma inside an attribution's content ends that content
+    and starts an attribution of its own (its source is inherited later), as PolNeAR
+    annotates it. With ``sentences``, an untagged participle cue after an attribution's cue
+    in the same sentence gets an attribution too, with the rest of the sentence as content.
+    """
+    rx = _participle_regex()
+    out: list[tuple[Span | None, Span, list[Span]]] = []
+    for src, cue, contents in triples:
+        new_contents: list[Span] = []
+        extra: list[tuple[Span | None, Span, list[Span]]] = []
+        for c in contents:
+            m = rx.search(text, c.start, c.end)
+            if m is None or m.start() <= c.start + 2 or m.end() >= c.end - 2:
+                new_contents.append(c)
+                continue
+            head = _strip_span(text, c.start, m.start(), keep_quotes=False)
+            tail = _strip_span(text, m.end(), c.end)
+            if head is None or tail is None:
+                new_contents.append(c)
+                continue
+            new_contents.append(head)
+            pc = Span(m.start(1), m.end(), text[m.start(1):m.end()])
+            extra.append((None, pc, [tail]))
+        out.append((src, cue, new_contents))
+        out.extend(extra)
+    if sentences:
+        # A participle cue the tagger left untagged, after an attribution in its sentence.
+        covered = sorted((sp.start, sp.end) for t in out for sp in (t[1], *t[2], *(t[:1] if t[0] else ())))
+        sentence_of = _sentence_finder(sentences)
+        seen_sents = {sentence_of(t[1].start) for t in out}
+        for sid in seen_sents:
+            sent = sentences[sid]
+            for m in rx.finditer(text, sent.start, sent.end):
+                if any(a < m.end() and m.start() < b for a, b in covered):
+                    continue
+                if not any(t[1].end <= m.start() and sentence_of(t[1].start) == sid for t in out):
+                    continue
+                tail = _strip_span(text, m.end(), sent.end)
+                if tail is not None and len(tail.text) >= 8:
+                    out.append((None, Span(m.start(1), m.end(), text[m.start(1):m.end()]), [tail]))
+        out.sort(key=lambda t: t[1].start)
+    return out
