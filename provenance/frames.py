@@ -84,21 +84,42 @@ def rows_from_extraction(x: Extraction) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def concat_parts(parts: list[pd.DataFrame]) -> pd.DataFrame:
+def concat_parts(parts: list[pd.DataFrame], sort_by: list[str] | None = None) -> pd.DataFrame:
     """Frames built from consecutive slices of rows, as one frame with the dtypes one
     inference over all rows would give (a column whose parts were inferred with different
     dtypes is rebuilt from its values). Building a large table in parts keeps only one part's
-    Python objects alive at a time."""
-    if len(parts) == 1:
+    Python objects alive at a time.
+
+    The result is built a column at a time, each column dropped from the parts once copied, so
+    the parts and the whole table are never held side by side. With ``sort_by`` the rows come
+    out as ``sort_values(sort_by, kind="stable").reset_index(drop=True)`` would order them.
+    """
+    if len(parts) == 1 and not sort_by:
         return parts[0]
     names = list(dict.fromkeys(c for p in parts for c in p.columns))
-    out: dict[str, Any] = {}
-    for c in names:
+    lengths = [len(p) for p in parts]
+
+    def column(c: str) -> Any:
         dtypes = {str(p[c].dtype) if c in p.columns else None for p in parts}
         if len(dtypes) == 1 and None not in dtypes:
-            out[c] = pd.concat([p[c] for p in parts], ignore_index=True)
-        else:
-            out[c] = [x for p in parts for x in (p[c].tolist() if c in p.columns else [float("nan")] * len(p))]
+            return pd.concat([p[c] for p in parts], ignore_index=True)
+        return pd.Series([x for p, n in zip(parts, lengths)
+                          for x in (p[c].tolist() if c in p.columns else [float("nan")] * n)])
+
+    order = None
+    if sort_by and sum(lengths):
+        keys = pd.DataFrame({k: column(k) for k in sort_by})
+        order = keys.sort_values(sort_by, kind="stable").index.to_numpy()
+        del keys
+    out: dict[str, Any] = {}
+    for c in names:
+        col = column(c)
+        for p in parts:
+            if c in p.columns:
+                del p[c]
+        if order is not None:
+            col = col.take(order).reset_index(drop=True)
+        out[c] = col
     return pd.DataFrame(out, columns=names)
 
 
@@ -168,13 +189,11 @@ class FrameBuilder:
             parts = self.parts.pop(t, [])
             self.parts[t] = []
             if parts:
-                df = self._concat(parts)
+                sort = ["article_id"] + (["index"] if any("index" in p.columns for p in parts) else [])
+                df = concat_parts(parts, sort)  # sorted column by column, parts released as it goes
             else:
                 df = pd.DataFrame({}, columns=ARTICLE_COLUMNS if t == "articles" else None)
             del parts
-            sort = ["article_id"] + (["index"] if "index" in df.columns else [])
-            if len(df):
-                df = df.sort_values(sort, kind="stable").reset_index(drop=True)
             frames[t] = df
         frames["rejected"] = pd.DataFrame([asdict(r) for r in rejections], columns=REJECTED_COLUMNS)
         if len(frames["rejected"]):
