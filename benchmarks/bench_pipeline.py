@@ -142,25 +142,56 @@ def bench_extractors(path: Path, sample: int) -> list[dict[str, Any]]:
     return rows
 
 
-def bench_run(path: Path, workers: int, out: Path) -> dict[str, Any]:
-    """``pipeline.run`` on everything: wall per phase, peak RSS of the process tree."""
+def bench_run(path: Path, workers: int, out: Path, log: Path | None = None) -> dict[str, Any]:
+    """``pipeline.run`` on everything: wall per phase, peak RSS of the process tree.
+
+    With ``log``, one JSON line is appended every 15 s and at every stage change (articles
+    extracted, RSS and CPU seconds of the process tree, load), so a run stopped part-way still
+    leaves its phases measured.
+    """
     import resource
+    import threading
 
     from provenance import pipeline
     from provenance.config import load_config
 
     marks: dict[str, float] = {}
     n_extracted = 0
+    stage = ["extraction"]
+    t0 = time.perf_counter()
 
     def extracted(k: int) -> None:
         nonlocal n_extracted
         n_extracted += k
 
-    prog = pipeline.Progress(extracted=extracted, stage=lambda s: marks.setdefault(s, time.perf_counter()))
+    def log_line(peak: PeakRSS, event: str) -> None:
+        if log is None:
+            return
+        cpu = dict(peak.cpu)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({
+                "t": round(time.perf_counter() - t0, 1), "event": event, "stage": stage[0], "articles": n_extracted,
+                "peak_tree_mib": round(peak.peak / 2**20), "main_cpu_s": round(cpu.get(os.getpid(), 0.0), 1),
+                "tree_cpu_s": round(sum(cpu.values()), 1), "load": load()}) + "\n")
+
+    def on_stage(s: str) -> None:
+        marks.setdefault(s, time.perf_counter())
+        log_line(peak, f"end {stage[0]}")
+        stage[0] = s
+
+    def ticker(stop: threading.Event) -> None:
+        while not stop.wait(15):
+            log_line(peak, "tick")
+
+    prog = pipeline.Progress(extracted=extracted, stage=on_stage)
     cfg = load_config(overrides={"engine": {"workers": workers}})
     load0 = load()
+    stop = threading.Event()
     with PeakRSS() as peak, Clock() as c:
+        threading.Thread(target=ticker, args=(stop,), daemon=True).start()
         result = pipeline.run([str(path)], out, config=cfg, progress=prog)
+        log_line(peak, f"end {stage[0]}")
+    stop.set()
     end = c.t0 + c.wall
     t_match, t_write = marks.get("matching", end), marks.get("writing", end)
     s = result.summary()
@@ -240,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=0, help="processes for the whole run (0 = all cores)")
     ap.add_argument("--skip", action="append", default=[], choices=["ingest", "extractors", "run"])
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
+    ap.add_argument("--log", type=Path, help="whole run: append a JSON line every 15 s and at each stage here")
     ap.add_argument("--no-results", action="store_true", help="do not update benchmarks/RESULTS.md")
     args = ap.parse_args(argv)
     if not args.input.exists():
@@ -255,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
             ext = bench_extractors(path, args.sample)
             print(json.dumps(ext), file=sys.stderr)
         if "run" not in args.skip:
-            run = bench_run(path, args.workers, Path(tmp) / "report")
+            run = bench_run(path, args.workers, Path(tmp) / "report", args.log)
             print(json.dumps(run), file=sys.stderr)
     body = render(args, ingest, ext, run, args.input)
     print(body)
