@@ -9,6 +9,7 @@ import pytest
 from conftest import shared_path
 
 from provenance.extract import attribution_decoder as dec
+from provenance.extract import attribution_jit as jit
 from provenance.extract import attribution_tagger as at
 from provenance.extract.sentences import split_sentences
 
@@ -50,8 +51,12 @@ def test_fast_tags_equal_crfsuite_tags_on_dev(tagger: at.AttributionTagger) -> N
         assert tagger.tag(text, sents, prefilter=False) == tagger.tag(text, sents, prefilter=False, crfsuite=True)
 
 
+@pytest.mark.parametrize("use_jit", [False, True])
 @pytest.mark.parametrize("seed", range(8))
-def test_viterbi_finds_the_best_path(seed: int) -> None:
+def test_viterbi_finds_the_best_path(seed: int, use_jit: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if use_jit and not jit.AVAILABLE:
+        pytest.skip("numba is not installed")
+    monkeypatch.setattr(dec, "USE_JIT", use_jit)
     rng = np.random.default_rng(seed)
     nl = 3
     trans = rng.normal(size=(nl, nl))
@@ -101,3 +106,29 @@ def test_falls_back_to_crfsuite_when_the_weights_cannot_be_read(monkeypatch: pyt
     sents = split_sentences(text)
     assert t.tag(text, sents) == t.tag(text, sents, crfsuite=True)
     assert t._emission_model is False
+
+
+def test_compiled_kernels_equal_the_numpy_path_on_dev(tagger: at.AttributionTagger, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The numba kernels repeat the numpy path's floating-point operations in the same order:
+    # tokens, runs, scores and labels must be bit-for-bit the same (gate on and off).
+    if not jit.AVAILABLE:
+        pytest.skip("numba is not installed")
+    tagger.tag("Warm-up.", split_sentences("Warm-up."))
+    model = tagger._emission_model
+    for text in _dev_texts(30):
+        sents = split_sentences(text)
+        for gate in (True, False):
+            monkeypatch.setattr(dec, "USE_JIT", False)
+            ref = dec.emissions(model, text, sents, gate=gate)
+            ref_labels = dec.viterbi(model.trans, ref.scores, ref.run)
+            monkeypatch.setattr(dec, "USE_JIT", True)
+            got = dec.emissions(model, text, sents, gate=gate)
+            assert all(np.array_equal(a, b) for a, b in zip(ref, got))
+            assert np.array_equal(dec.viterbi(model.trans, got.scores, got.run), ref_labels)
+
+
+def test_split_pattern_gives_the_tagger_tokens() -> None:
+    # _SPLIT is _TOKEN with possessive quantifiers (faster): the same tokens.
+    plain = dec.re.compile("(" + at._TOKEN.pattern + ")")
+    for text in [*_dev_texts(20), "U.S. officials' “don’t-care” a.b. -x- __ 3.5-4 ’tis l'état ..."]:
+        assert dec._SPLIT.split(text) == plain.split(text)

@@ -1,0 +1,284 @@
+"""Compiled (numba) kernels for the attribution decoder: emission assembly and Viterbi.
+
+``attribution_decoder`` computes the same quantities with whole-array numpy calls; on an
+article of ~1,000 tokens that is about a hundred numpy calls for the emissions and four per
+Viterbi step, and their call overhead was most of the tagging time. These kernels are plain
+loops compiled by numba (``cache=True``: compiled once per machine, then loaded from
+``__pycache__``). They do the floating-point operations of the numpy path in the same order,
+so the scores and labels are bit-for-bit identical (``tests/test_attribution_decoder.py``
+checks it on PolNeAR dev).
+
+Without numba, ``AVAILABLE`` is False and the decoder uses its numpy path (same labels,
+slower); ``attribution_decoder`` logs that once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+try:  # numba is a declared dependency; the numpy path stays for installs without it
+    import numba
+
+    AVAILABLE = True
+except ImportError:  # pragma: no cover - exercised by a monkeypatched test
+    numba = None  # type: ignore[assignment]
+    AVAILABLE = False
+
+
+def _njit(fn: Any) -> Any:
+    """``numba.njit(cache=True)``, or the plain function when numba is absent."""
+    return numba.njit(cache=True, nogil=True)(fn) if AVAILABLE else fn
+
+
+@_njit
+def select_tokens(starts, props_all, s_start, s_end, para, gate):  # type: ignore[no-untyped-def]
+    """Sentence, tagging run and quotation state of the tokens to tag (as ``emissions``).
+
+    Args:
+        starts: (tokens,) start offsets of all tokens of the text.
+        props_all: (tokens, 7) word-type properties (``EmissionModel._add_type``).
+        s_start, s_end: (sentences,) sentence spans.
+        para: (sentences,) the sentence starts a paragraph (a newline since the previous one).
+        gate: tag only sentences with a gate word.
+
+    Returns:
+        (keep, sid, rid, qs): indices of the kept tokens into all tokens, their sentence,
+        run and quotation state.
+    """
+    n_all = len(starts)
+    nsent = len(s_start)
+    sid_all = np.empty(n_all, dtype=np.int64)
+    valid = np.zeros(n_all, dtype=np.bool_)
+    k = -1
+    for i in range(n_all):
+        while k + 1 < nsent and s_start[k + 1] <= starts[i]:
+            k += 1
+        sid_all[i] = k
+        valid[i] = k >= 0 and starts[i] < s_end[k]
+    # Quotation state before each token: 0 outside, 1 inside, 2 opening, 3 closing mark.
+    qs_all = np.zeros(n_all, dtype=np.int64)
+    cur = False
+    for i in range(n_all):
+        c = props_all[i, 5]
+        if c == 0:
+            qs_all[i] = 1 if cur else 0
+        elif c == 1:
+            qs_all[i] = 2
+            cur = True
+        elif c == 2:
+            qs_all[i] = 3
+            cur = False
+        else:
+            qs_all[i] = 3 if cur else 2
+            cur = not cur
+    sel = np.ones(nsent, dtype=np.bool_)
+    if gate:
+        sel[:] = False
+        for i in range(n_all):
+            if valid[i] and props_all[i, 6] > 0:
+                sel[sid_all[i]] = True
+    run_of_sent = np.empty(nsent, dtype=np.int64)
+    r = -1
+    for j in range(nsent):
+        if sel[j] and (para[j] or j == 0 or not sel[j - 1]):
+            r += 1
+        run_of_sent[j] = r
+    n = 0
+    for i in range(n_all):
+        if valid[i] and sel[sid_all[i]]:
+            n += 1
+    keep = np.empty(n, dtype=np.int64)
+    sid = np.empty(n, dtype=np.int64)
+    rid = np.empty(n, dtype=np.int64)
+    qs = np.empty(n, dtype=np.int64)
+    m = 0
+    for i in range(n_all):
+        if valid[i] and sel[sid_all[i]]:
+            keep[m] = i
+            sid[m] = sid_all[i]
+            rid[m] = run_of_sent[sid_all[i]]
+            qs[m] = qs_all[i]
+            m += 1
+    return keep, sid, rid, qs
+
+
+@_njit
+def emission_scores(tid, props, sid, rid, qs, own, static, row_map, pair_keys, dist, ints):  # type: ignore[no-untyped-def]
+    """Emission scores of the kept tokens: ``own[tid]`` plus the eleven static table rows.
+
+    ``ints``: n_lower, n_shapes, zero_row and the offsets of the context, pair_minus,
+    pair_plus, sh3, ctx, fl and bound blocks (``EmissionModel.offset``). The rows are those
+    of ``attribution_decoder.emissions``; they are summed in the same order as numpy's
+    ``sum(axis=0)`` there (row 0 first), then added to the word's own row.
+    """
+    n_lower, ns, zero_row = ints[0], ints[1], ints[2]
+    o_context, o_pm, o_pp, o_sh3, o_ctx, o_fl, bnd = ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9]
+    n = len(tid)
+    nl = own.shape[1]
+    npk = len(pair_keys)
+    lid = props[:, 0]
+    shp = props[:, 1]
+    crow = o_context + lid * 7
+    slot = np.zeros(n + 1, dtype=np.int64)
+    for i in range(1, n):
+        if rid[i] == rid[i - 1]:
+            key = lid[i - 1] * n_lower + lid[i]
+            pos = min(np.searchsorted(pair_keys, key), npk - 1)
+            if pair_keys[pos] == key:
+                slot[i] = pos + 1
+    # Sentence bounds, cue positions, colons before each token, per-sentence flags.
+    sstart = np.empty(n, dtype=np.int64)
+    send = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        sstart[i] = i if i == 0 or sid[i] != sid[i - 1] else sstart[i - 1]
+    for i in range(n - 1, -1, -1):
+        send[i] = i if i == n - 1 or sid[i] != sid[i + 1] else send[i + 1]
+    cue_left = np.empty(n, dtype=np.int64)
+    last = -1
+    for i in range(n):
+        cue_left[i] = last
+        if props[i, 2]:
+            last = i
+    cue_right = np.empty(n, dtype=np.int64)
+    last = n
+    for i in range(n - 1, -1, -1):
+        cue_right[i] = last
+        if props[i, 2]:
+            last = i
+    colons = np.empty(n, dtype=np.int64)  # colons of the sentence strictly before the token
+    cue_in = np.zeros(n, dtype=np.bool_)  # per token: its sentence has a cue word
+    q_in = np.zeros(n, dtype=np.bool_)  # its sentence has a quotation mark
+    for i in range(n):
+        colons[i] = 0 if i == sstart[i] else colons[i - 1] + props[i - 1, 4]
+    has_cue = False
+    has_q = False
+    for i in range(n):
+        if i == sstart[i]:
+            has_cue = False
+            has_q = False
+            for j in range(i, send[i] + 1):
+                has_cue = has_cue or props[j, 2] != 0
+                has_q = has_q or qs[j] >= 2
+        cue_in[i] = has_cue
+        q_in[i] = has_q
+    em = np.empty((n, nl))
+    rows = np.empty(11, dtype=np.int64)
+    for i in range(n):
+        sp = i >= 1 and rid[i] == rid[i - 1]
+        sp2 = i >= 2 and rid[i] == rid[i - 2]
+        sn = i + 1 < n and rid[i + 1] == rid[i]
+        sn2 = i + 2 < n and rid[i + 2] == rid[i]
+        rows[0] = crow[i - 1] + 1 if sp else bnd
+        rows[1] = crow[i - 2] + 3 if sp2 else bnd + 1
+        rows[2] = crow[i + 1] + 2 if sn else bnd + 2
+        rows[3] = crow[i + 2] + 4 if sn2 else bnd + 3
+        rows[4] = o_pm + slot[i]
+        rows[5] = o_pp + (slot[i + 1] if sn else 0)
+        left_shape = shp[i - 1] if sp else 0
+        right_shape = shp[i + 1] if sn else 1
+        rows[6] = o_sh3 + (left_shape * ns + shp[i]) * ns + right_shape
+        has_left = cue_left[i] >= sstart[i]
+        has_right = cue_right[i] <= send[i]
+        lb = dist[min(i - cue_left[i], 12)] if has_left else 9
+        rb = dist[min(cue_right[i] - i, 12)] if has_right else 9
+        rows[7] = o_ctx + (qs[i] * 10 + lb) * 10 + rb
+        rows[8] = crow[cue_left[i]] + 5 if has_left else zero_row
+        rows[9] = crow[cue_right[i]] + 6 if has_right else zero_row
+        cap = props[i, 3] != 0
+        fl = 0
+        if cap and ((sp and props[i - 1, 3] != 0) or (sn and props[i + 1, 3] != 0)):
+            fl |= 1
+        if colons[i] > 0:
+            fl |= 2
+        if not cue_in[i]:
+            fl |= 4
+        if q_in[i]:
+            fl |= 8
+        if i == sstart[i]:
+            fl |= 16
+        if i == send[i]:
+            fl |= 32
+        rows[10] = o_fl + fl
+        for k in range(11):
+            rows[k] = row_map[rows[k]]
+        t = tid[i]
+        for y in range(nl):
+            s = static[rows[0], y]
+            for k in range(1, 11):
+                s += static[rows[k], y]
+            em[i, y] = own[t, y] + s
+    return em
+
+
+@_njit
+def viterbi_chains(trans, em, starts, lens, idle):  # type: ignore[no-untyped-def]
+    """Best label per token, chain by chain (``attribution_decoder.viterbi``'s arithmetic).
+
+    The numpy path right-aligns the chains and gives a chain that starts at padded step
+    s > 0 the score ``idle[s] + (em - idle[s])`` at its first token; that is reproduced here
+    so the scores, and the labels of tied paths, are exactly the same.
+    """
+    n, nl = em.shape
+    tmax = 0
+    for c in range(len(starts)):
+        tmax = max(tmax, lens[c])
+    out = np.empty(n, dtype=np.int64)
+    back = np.empty((tmax, nl), dtype=np.int64)
+    delta = np.empty(nl)
+    new = np.empty(nl)
+    for c in range(len(starts)):
+        b = starts[c]
+        length = lens[c]
+        s = tmax - length
+        for y in range(nl):
+            if s == 0:
+                delta[y] = em[b, y]
+            else:
+                delta[y] = idle[s, y] + (em[b, y] - idle[s, y])
+        for t in range(1, length):
+            for y in range(nl):
+                best = delta[0] + trans[0, y]
+                arg = 0
+                for a in range(1, nl):
+                    v = delta[a] + trans[a, y]
+                    if v > best:
+                        best = v
+                        arg = a
+                back[t, y] = arg
+                new[y] = best + em[b + t, y]
+            delta[:] = new
+        lab = 0
+        for y in range(1, nl):
+            if delta[y] > delta[lab]:
+                lab = y
+        for t in range(length - 1, 0, -1):
+            out[b + t] = lab
+            lab = back[t, lab]
+        out[b] = lab
+    return out
+
+
+def warm_up() -> float:
+    """Compile (or load from the cache) every kernel on a tiny input; returns the seconds.
+
+    The first call of a numba function compiles it (a few seconds) or loads the cached
+    machine code (well under a second); benchmarks call this before timing.
+    """
+    t0 = time.perf_counter()
+    if AVAILABLE:
+        p = np.zeros((2, 7), dtype=np.int64)
+        i2 = np.zeros(2, dtype=np.int64)
+        select_tokens(i2, p, np.zeros(1, dtype=np.int64), np.full(1, 9, dtype=np.int64), np.ones(1, dtype=np.bool_), True)
+        f = np.zeros((2, 2))
+        # Same dtypes and layouts as the real calls (else numba compiles another version);
+        # every row index of the dummy input falls inside the 128-row map.
+        emission_scores(i2, p, i2, i2, i2, f, f, np.zeros(128, dtype=np.int32), np.zeros(1, dtype=np.int64),
+                        np.zeros(13, dtype=np.int64), np.zeros(10, dtype=np.int64))
+        viterbi_chains(np.zeros((2, 2)), f, np.zeros(1, dtype=np.int64), np.full(1, 2, dtype=np.int64), f)
+    return time.perf_counter() - t0
