@@ -13,9 +13,11 @@ import math
 
 import pandas as pd
 import pytest
+from rapidfuzz import fuzz, utils
 from test_match import _frames
 
 from provenance.config import load_config
+from provenance.extract.actors import group_aliases
 from provenance.match import cluster_claims, match_frames
 from provenance.match.blocking import figure_block_key
 from provenance.match.claims import figure_scope, running_total_before
@@ -241,3 +243,24 @@ def test_bound_and_running_cue_relations(a, b, expected):
 ])
 def test_strip_dateline(text, expected):
     assert strip_dateline(text) == expected
+
+
+@pytest.mark.parametrize("variants", [
+    # every token spelled differently, but each keeps its first three letters: one block
+    ["Mohammed Abu Salmiya", "Mohamed Abou Salmiyah"],
+    # word order and a title-free repeat
+    ["Ashraf al-Qudra", "al-Qudra Ashraf", "Ashraf al-Qudrah"],
+])
+def test_group_aliases_blocking_keeps_spelling_variants_together(variants: list[str]) -> None:
+    # Frequent, unrelated names share the common prefixes and must not crowd the variants out.
+    noise = [f"Abu Obeida {i}" for i in range(50)] + [f"Mohammed Deif {i}" for i in range(50)]
+    groups = group_aliases(variants + noise, scorer=fuzz.token_sort_ratio, processor=utils.default_process,
+                           score_cutoff=90.0, use_registry=False)
+    assert len({groups[v] for v in variants}) == 1
+
+
+def test_group_aliases_blocking_keeps_different_names_apart() -> None:
+    groups = group_aliases(["Mohammed Deif", "Mohammed Dahlan", "Abu Obeida", "Abu Hamza"],
+                           scorer=fuzz.token_sort_ratio, processor=utils.default_process, score_cutoff=90.0,
+                           use_registry=False)
+    assert len(set(groups.values())) == 4

@@ -366,6 +366,18 @@ def role_of(phrase: str) -> str | None:
 # ------------------------------------------------------------------------- corpus grouping
 
 
+# Fuzzy alias grouping is blocked: a name is scored only against the leaders that share one of
+# its BLOCK_KEYS_PER_NAME rarest token prefixes (BLOCK_PREFIX characters), which keeps it near
+# linear on corpora with 200k distinct source names, where scoring every leader was quadratic.
+BLOCK_PREFIX = 3
+BLOCK_KEYS_PER_NAME = 2
+
+
+def _block_keys(name: str) -> frozenset[str]:
+    """Token prefixes a name is blocked on: "Mohammed Abu Salmiya" -> {"moh", "abu", "sal"}."""
+    return frozenset(t[:BLOCK_PREFIX] for t in name.lower().split())
+
+
 def group_aliases(
     mentions: Iterable[str],
     *,
@@ -381,7 +393,9 @@ def group_aliases(
     grouped by leader clustering, most frequent first: a name joins the first leader scoring
     at least ``score_cutoff`` under ``scorer`` (applied to ``processor(name)``) whose digits
     agree; with ``surname_match`` a one-word name joins the single multi-word leader it is the
-    last word of ("Maarouf" -> "Salama Maarouf").
+    last word of ("Maarouf" -> "Salama Maarouf"). A name is scored only against leaders that
+    share one of its two rarest token prefixes (``BLOCK_KEYS_PER_NAME``), so grouping stays
+    near linear in the number of distinct names.
 
     Args:
         mentions: Mentions as written (repeats count towards frequency).
@@ -415,21 +429,31 @@ def group_aliases(
     by_name: Counter[str] = Counter()
     for m, c in cleaned.items():
         by_name[c] += counts[m]
+    ordered = [name for name, _ in sorted(by_name.items(), key=lambda kv: (-kv[1], kv[0]))]
+    procs = [processor(name) if processor else name for name in ordered]
+    keys = [_block_keys(p) for p in procs]
+    key_df: Counter[str] = Counter(k for ks in keys for k in ks)
     leaders: list[str] = []
+    by_key: dict[str, list[int]] = {}  # block key -> indices (into leaders) of leaders having it
     proc: list[str] = []
     assign: dict[str, str] = {}
     digits = re.compile(r"\d+")
-    for name, _ in sorted(by_name.items(), key=lambda kv: (-kv[1], kv[0])):
-        p = processor(name) if processor else name
+    for name, p, ks in zip(ordered, procs, keys):
         target = None
         if leaders and p:
-            for choice, score, idx in process.extract(p, proc, scorer=scorer, processor=None,
-                                                      score_cutoff=score_cutoff, limit=5):
-                del choice, score
+            # Blocking: only leaders sharing one of this name's rarest token prefixes are
+            # scored (names 90% alike share most tokens, hence their rare prefixes).
+            rare = sorted(ks, key=lambda k: (key_df[k], k))[:BLOCK_KEYS_PER_NAME]
+            cands = sorted({i for k in rare for i in by_key.get(k, ())})
+            choices = {i: proc[i] for i in cands}
+            for _, _, idx in process.extract(p, choices, scorer=scorer, processor=None,
+                                             score_cutoff=score_cutoff, limit=5):
                 if digits.findall(name) == digits.findall(leaders[idx]):
                     target = leaders[idx]
                     break
         if target is None:
+            for k in ks:
+                by_key.setdefault(k, []).append(len(leaders))
             leaders.append(name)
             proc.append(p)
             target = name
@@ -440,12 +464,14 @@ def group_aliases(
         for ld in leaders:
             if len(ld.split()) > 1:
                 multi.setdefault(ld.split()[-1].lower(), []).append(ld)
+        members: dict[str, list[str]] = {}
+        for name, tgt in assign.items():
+            members.setdefault(tgt, []).append(name)
         for ld in leaders:
-            cands = multi.get(ld.lower(), []) if len(ld.split()) == 1 else []
-            if len(cands) == 1:
-                for name, tgt in assign.items():
-                    if tgt == ld:
-                        assign[name] = cands[0]
+            cands_ = multi.get(ld.lower(), []) if len(ld.split()) == 1 else []
+            if len(cands_) == 1:
+                for name in members.get(ld, ()):
+                    assign[name] = cands_[0]
     for m, c in cleaned.items():
         out[m] = assign.get(c, c)
     return out
