@@ -192,3 +192,19 @@ def test_extract_actors_offsets(text: str) -> None:
     for a in extract_actors(text, split_sentences(text)):
         assert 0 <= a.start < a.end <= len(text)
         assert text[a.start:a.end] == a.text
+
+
+_ALIAS_TEXT = st.lists(
+    st.sampled_from([*"abcdehilmnorstu -_.'’\n1é", "\u0663", "\ud800", "ham", "the ", "isr", "u.s", "pal"]), max_size=40
+).map("".join)
+
+
+@given(_ALIAS_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_compiled_alias_scan_finds_the_regex_positions(s: str) -> None:
+    # The numba scan (attribution_jit.alias_starts) must give the regex's word starts.
+    from provenance.extract import attribution_decoder as dec
+
+    if not dec.USE_JIT:
+        pytest.skip("numba is not installed")
+    assert actors._alias_starts(s) == [m.start() for m in actors._alias_start_regex().finditer(" " + s)]

@@ -132,3 +132,15 @@ def test_split_pattern_gives_the_tagger_tokens() -> None:
     plain = dec.re.compile("(" + at._TOKEN.pattern + ")")
     for text in [*_dev_texts(20), "U.S. officials' “don’t-care” a.b. -x- __ 3.5-4 ’tis l'état ..."]:
         assert dec._SPLIT.split(text) == plain.split(text)
+
+
+def test_compiled_tokenizer_gives_the_tagger_tokens() -> None:
+    # token_spans classifies characters with str.isalnum/isspace, the definitions re uses for
+    # \w and \s: the same spans as _TOKEN on news text and on every code point.
+    if not jit.AVAILABLE:
+        pytest.skip("numba is not installed")
+    every = "".join(map(chr, range(0x110000)))
+    for text in [*_dev_texts(20), "U.S. officials' “don’t-care” a.b. -x- __ 3.5-4 ’tis l'état ...", every, "", "a"]:
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        starts, ends = jit.token_spans(codes, jit.ASCII_CLASS, *jit.char_classes(codes))
+        assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in at._TOKEN.finditer(text)]

@@ -154,14 +154,42 @@ def _alias_first_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _alias_start_regex() -> re.Pattern[str]:
-    """On lower-cased text: word starts (as ``_WORD_START``) followed by the first three
-    letters of an alias (a two-level alternation: first letter, then the other two)."""
+    """On lower-cased text with one character put in front: the character before a word start
+    (as ``_WORD_START``) followed by the first three letters of an alias (a two-level
+    alternation: first letter, then the other two); ``m.start()`` is then the word start in
+    the text itself. Matching the character before the word instead of a lookbehind at every
+    position is a fifth faster."""
     by_first: dict[str, list[str]] = {}
     for p in _alias_first_words():
         if len(p) == 3 and "a" <= p[0] <= "z":
             by_first.setdefault(p[0], []).append(re.escape(p[1:]))
     alts = "|".join(re.escape(c) + "(?:" + "|".join(sorted(r)) + ")" for c, r in sorted(by_first.items()))
-    return re.compile(r"(?<![\w-])(?=(?:" + alts + "))")
+    return re.compile(r"[^\w-](?=(?:" + alts + "))")
+
+
+@lru_cache(maxsize=1)
+def _alias_start_keys() -> Any:
+    """The three-letter alias starts of ``_alias_start_regex`` packed for
+    ``attribution_jit.alias_starts`` (sorted int64 array)."""
+    import numpy as np
+
+    keys = sorted((ord(p[0]) << 42) | (ord(p[1]) << 21) | ord(p[2]) for p in _alias_first_words()
+                  if len(p) == 3 and "a" <= p[0] <= "z")
+    return np.array(keys, dtype=np.int64)
+
+
+def _alias_starts(lowered: str) -> list[int]:
+    """Offsets where ``_alias_start_regex`` matches in ``lowered`` (the same positions):
+    with numba, one compiled pass over the code points (a sixth of the regex scan's time)."""
+    from provenance.extract import attribution_decoder as dec
+
+    if dec.USE_JIT:
+        import numpy as np
+
+        jit = dec.jit
+        codes = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        return jit.alias_starts(codes, jit.ASCII_CLASS, *jit.char_classes(codes), _alias_start_keys()).tolist()
+    return [w.start() for w in _alias_start_regex().finditer(" " + lowered)]
 
 
 def _affiliation(org_phrase: str) -> str | None:
@@ -225,7 +253,7 @@ def extract_actors(
     rx = _alias_regex()
     lowered = text.lower()
     if len(lowered) == len(text):
-        starts = [w.start() for w in _alias_start_regex().finditer(lowered)]
+        starts = _alias_starts(lowered)
     else:  # a character whose lower case is longer ("İ"): offsets would shift
         firsts = _alias_first_words()
         starts = [w.start() for w in _WORD_START.finditer(text) if text[w.start():w.start() + 3].lower() in firsts]
@@ -271,5 +299,5 @@ def _dedupe(actors: list[Actor]) -> list[Actor]:
 
 
 # Recognition caches built from the registry are rebuilt when it changes (load_aliases).
-for _cache in (_alias_regex, _alias_first_words, _alias_start_regex):
+for _cache in (_alias_regex, _alias_first_words, _alias_start_regex, _alias_start_keys):
     _registry.on_change(_cache.cache_clear)

@@ -266,14 +266,20 @@ def emissions(model: EmissionModel, text: str, sentences: Sequence[Sentence], *,
     the text, skipped sentences included.
     """
     nl = len(model.labels)
-    parts = _SPLIT.split(text)  # untokenized gap, token, gap, token, ..., gap
-    if len(parts) < 2 or not sentences:
+    if USE_JIT:
+        # Code points (lone surrogates kept as such, as ``re`` sees them) -> token spans.
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        starts, ends = jit.token_spans(codes, jit.ASCII_CLASS, *jit.char_classes(codes))
+        words = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    else:
+        parts = _SPLIT.split(text)  # untokenized gap, token, gap, token, ..., gap
+        words = parts[1::2]
+        offs = np.cumsum(np.fromiter(map(len, parts), np.int64, len(parts)))
+        ends = offs[1::2]
+        starts = np.ascontiguousarray(offs[0::2][: len(words)])
+    if not words or not sentences:
         e = np.zeros(0, dtype=np.int64)
         return Tokens(e, e, e, e, np.zeros((0, nl)))
-    words = parts[1::2]
-    offs = np.cumsum(np.fromiter(map(len, parts), np.int64, len(parts)))
-    ends = offs[1::2]
-    starts = offs[0::2][: len(words)]
     tid_all = model.type_ids(words)
     props_all = np.take(model._props, tid_all, axis=0)
     s_start = np.fromiter((s.start for s in sentences), np.int64, len(sentences))
@@ -283,7 +289,7 @@ def emissions(model: EmissionModel, text: str, sentences: Sequence[Sentence], *,
         para = np.fromiter(
             (i == 0 or "\n" in text[sentences[i - 1].end:s.start] for i, s in enumerate(sentences)), np.bool_, len(sentences)
         )
-        keep, sid, rid, qs = jit.select_tokens(np.ascontiguousarray(starts), props_all, s_start, s_end, para, gate)
+        keep, sid, rid, qs = jit.select_tokens(starts, props_all, s_start, s_end, para, gate)
         if not len(keep):
             e = np.zeros(0, dtype=np.int64)
             return Tokens(e, e, e, e, np.zeros((0, nl)))

@@ -31,6 +31,19 @@ except ImportError:  # pragma: no cover - exercised by a monkeypatched test
     AVAILABLE = False
 
 
+#: Character classes of ``token_spans`` for ASCII: 0 ``\\s``, 1 ``\\w``, 2 other.
+ASCII_CLASS = np.array(
+    [1 if chr(c).isalnum() or c == 95 else 0 if chr(c).isspace() else 2 for c in range(128)], dtype=np.int8
+)
+
+
+def char_classes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The non-ASCII code points of ``codes`` (sorted) and their ``token_spans`` classes."""
+    extra = np.unique(codes[codes > 127])
+    cls = [1 if ch.isalnum() or ch == "_" else 0 if ch.isspace() else 2 for ch in map(chr, extra.tolist())]
+    return extra, np.array(cls, dtype=np.int8)
+
+
 def _njit(fn: Any) -> Any:
     """``numba.njit(cache=True)``, or the plain function when numba is absent."""
     return numba.njit(cache=True, nogil=True)(fn) if AVAILABLE else fn
@@ -281,4 +294,89 @@ def warm_up() -> float:
         emission_scores(i2, p, i2, i2, i2, f, f, np.zeros(128, dtype=np.int32), np.zeros(1, dtype=np.int64),
                         np.zeros(13, dtype=np.int64), np.zeros(10, dtype=np.int64))
         viterbi_chains(np.zeros((2, 2)), f, np.zeros(1, dtype=np.int64), np.full(1, 2, dtype=np.int64), f)
+        codes = np.frombuffer("abc".encode("utf-32-le"), dtype=np.uint32)
+        alias_starts(codes, ASCII_CLASS, np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int8), np.zeros(1, dtype=np.int64))
+        token_spans(codes, ASCII_CLASS, np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int8))
     return time.perf_counter() - t0
+
+
+@_njit
+def token_spans(codes, ascii_class, extra_cp, extra_class):  # type: ignore[no-untyped-def]
+    """Spans of the tokens ``\\w+(?:[’'.\\-]\\w+)*|[^\\w\\s]`` (``attribution_tagger._TOKEN``).
+
+    Args:
+        codes: (chars,) code points of the text.
+        ascii_class: (128,) class of each ASCII character: 0 whitespace (``\\s``), 1 word
+            character (``\\w``), 2 other.
+        extra_cp, extra_class: the text's other code points, sorted, and their classes
+            (computed by Python's own ``str.isalnum``/``str.isspace``, the definitions
+            ``re`` uses for ``\\w`` and ``\\s``).
+
+    Returns:
+        (starts, ends) of the tokens, in text order.
+    """
+    n = len(codes)
+    cls = np.empty(n, dtype=np.int8)
+    for i in range(n):
+        c = codes[i]
+        if c < 128:
+            cls[i] = ascii_class[c]
+        else:
+            cls[i] = extra_class[np.searchsorted(extra_cp, c)]
+    starts = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    k = 0
+    i = 0
+    while i < n:
+        c = cls[i]
+        if c == 0:
+            i += 1
+            continue
+        starts[k] = i
+        if c == 2:
+            i += 1
+        else:
+            i += 1
+            while i < n and cls[i] == 1:
+                i += 1
+            # (?:[’'.\-]\w+)*: a joiner counts only when a word character follows it.
+            while i + 1 < n and cls[i + 1] == 1 and (codes[i] == 8217 or codes[i] == 39 or codes[i] == 46 or codes[i] == 45):
+                i += 2
+                while i < n and cls[i] == 1:
+                    i += 1
+        ends[k] = i
+        k += 1
+    return starts[:k].copy(), ends[:k].copy()
+
+
+@_njit
+def alias_starts(codes, ascii_class, extra_cp, extra_class, keys):  # type: ignore[no-untyped-def]
+    """Word starts followed by one of the three-character ``keys`` (``actors`` alias scan).
+
+    As the regex ``(?<![\\w-])(?=abc|...)`` on the same (lower-cased) text: a position whose
+    previous character is neither a word character nor ``-`` (or the text start), and whose
+    three characters, packed as ``(c0 << 42) | (c1 << 21) | c2``, are in ``keys`` (sorted).
+    """
+    n = len(codes)
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    nk = len(keys)
+    for p in range(n - 2):
+        c = codes[p]
+        if c < 97 or c > 122:  # every key starts with a-z
+            continue
+        if p > 0:
+            b = codes[p - 1]
+            if b == 45:
+                continue
+            if b < 128:
+                if ascii_class[b] == 1:
+                    continue
+            elif extra_class[np.searchsorted(extra_cp, b)] == 1:
+                continue
+        key = (np.int64(c) << 42) | (np.int64(codes[p + 1]) << 21) | np.int64(codes[p + 2])
+        j = np.searchsorted(keys, key)
+        if j < nk and keys[j] == key:
+            out[k] = p
+            k += 1
+    return out[:k].copy()

@@ -295,8 +295,10 @@ def line_attributions(
     Returns:
         New (source, cue, contents) triples.
     """
-    taken = sorted(t[1].start for t in triples)
     out: list[tuple[Span | None, Span, list[Span]]] = []
+    if "―" not in text and "—" not in text:  # the signature dash _SIGNED_QUOTE requires
+        return out
+    taken = sorted(t[1].start for t in triples)
     for m in _SIGNED_QUOTE.finditer(text):
         i = bisect.bisect_left(taken, m.start())
         if i < len(taken) and taken[i] < m.end():

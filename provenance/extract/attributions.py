@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from provenance.extract import coref
 from provenance.extract.attribution_rules import (
@@ -91,8 +92,14 @@ def _coordinated(text: str, prev_cue_end: int, cue: Span) -> bool:
 
 def _hedged(cue: Span) -> bool:
     """True when a word of the cue hedges (lexicon column ``hedged``)."""
+    return _hedged_text(cue.text)
+
+
+@lru_cache(maxsize=4096)
+def _hedged_text(cue_text: str) -> bool:
+    """``_hedged`` by the cue's text (cues repeat: "said", "told", "according to")."""
     lex = cue_lexicon()
-    return any(lex.get(w.strip(".,:;").lower(), (0, 0))[1] for w in cue.text.split())
+    return any(lex.get(w.strip(".,:;").lower(), (0, 0))[1] for w in cue_text.split())
 
 
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -141,9 +148,14 @@ def assemble(
         span = Span(s, e, text[s:e])
         ks = by_sent.get(sid)
         if ks:
-            k = min(ks, key=lambda k: _gap((s, e), cues[k][:2]))
+            # The nearest cue of the sentence (the first of equally near ones).
+            k = ks[0]
+            g = _gap((s, e), cues[k][:2])
+            for k2 in ks[1:]:
+                g2 = _gap((s, e), cues[k2][:2])
+                if g2 < g:
+                    k, g = k2, g2
             if lab == "SRC":
-                g = _gap((s, e), cues[k][:2])
                 if g < src_gap[k]:
                     sources[k], src_gap[k] = span, g
             else:

@@ -59,6 +59,8 @@ class SourceResolver:
         self._starts = [a.start for a in self.actors]
         # Resolved sources so far: (offset, canonical, type, role, descriptor).
         self.history: list[tuple[int, str, str, str | None, str | None]] = []
+        # _actor_info per canonical name: it depends only on the (fixed) actors and registry.
+        self._info: dict[str, tuple[str, str | None]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -79,6 +81,9 @@ class SourceResolver:
 
     def _actor_info(self, canonical: str) -> tuple[str, str | None]:
         """(type, role) of a canonical actor from this article's mentions or the registry."""
+        hit = self._info.get(canonical)
+        if hit is not None:
+            return hit
         role = None
         typ = None
         for a in self.actors:
@@ -87,6 +92,7 @@ class SourceResolver:
                 role = role or a.role
         if typ is None:
             typ = _actors.actor_type(canonical, canonical)
+        self._info[canonical] = (typ, role)
         return typ, role
 
     def _remember(self, offset: int, canonical: str | None, descriptor: str | None) -> None:
@@ -114,11 +120,11 @@ class SourceResolver:
         written = span.text.strip()
         low = written.lower()
         pronouns = _registry._pronouns()
-        _, descriptor = _actors.split_descriptor(written)
 
         # 3. Pronouns.
-        first = low.split()[0] if low.split() else ""
-        if low in pronouns or (first in pronouns and len(low.split()) == 1):
+        low_words = low.split()
+        first = low_words[0] if low_words else ""
+        if low in pronouns or (first in pronouns and len(low_words) == 1):
             if low in _VAGUE or pronouns.get(low) == "none":
                 return SourceRef(span.start, span.end, span.text, None, None)
             target = pronouns.get(low, "any")
@@ -130,6 +136,7 @@ class SourceResolver:
                     return self._ref(span, a.canonical, a.descriptor)
             return SourceRef(span.start, span.end, span.text, None, None)
 
+        _, descriptor = _actors.split_descriptor(written)
         inside = self._inside(span)
         role = _actors.role_of(written)
         nominal = bool(_DET.match(written)) or written[:1].islower()
