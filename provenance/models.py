@@ -336,6 +336,15 @@ def extraction_from_dict(d: dict[str, Any]) -> Extraction:
 
 
 __all__ = [
-    "Article", "Rejection", "Sentence", "Span", "DateMention", "SourceRef", "Figure",
-    "Attribution", "Actor", "Extraction", "extraction_from_dict",
+    "Actor",
+    "Article",
+    "Attribution",
+    "DateMention",
+    "Extraction",
+    "Figure",
+    "Rejection",
+    "Sentence",
+    "SourceRef",
+    "Span",
+    "extraction_from_dict",
 ]

@@ -14,9 +14,8 @@ SEGMENTER_VERSION = "2"
 
 def extractor_version() -> str:
     """A string that changes whenever any extractor's rules change (stored with every row)."""
-    return "s{}-d{}-f{}-a{}-r{}".format(
-        SEGMENTER_VERSION, _dates.VERSION, _figures.VERSION, _attributions.VERSION, _actors.VERSION
-    )
+    return (f"s{SEGMENTER_VERSION}-d{_dates.VERSION}-f{_figures.VERSION}-a{_attributions.VERSION}"
+            f"-r{_actors.VERSION}")
 
 
 def extract_article(article: Article) -> Extraction:

@@ -54,7 +54,7 @@ def _blank(x: Any) -> bool:
     if isinstance(x, str):
         return not x.strip()
     if isinstance(x, float):  # float and numpy.float64: the common cases, without pd.isna's cost
-        return x != x
+        return math.isnan(x)
     if type(x) is int or type(x) is bool:
         return False
     try:
