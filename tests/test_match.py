@@ -269,3 +269,20 @@ def test_primary_figure_prefers_the_whole_population_count():
             {"metric": "killed", "group": "people", "part_of": None, "start": 10},
             {"metric": "injured", "group": "people", "part_of": None, "start": 0}]
     assert primary_figure(figs)["start"] == 10
+
+
+@pytest.mark.parametrize("text", [
+    # headline constructions in gaza-news: a vague count first, the stated number after it
+    "Strike kills hundreds at a hospital, killing at least 500 people, officials say",
+    "Hundreds may have been killed, adding to a toll of about 3,000",
+])
+def test_primary_figure_prefers_a_stated_number_to_a_vague_one(text: str) -> None:
+    from provenance.match.claims import primary_figure
+    from provenance.models import Article
+    from provenance.pipeline import extract_article
+
+    figs = [{"metric": f.metric, "qualifier": f.qualifier, "start": f.start, "value": f.value}
+            for f in extract_article(Article(article_id="x", text=text, source="-")).figures]
+    assert [f["qualifier"] for f in figs][0] == "vague", "the vague count comes first in the sentence"
+    chosen = primary_figure(figs)
+    assert chosen is not None and chosen["qualifier"] != "vague" and chosen["value"] is not None

@@ -375,10 +375,13 @@ def primary_figure(figs: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The figure a claim is matched on: the highest-precedence metric, totals before events."""
     if not figs:
         return None
-    def rank(f: dict[str, Any]) -> tuple[int, int, int, int]:
+    def rank(f: dict[str, Any]) -> tuple[int, int, int, int, int]:
         m = f.get("metric") or "other"
-        # A whole population's count before a sub-group's ("413 people, including 78 children").
+        # A stated number before a vague one of the same metric ("kills hundreds ... at least
+        # 500" is matched on 500); a whole population's count before a sub-group's ("413
+        # people, including 78 children").
         return (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER),
+                1 if f.get("qualifier") == "vague" else 0,
                 0 if _s(f.get("part_of")) is None else 1, 0 if f.get("group") in (None, "people") else 1,
                 int(f.get("start") or 0))
     return min(figs, key=rank)
