@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
 import pytest
 from test_match import _headline_frames
 
 from provenance.config import load_config
 from provenance.match import match_frames
+from provenance.pipeline import run
 from provenance.report.tables import cell_text, figure_label, independent_count
 
 
@@ -73,3 +77,21 @@ def test_clusters_table_labels(tables):
     c = tables["clusters"]
     assert "Palestinians killed in Gaza, cumulative" in set(c["label"])
     assert (c["n_independent"] <= c["n_outlets"]).all()
+
+
+def test_attribution_table_figure_rows_take_every_figure_source(tmp_path: Path) -> None:
+    # The sample corpus: "... has risen to 212, ... with dozens more still missing" is one
+    # claim, clustered on 212; the 'dozens missing' figure cluster must still show its sources.
+    sample = Path(__file__).resolve().parents[1] / "corpora" / "sample"
+    run([str(sample)], tmp_path, workers=1)
+    at = pd.read_csv(tmp_path / "attribution_table.csv")
+    cells = pd.read_csv(tmp_path / "figure_cells.csv")
+    figure_rows = at[at["kind"] == "figure"]
+    assert len(figure_rows)
+    outlets = [c for c in at.columns if c not in ("cluster_id", "kind", "label", "n_outlets", "n_independent",
+                                                  "n_sources")]
+    for _, row in figure_rows.iterrows():
+        in_cells = set(cells.loc[cells["cluster_id"] == row["cluster_id"], "outlet"])
+        filled = {o for o in outlets if isinstance(row[o], str) and row[o]}
+        assert filled == in_cells, row["label"]
+        assert row["n_sources"] >= 1

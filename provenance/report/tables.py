@@ -393,10 +393,28 @@ def _series_label(g: list[dict[str, Any]], rep: dict[str, Any]) -> str:
     return figure_label(rep["group"], rep["side"], rep["metric"], place[0][0] if place else None, cum)
 
 
-def attribution_table(claims: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int = 1) -> pd.DataFrame:
-    """attribution_table.csv: one row per claim cluster; each outlet's cell is its source as attributed."""
+def attribution_table(claims: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int = 1,
+                      cells: pd.DataFrame | None = None) -> pd.DataFrame:
+    """attribution_table.csv: one row per claim cluster; each outlet's cell is its source as attributed.
+
+    A figure cluster's cells are the sources of its figures (as in figure_table), since a
+    sentence can carry several figures and its claim is clustered on one of them only ("212
+    killed, with dozens more missing": the 'dozens missing' row still shows who said it).
+    Text clusters take their claims' speakers.
+    """
     meta = clusters[clusters["n_outlets"] >= min_outlets][["cluster_id", "kind", "label", "n_outlets", "n_independent"]]
-    c = claims[claims["cluster_id"].isin(set(meta["cluster_id"]))].copy()
+    keep = set(meta["cluster_id"])
+    parts = []
+    if cells is not None and len(cells):
+        f = cells[cells["cluster_id"].isin(keep)]
+        src = [g if _s(g) else s for g, s in zip(f["source_group"], f["source_canonical"])]
+        parts.append(pd.DataFrame({"cluster_id": f["cluster_id"].to_numpy(), "outlet": f["outlet"].to_numpy(),
+                                   "speaker": src, "descriptor": f["descriptor"].to_numpy(),
+                                   "hedged": f["hedged"].to_numpy()}))
+        keep -= set(f["cluster_id"])
+    c = claims[claims["cluster_id"].isin(keep)]
+    parts.append(c[["cluster_id", "outlet", "speaker", "descriptor", "hedged"]])
+    c = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].copy()
     c["attribution"] = [source_text(s, d).strip("[]") + (" (hedged)" if h is True else "")
                         for s, d, h in zip(c["speaker"], c["descriptor"], c["hedged"])]
     n_src = c.groupby("cluster_id")["attribution"].nunique()
@@ -561,7 +579,7 @@ def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, c
         "clusters": clusters,
         "figure_cells": cells,
         "figure_table": figure_table(cells, clusters, k, conflicts, interval),
-        "attribution_table": attribution_table(claims, clusters, k),
+        "attribution_table": attribution_table(claims, clusters, k, cells),
         "first_reports": first_reports(claims, clusters, articles, k),
         "discrepancies": discrepancies(cells, claims, clusters, interval, m["max_discrepancy_pairs"], conflicts),
         "syndication": synd,
