@@ -145,6 +145,9 @@ def test_junk_sources(mention: str, junk: bool) -> None:
         # a clause with a verb and a number is not a source
         (("Health officials in Gaza, home to two million people, said the Israeli bombardment had killed more than"
          " 1,500 people."), "two million", None),
+        # a wire dateline's dash is not a parenthetical that puts the figure in the background
+        (("GAZA CITY, Oct. 30 (Wire) -- The number of people killed has risen to 8,306, the Health Ministry said"
+          " on Monday."), "8,306", "the Health Ministry"),
     ],
 )
 def test_fallback_sources(text: str, span: str, source: str | None) -> None:

@@ -44,7 +44,7 @@ from provenance.extract.figure_sources import (
 from provenance.extract.numbers import Quantity, last_word, lexicon, scan_quantities
 from provenance.models import Attribution, DateMention, Figure, Sentence, SourceRef
 
-VERSION = "6"
+VERSION = "7"
 
 __all__ = ["VERSION", "canonical_source", "extract_figures"]
 
