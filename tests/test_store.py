@@ -300,3 +300,26 @@ def test_sqlite_utils_reads_the_store_as_it_is(corpus: Path, tmp_path: Path) -> 
     assert [(fk.column, fk.other_table) for fk in d["figures"].foreign_keys] == [("article_id", "articles")]
     rows = list(d.query("SELECT a.outlet, f.value FROM figures f JOIN articles a USING (article_id)"))
     assert rows and any(r["outlet"] == "Radio Lumen" for r in rows)
+
+
+def test_matching_tables_go_in_slices_with_the_schema_of_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # nulls first in some columns, one column all null, a nullable boolean: declared types and
+    # column order must not depend on where the slices fall
+    import pandas as pd
+
+    from provenance.store import db
+
+    df = pd.DataFrame({"a": [None, 1, 2], "b": [None, None, "x"], "c": [1.5, None, 2.0], "d": [None, None, None],
+                       "e": pd.array([None, True, False], dtype="boolean")})
+
+    def dump(rows: int) -> list[str]:
+        monkeypatch.setattr(db, "TABLE_SLICE_ROWS", rows)
+        path = tmp_path / f"s{rows}.sqlite"
+        with db.Store(path) as st:
+            st.record_run(command="run", started="t", inputs=[], version="v", counts={}, tables={"wide": df})
+        return [line for line in sqlite3.connect(path).iterdump() if '"wide"' in line]
+
+    one_pass, sliced = dump(10_000), dump(1)
+    assert sliced == one_pass
+    assert '"c" REAL, "a" REAL, "e" INTEGER, "b" TEXT, "d"' in one_pass[0]  # order of first non-null values
+    assert len([line for line in sliced if line.startswith("INSERT")]) == 3

@@ -460,9 +460,28 @@ class Store:
         self.conn.execute(match_table_ddl(name))
         # Matching covers every article of a run, so only the latest run's tables are kept.
         self.conn.execute(f"DELETE FROM {quote(name)} WHERE run_id != ?", (run_id,))
-        records = df.astype(object).where(df.notna(), None).to_dict("records")
-        self._insert_rows(name, [{"run_id": run_id, "row": i, **{str(k): v for k, v in rec.items()}}
-                                 for i, rec in enumerate(records)])
+        # Columns are declared as row-by-row insertion would declare them (each with the type of
+        # its first non-null value, in the order those values come), then the rows go in slices:
+        # a wide table of a large corpus (one column per outlet) as one list of dicts took GBs.
+        names = [str(k) for k in df.columns]
+        first: list[tuple[int, int, str, Any]] = []
+        for j, (k, col) in enumerate(zip(names, df.columns)):
+            notna = df[col].notna().to_numpy()
+            if notna.any():
+                pos = int(notna.argmax())
+                value = df.iloc[[pos], [j]].astype(object).to_dict("records")[0][col]
+                first.append((pos, j, k, value))
+        for _, _, k, value in sorted(first, key=lambda t: (t[0], t[1])):
+            self._ensure_columns(name, {k: value})
+        for lo in range(0, len(df), TABLE_SLICE_ROWS):
+            part = df.iloc[lo:lo + TABLE_SLICE_ROWS]
+            records = part.astype(object).where(part.notna(), None).to_dict("records")
+            self._insert_rows(name, [{"run_id": run_id, "row": lo + i, **{str(k): v for k, v in rec.items()}}
+                                     for i, rec in enumerate(records)])
+
+
+#: Rows of a matching table converted and inserted at a time by ``Store.record_run``.
+TABLE_SLICE_ROWS = 5_000
 
 
 def _is_na(v: Any) -> bool:
