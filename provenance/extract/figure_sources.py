@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from provenance.extract import actors as _actors
 from provenance.extract.numbers import Quantity, lexicon
+from provenance.extract.sentences import strip_dateline
 from provenance.models import Attribution, Sentence
 
 __all__ = [
@@ -496,14 +497,11 @@ def background(text: str, start: int, q: Quantity) -> bool:
     """True for a background figure inside someone's speech: "the attack, in which more than
     1,000 died, ...", "the assault that killed 1,400", or a dash parenthetical."""
     r = _rules()
-    seg = _DATELINE.sub("", text[start:q.start], count=1)  # "CITY, date (AGENCY) -- " is no parenthetical
+    seg = strip_dateline(text[start:q.start])  # "CITY, date (AGENCY) -- " is no parenthetical
     if r.background.search(seg) or r.background_event.search(seg):
         return True
     return len(re.findall(r"\s[—–]\s|—|\s--\s", seg)) % 2 == 1
 
-
-# A wire dateline opening a sentence: an upper-case place, optional details, then a dash.
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’\-]{2,40}(?:,[^\n]{0,60}?)?\s(?:--|—|–)\s+")
 
 
 def pick(srcs: list[Src], q: Quantity) -> Src | None:

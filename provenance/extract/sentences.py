@@ -145,3 +145,22 @@ def sentence_index(sentences: list[Sentence], offset: int) -> int:
         else:
             hi = mid - 1
     return ans
+
+
+# A wire dateline opening a text: an upper-case place, optional details, then a dash.
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’\-]{2,40}(?:,[^\n]{0,60}?)?\s(?:--|—|–)\s+")
+
+
+def strip_dateline(text: str) -> str:
+    """A lead without its dateline: a republished wire story often drops "CITY, date (AGENCY) --".
+
+    Examples:
+        >>> strip_dateline("MARROW BAY, Estrania, March 5, 2024 (MWS) -- The dam gave way.")
+        'The dam gave way.'
+        >>> strip_dateline("WASHINGTON — Travel restrictions will be lifted.")
+        'Travel restrictions will be lifted.'
+        >>> strip_dateline("Gaza death toll - 2,750")
+        'Gaza death toll - 2,750'
+    """
+    return _DATELINE.sub("", text or "", count=1)
+

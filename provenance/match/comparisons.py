@@ -16,6 +16,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, utils
 
+from provenance.extract.sentences import strip_dateline  # re-exported: matching strips datelines too
+
 Interval = tuple[float, float]
 
 _SCORERS: dict[str, Callable[..., float]] = {
@@ -252,23 +254,6 @@ def strip_outlet_suffix(text: str) -> str:
             break
         t = t[: m.start()].rstrip()
     return t
-
-
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’\-]{2,40}(?:,[^\n]{0,60}?)?\s(?:--|—|–)\s+")
-
-
-def strip_dateline(text: str) -> str:
-    """A lead without its dateline: a republished wire story often drops "CITY, date (AGENCY) --".
-
-    Examples:
-        >>> strip_dateline("MARROW BAY, Estrania, March 5, 2024 (MWS) -- The dam gave way.")
-        'The dam gave way.'
-        >>> strip_dateline("WASHINGTON — Travel restrictions will be lifted.")
-        'Travel restrictions will be lifted.'
-        >>> strip_dateline("Gaza death toll - 2,750")
-        'Gaza death toll - 2,750'
-    """
-    return _DATELINE.sub("", text or "", count=1)
 
 
 __all__ = [
