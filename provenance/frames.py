@@ -7,7 +7,7 @@ article text, and the sentence it sits in, so every cell of every report traces 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 import pandas as pd
@@ -39,6 +39,23 @@ def _sentence(x: Extraction, start: int) -> tuple[int, int, int, str]:
     return i, s.start, s.end, x.article.text[s.start:s.end]
 
 
+def _names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(obj: Any, skip: str | None = None) -> dict[str, Any]:
+    """A dataclass's fields as a dict, not recursing: ``dataclasses.asdict`` deep-copies every
+    value and was 5% of extraction; the row types hold only plain values (a figure's ``source``
+    aside, which the caller skips)."""
+    return {k: getattr(obj, k) for k in _names(type(obj)) if k != skip}
+
+
 def rows_from_extraction(x: Extraction) -> dict[str, list[dict[str, Any]]]:
     """Flat rows of one extraction, keyed by table name (articles, dates, figures, ...)."""
     a = x.article
@@ -50,11 +67,11 @@ def rows_from_extraction(x: Extraction) -> dict[str, list[dict[str, Any]]]:
                                             "actors": []}
     for i, d in enumerate(x.dates):
         si, ss, se, st = _sentence(x, d.start)
-        out["dates"].append({**ctx, "index": i, **asdict(d), "sentence_index": si, "sentence_start": ss,
+        out["dates"].append({**ctx, "index": i, **_fields(d), "sentence_index": si, "sentence_start": ss,
                              "sentence_end": se, "sentence": st})
     for i, f in enumerate(x.figures):
         si, ss, se, st = _sentence(x, f.start)
-        row = {**ctx, "index": i, **{k: v for k, v in asdict(f).items() if k != "source"}}
+        row = {**ctx, "index": i, **_fields(f, skip="source")}
         src = f.source
         row.update(
             source_text=src.text if src else None, source_start=src.start if src else None,
@@ -80,7 +97,7 @@ def rows_from_extraction(x: Extraction) -> dict[str, list[dict[str, Any]]]:
             "sentence_index": si, "sentence_start": ss, "sentence_end": se, "sentence": st,
         })
     for i, ac in enumerate(x.actors):
-        out["actors"].append({**ctx, "index": i, **asdict(ac)})
+        out["actors"].append({**ctx, "index": i, **_fields(ac)})
     return out
 
 

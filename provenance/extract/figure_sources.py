@@ -550,12 +550,15 @@ def from_attributions(
     best: Attribution | None = None
     best_len = 1 << 60
     for att in atts:
-        if not _usable(att, text):
+        # Where an attribution lies is cheap to test, whether it is usable is not: test it last.
+        inner = [c for c in att.content if c.start <= q.start and q.end <= c.end and c.end - c.start < best_len]
+        near = best is None and att.kind == "according_to" and sent.start <= att.cue.start < sent.end
+        if not (inner or near) or not _usable(att, text):
             continue
-        for c in att.content:
-            if c.start <= q.start and q.end <= c.end and c.end - c.start < best_len:
+        for c in inner:
+            if c.end - c.start < best_len:
                 best, best_len = att, c.end - c.start
-        if best is None and att.kind == "according_to" and sent.start <= att.cue.start < sent.end:
+        if best is None and near:
             best = att
     return best
 
