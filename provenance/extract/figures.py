@@ -403,12 +403,22 @@ def extract_figures(
     last_org: tuple[str, str | None] | None = None
     named_upto = 0
 
+    # Named sources by position, so each figure looks only at those since the previous one.
+    by_start = sorted((att.source.start, k) for k, att in enumerate(attributions) if att.source)
+    src_starts = [st for st, _ in by_start]
+    date_order = sorted((d.start, k) for k, d in enumerate(dates))
+    date_starts = [st for st, _ in date_order]
+
     def remember(upto: int) -> None:
-        """Track named sources before ``upto`` for pronoun resolution."""
+        """Track named sources before ``upto`` for pronoun resolution (in attribution order)."""
         nonlocal last_person, last_org, named_upto
-        for att in attributions:
-            if att.source and named_upto <= att.source.start < upto:
-                _note(att.source.text)
+        if upto > named_upto:
+            ks = sorted(k for _, k in by_start[bisect.bisect_left(src_starts, named_upto):
+                                               bisect.bisect_left(src_starts, upto)])
+            for k in ks:
+                src = attributions[k].source
+                assert src is not None
+                _note(src.text)
         named_upto = max(named_upto, upto)
 
     def _note(mention: str) -> None:
@@ -475,7 +485,8 @@ def extract_figures(
             cumulative = True
 
         as_of = as_of_default
-        for d in dates:
+        in_clause = sorted(k for _, k in date_order[bisect.bisect_left(date_starts, a):bisect.bisect_left(date_starts, b)])
+        for d in (dates[k] for k in in_clause):
             if (
                 a <= d.start < b
                 and d.value
