@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -372,6 +373,36 @@ def role_of(phrase: str) -> str | None:
 BLOCK_PREFIX = 3
 BLOCK_KEYS_PER_NAME = 2
 
+def _sorted_tokens(s: str) -> str:
+    """The string ``token_sort_ratio`` compares: "salmiya abu mohammed" -> "abu mohammed salmiya"."""
+    return " ".join(sorted(s.split()))
+
+
+def _identity(s: str) -> str:
+    """The string itself (``ratio`` and ``QRatio`` compare names as they are)."""
+    return s
+
+
+# Scorers whose score is an Indel (``ratio``) similarity of two strings, with the function that
+# turns a processed name into the string compared: ``token_sort_ratio(a, b)`` is
+# ``ratio(sorted_tokens(a), sorted_tokens(b))``. For these, two strings of lengths l1 and l2
+# score at most 100 * (1 - |l1 - l2| / (l1 + l2)), so leaders whose length rules out the cutoff
+# are never scored (the same names are grouped; only hopeless comparisons are skipped).
+_INDEL_SCORERS: dict[Callable[..., float], tuple[Callable[..., float], Callable[[str], str]]] = {
+    fuzz.ratio: (fuzz.ratio, _identity),
+    fuzz.QRatio: (fuzz.QRatio, _identity),
+    fuzz.token_sort_ratio: (fuzz.ratio, _sorted_tokens),
+}
+
+
+def _length_range(n: int, score_cutoff: float) -> tuple[int, int]:
+    """Lengths a string may have to score >= ``score_cutoff`` (Indel) against one of length ``n``."""
+    r = max(0.0, 1.0 - score_cutoff / 100.0)
+    if r >= 1.0:
+        return 0, 1 << 30
+    eps = 1e-9  # float slack: never skip a pair exactly at the cutoff
+    return max(0, math.floor(n * (1 - r) / (1 + r) - eps)), math.ceil(n * (1 + r) / (1 - r) + eps)
+
 
 def _block_keys(name: str) -> frozenset[str]:
     """Token prefixes a name is blocked on: "Mohammed Abu Salmiya" -> {"moh", "abu", "sal"}."""
@@ -395,7 +426,9 @@ def group_aliases(
     agree; with ``surname_match`` a one-word name joins the single multi-word leader it is the
     last word of ("Maarouf" -> "Salama Maarouf"). A name is scored only against leaders that
     share one of its two rarest token prefixes (``BLOCK_KEYS_PER_NAME``), so grouping stays
-    near linear in the number of distinct names.
+    near linear in the number of distinct names; for the ratio scorers (``ratio``,
+    ``QRatio``, ``token_sort_ratio``) leaders whose length alone keeps them under the cutoff
+    are not scored, and token-sorted forms are computed once per name.
 
     Args:
         mentions: Mentions as written (repeats count towards frequency).
@@ -433,29 +466,48 @@ def group_aliases(
     procs = [processor(name) if processor else name for name in ordered]
     keys = [_block_keys(p) for p in procs]
     key_df: Counter[str] = Counter(k for ks in keys for k in ks)
+    indel = _INDEL_SCORERS.get(scorer)
+    score_fn, form = indel if indel is not None else (scorer, _identity)
     leaders: list[str] = []
-    by_key: dict[str, list[int]] = {}  # block key -> indices (into leaders) of leaders having it
+    # block key -> compared length (0 when lengths do not bound the score) -> leader indices
+    by_key: dict[str, dict[int, list[int]]] = {}
     proc: list[str] = []
     assign: dict[str, str] = {}
     digits = re.compile(r"\d+")
     for name, p, ks in zip(ordered, procs, keys):
         target = None
+        f = form(p)
+        length = len(f) if indel is not None else 0
         if leaders and p:
             # Blocking: only leaders sharing one of this name's rarest token prefixes are
             # scored (names 90% alike share most tokens, hence their rare prefixes).
             rare = sorted(ks, key=lambda k: (key_df[k], k))[:BLOCK_KEYS_PER_NAME]
-            cands = sorted({i for k in rare for i in by_key.get(k, ())})
-            choices = {i: proc[i] for i in cands}
-            for _, _, idx in process.extract(p, choices, scorer=scorer, processor=None,
-                                             score_cutoff=score_cutoff, limit=5):
-                if digits.findall(name) == digits.findall(leaders[idx]):
-                    target = leaders[idx]
-                    break
+            lo, hi = _length_range(length, score_cutoff) if indel is not None and length else (0, 1 << 30)
+            found: set[int] = set()
+            for k in rare:
+                by_len = by_key.get(k)
+                if by_len:
+                    if indel is not None and length and hi - lo < len(by_len):
+                        for n in range(lo, hi + 1):
+                            if n in by_len:
+                                found.update(by_len[n])
+                    else:
+                        for n, idx in by_len.items():
+                            if lo <= n <= hi:
+                                found.update(idx)
+            if found:
+                cands = sorted(found)
+                for _, _, pos in process.extract(f, [proc[i] for i in cands], scorer=score_fn, processor=None,
+                                                 score_cutoff=score_cutoff, limit=5):
+                    idx = cands[pos]
+                    if digits.findall(name) == digits.findall(leaders[idx]):
+                        target = leaders[idx]
+                        break
         if target is None:
             for k in ks:
-                by_key.setdefault(k, []).append(len(leaders))
+                by_key.setdefault(k, {}).setdefault(length, []).append(len(leaders))
             leaders.append(name)
-            proc.append(p)
+            proc.append(f)
             target = name
         assign[name] = target
     if surname_match:
