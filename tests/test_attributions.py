@@ -191,7 +191,7 @@ def test_fallback_cue_trie_matches_the_flat_alternation() -> None:
 
     from provenance.extract import attribution_rules as at
 
-    trie = at._fallback_cue_regex()
+    trie = at.fallback_cue_regex()
     wanted = {w for w, (c, r, _h) in at.cue_table().items()
               if (r >= at.FALLBACK_RATIO and c >= at.FALLBACK_COUNT) or c == 0} | set(at._manual_cues())
     wanted.discard("according")
@@ -292,3 +292,70 @@ def test_no_crash_and_offsets_index_text(text: str) -> None:
 def test_no_crash_on_any_text(text: str) -> None:
     for a in run(text):
         assert text[a.cue.start:a.cue.end] == a.cue.text
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Lynch: No outside influence on FBI probe into Clinton emails.\n\nWASHINGTON - ...", "Lynch"),
+        ("NY Daily News: Paris Terror Attacks Highlight Threat.\n\nOn Monday ...", "NY Daily News"),
+        ("Breaking: Latest Primary Has Big Impact.\n\nThough ...", None),  # a kicker
+        ("BOOM: Trump Fires Back.\n\n...", None),  # an all-caps label
+        ("The Latest: Cruz to give away shotgun.\n\n...", None),  # determiner-led
+    ],
+)
+def test_headline_attribution(text: str, source: str | None) -> None:
+    """A headline "Name: statement" is attributed to the name, with the colon as cue."""
+    from provenance.extract.attribution_rules import headline_attribution
+
+    got = headline_attribution(text, [])
+    if source is None:
+        assert got == []
+        return
+    assert len(got) == 1
+    src, cue, content = got[0]
+    assert src is not None and src.text == source and cue.text == ":"
+    assert content[0].text == text[cue.end:text.index("\n")].strip().rstrip(".")
+    assert headline_attribution(text, [(None, Span(cue.start, cue.end, ":"), [])]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        ("Some strategists fear Clinton missed a unique opportunity and warn that it is late.", "warn", None),
+        ("Scott freed up funds for the problem and on Monday announced more was sent.", "announced", None),
+        ("Gov. Rick Scott on Monday announced more was sent.", "announced", "Gov. Rick Scott"),
+        ("But said the rally would go on.", "said", None),
+        ("Many voters saw the party that way, From said.", "said", "From"),  # a name (Al From)
+        ("The Hamas-run Health Ministry said 20 people died.", "said", "The Hamas-run Health Ministry"),
+        ("Yesterday the ministry said 20 people died.", "said", "the ministry"),
+    ],
+)
+def test_infer_source_rejects_function_words(text: str, cue: str, source: str | None) -> None:
+    """The subject before a cue is a noun phrase, never one ending in "and" / "by" / "on Monday"."""
+    from provenance.extract.attribution_rules import infer_source
+
+    sent = split_sentences(text)[0]
+    a = text.index(" " + cue) + 1
+    got = infer_source(text, sent, Span(a, a + len(cue), cue))
+    assert (got.text if got else None) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        ("The area is patrolled (according to the New York Police Department, it keeps no data).", "according to",
+         "the New York Police Department"),
+        ("“A man you can bait with a tweet is not a man we can trust,” said the Democratic nominee.", "said",
+         "the Democratic nominee"),
+        ("John Kasich, a Republican, said the family deserved better.", "said", None),
+    ],
+)
+def test_following_source(text: str, cue: str, source: str | None) -> None:
+    """A source after its cue: "according to X", and "“...,” said X" after a closing quote only."""
+    from provenance.extract.attribution_rules import following_source
+
+    sent = split_sentences(text)[0]
+    a = text.lower().index(cue)
+    got = following_source(text, sent, Span(a, a + len(cue), text[a:a + len(cue)]))
+    assert (got.text if got else None) == source

@@ -8,6 +8,7 @@ The tagger's safety net and complement (``attributions.extract_attributions`` ca
 * ``clean_source``: datelines and markup trimmed off a source;
 * ``rule_attributions``: reliable speech cues in standard constructions, with no tagger;
 * ``line_attributions``: a quotation signed at the end of its line ("“...” ― Name");
+* ``headline_attribution``: a headline "Name: statement" (the colon is the cue);
 * ``split_participles``: "X mocked the plan, saying it would fail" as two attributions.
 """
 
@@ -124,6 +125,25 @@ _SKIP_BEFORE_CUE = frozenset(
 _SUBJECT_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "who"])
 _NP_TOKEN = re.compile(r"[\w.’'\-]+|[^\w\s]")
 _DETS = frozenset(["the", "a", "an", "this", "that", "these", "those", "his", "her", "their", "its", "our", "some", "many", "most", "several"])
+#: Days and months: "on Monday" before a cue is a time, not its subject.
+_WHEN = frozenset(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+     "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+)
+#: Words a subject noun phrase does not reach over leftwards ("the problem and on Monday").
+_NP_BREAK = frozenset(
+    ["and", "but", "or", "nor", "by", "was", "were", "is", "are", "be", "been", "when", "while", "where", "then",
+     "because", "if", "than", "as", "after", "before", "since", "although", "though"]
+)
+#: Words that end or start no subject: a candidate source ending in one ("a unique
+#: opportunity and", "the electoral process by", "a time when it was") or made of one
+#: capitalised at the sentence start ("But", "After", "There") is no source.
+_NOT_SUBJECT = frozenset(
+    ["and", "but", "or", "nor", "by", "was", "were", "is", "are", "be", "been", "being", "when", "while", "where",
+     "there", "here", "on", "in", "at", "to", "of", "for", "with", "from", "after", "before", "as", "than", "if",
+     "so", "then", "because", "since", "although", "though", "not", "into", "about", "against", "without",
+     "during", "until", "over", "under", "also", "just", "even", "only"]
+)
 
 
 def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
@@ -137,8 +157,14 @@ def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
     """
     toks = [(m.start() + sent.start, m.end() + sent.start) for m in _NP_TOKEN.finditer(text[sent.start:cue.start])]
     i = len(toks) - 1
-    while i >= 0 and text[toks[i][0]:toks[i][1]].lower() in _SKIP_BEFORE_CUE:
-        i -= 1
+    while i >= 0:
+        lw = text[toks[i][0]:toks[i][1]].lower()
+        if lw in _SKIP_BEFORE_CUE:
+            i -= 1
+        elif lw in _WHEN and i >= 1 and text[toks[i - 1][0]:toks[i - 1][1]].lower() in ("on", "in", "last", "this"):
+            i -= 2  # "X on Monday said": the time is not the subject
+        else:
+            break
     end_override = None
     if i >= 1 and text[toks[i][0]:toks[i][1]] == ",":
         j = i - 1
@@ -155,6 +181,8 @@ def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
     w = text[a:b]
     if w.lower() in _SUBJECT_PRONOUNS:
         return Span(a, b, w) if w.lower() != "who" and end_override is None else None
+    if w.lower() in _NOT_SUBJECT and (w.islower() or i == 0):
+        return None
     if w[:1].isupper() and w.lower() not in _DETS:
         j = i
         while j - 1 >= 0:
@@ -171,6 +199,8 @@ def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
             if pw.lower() in _DETS:
                 j = k
                 break
+            if pw.lower() in _NP_BREAK:
+                break
             if not (pw[0].isalnum()) or pw.lower() in _SKIP_BEFORE_CUE or pw.lower() in _SUBJECT_PRONOUNS:
                 if pw in (",", ";", ":", "“", '"', "”"):
                     j = k + 1
@@ -185,6 +215,8 @@ def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
     if w.isalpha() and w.islower():
         for j in range(i - 1, max(-1, i - 5), -1):
             pw = text[toks[j][0]:toks[j][1]].lower()
+            if pw in _NOT_SUBJECT:
+                break
             if pw in _DETS:
                 start = toks[j][0]
                 b = end_override or b
@@ -194,8 +226,53 @@ def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
     return None
 
 
+_LEAD = frozenset(["but", "and", "so", "yet", "still", "meanwhile", "instead", "then"])
+
+
+def clause_subject(text: str, sent: Sentence, cue: Span) -> Span | None:
+    """The subject at the start of a sentence, for a participle cue after a comma with no
+    source of its own ("Both parents stiffened their denunciation of Mr. Trump, saying ...").
+
+    A pronoun, or a run of capitalised words (a name), or a determiner and up to three words,
+    at the sentence start (after "But", "And", ...), followed by a lower-case word; nothing
+    when the sentence opens otherwise ("In response to ...", a quotation).
+    """
+    if not text[sent.start:cue.start].rstrip().endswith(","):
+        return None
+    toks = [(m.start() + sent.start, m.end() + sent.start) for m in _NP_TOKEN.finditer(text[sent.start:cue.start])]
+    i = 0
+    while i < len(toks) and text[toks[i][0]:toks[i][1]].lower() in _LEAD:
+        i += 1
+    if i >= len(toks) - 2:
+        return None
+    a, b = toks[i]
+    w = text[a:b]
+    if w.lower() in _SUBJECT_PRONOUNS and w.lower() != "who":
+        return Span(a, b, w)
+    if w.lower() in _NOT_SUBJECT or w.lower() in _WHEN or not w[:1].isalpha():
+        return None
+    j = i
+    if w.lower() in _DETS or w.lower() in ("both", "all", "two", "three"):
+        while j + 1 < len(toks) and j - i < 3 and text[toks[j + 1][0]:toks[j + 1][1]].isalpha() and \
+                text[toks[j + 1][0]:toks[j + 1][1]].lower() not in _NOT_SUBJECT:
+            j += 1
+            if j + 1 < len(toks) and text[toks[j + 1][0]:toks[j + 1][1]][:1].islower():
+                break
+    elif w[:1].isupper():
+        while j + 1 < len(toks) and text[toks[j + 1][0]:toks[j + 1][1]][:1].isupper():
+            j += 1
+    else:
+        return None
+    if j == i and w.lower() in _DETS or j + 1 >= len(toks):
+        return None
+    nxt = text[toks[j + 1][0]:toks[j + 1][1]]
+    if not nxt[:1].islower() or nxt.lower() in _NOT_SUBJECT:
+        return None
+    return Span(a, toks[j][1], text[a:toks[j][1]])
+
+
 @lru_cache(maxsize=2)
-def _fallback_cue_regex(fold: bool = True) -> re.Pattern[str]:
+def fallback_cue_regex(fold: bool = True) -> re.Pattern[str]:
     """Speech cues reliable enough to stand without the tagger (lexicon/cues.tsv: a cue at
     least ``FALLBACK_RATIO`` of the time in train and ``FALLBACK_COUNT`` times, plus the
     hand-listed cues); case-insensitive, or with ``fold=False`` for lower-cased text."""
@@ -222,8 +299,26 @@ _INVERTED_SOURCE = re.compile(
 )
 
 
+_ACCORDING_SOURCE = re.compile(r"\s+([^,.;:“”\"()]{2,80}?)(?=\s*(?:[,.;:()“”\"]|$))")
+_BEFORE_INVERTED = (",”", ',"', "?”", "!”", '?"', '!"')
+
+
+def following_source(text: str, sent: Sentence, cue: Span) -> Span | None:
+    """A source after its cue, for a cue the tagger left without one: "according to X" and
+    the inverted "“...,” said the Democratic nominee" (after a closing quotation mark only:
+    after a bare comma the phrase after the cue is mostly the content, "X, a Republican, said
+    the family deserved better")."""
+    if cue.text.lower().startswith("according"):
+        m = _ACCORDING_SOURCE.match(text, cue.end, sent.end)
+        return Span(m.start(1), m.end(1), m.group(1)) if m else None
+    if not text[sent.start:cue.start].rstrip().endswith(_BEFORE_INVERTED):
+        return None
+    m = _INVERTED_SOURCE.match(text, cue.end, sent.end)
+    return Span(m.start(1), m.end(1), m.group(1)) if m else None
+
+
 def rule_attributions(
-    text: str, sent: Sentence, *, lowered: str | None = None
+    text: str, sent: Sentence, *, lowered: str | None = None, skip: Sequence[tuple[int, int]] = ()
 ) -> list[tuple[Span | None, Span, list[Span]]]:
     """Attributions a sentence's structure gives around a reliable speech cue.
 
@@ -236,13 +331,16 @@ def rule_attributions(
         sent: The sentence to read.
         lowered: ``text.lower()``, when the caller has it: the cue scan is then
             case-sensitive on it, twice as fast as a case-insensitive scan.
+        skip: Character ranges (cues and sources already found) a cue must not touch.
     """
     out: list[tuple[Span | None, Span, list[Span]]] = []
     if lowered is not None and len(lowered) == len(text):
-        scan = _fallback_cue_regex(fold=False).finditer(lowered, sent.start, sent.end)
+        scan = fallback_cue_regex(fold=False).finditer(lowered, sent.start, sent.end)
     else:  # a character whose lower case is longer ("İ") would shift offsets
-        scan = _fallback_cue_regex().finditer(text, sent.start, sent.end)
+        scan = fallback_cue_regex().finditer(text, sent.start, sent.end)
     for m in scan:
+        if skip and any(a < m.end() and m.start() < b for a, b in skip):
+            continue
         cue = Span(m.start(), m.end(), text[m.start():m.end()])
         if cue.text.lower().startswith("according"):
             sm = re.match(r"\s+([^,.;:“”\"]{2,80}?)(?=\s*(?:[,.;:]|$))", text[cue.end:sent.end])
@@ -310,6 +408,49 @@ def line_attributions(
         a = m.start("src")
         out.append((Span(a, a + len(src), src), Span(m.start("cue"), m.end("cue"), m.group("cue")), [con]))
     return out
+
+
+# A headline in the form "Name: what they said" ("Lynch: No outside influence on FBI probe",
+# "NY Daily News: Paris Terror Attacks Highlight ..."): PolNeAR annotates the colon as the cue.
+_HEADLINE = re.compile(
+    r"\A[ \t]*(?P<src>(?:[A-Z][\w.'’\-]*[ \t]+){0,3}[A-Z][\w.'’\-]*)[ \t]*(?P<cue>:)[ \t]+(?P<con>\S[^\n]*)"
+)
+_HEADLINE_DETS = frozenset(["the", "a", "an"])
+
+
+@lru_cache(maxsize=1)
+def _headline_kickers() -> frozenset[str]:
+    """Headline labels that are not sources ("Breaking:", "Revealed:"): lexicon/cues_headline_kickers.tsv."""
+    raw = resources.files("provenance.extract.lexicon").joinpath("cues_headline_kickers.tsv").read_text("utf-8")
+    return frozenset(ln.strip().lower() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#"))
+
+
+def headline_attribution(
+    text: str, triples: Sequence[tuple[Span | None, Span, list[Span]]]
+) -> list[tuple[Span | None, Span, list[Span]]]:
+    """The attribution of a headline "Name: statement" on the text's first line.
+
+    The name (one to four capitalised words, not a determiner-led phrase, not an all-caps
+    label such as "BREAKING", not a kicker of ``lexicon/cues_headline_kickers.tsv``) is the
+    source, the colon the cue and the rest of the line the content, as PolNeAR annotates
+    headlines. Nothing when a cue of ``triples`` is already on that line.
+
+    Returns:
+        Zero or one (source, cue, contents) triple.
+    """
+    m = _HEADLINE.match(text)
+    if m is None:
+        return []
+    src = m.group("src")
+    words = src.split()
+    if words[0].lower() in _HEADLINE_DETS or src.isupper() or src.lower() in _headline_kickers():
+        return []
+    if any(t[1].start < m.end() for t in triples):
+        return []
+    con = _strip_span(text, m.start("con"), m.end("con"))
+    if con is None:
+        return []
+    return [(Span(m.start("src"), m.end("src"), src), Span(m.start("cue"), m.end("cue"), ":"), [con])]
 
 
 @lru_cache(maxsize=1)

@@ -32,7 +32,11 @@ from provenance.extract.attribution_rules import (
     _strip_span,
     _trim,
     clean_source,
+    clause_subject,
     complete_content,
+    fallback_cue_regex,
+    following_source,
+    headline_attribution,
     infer_source,
     line_attributions,
     rule_attributions,
@@ -41,14 +45,17 @@ from provenance.extract.attribution_rules import (
 from provenance.extract.attribution_tagger import cue_lexicon, tag_article
 from provenance.models import Actor, Attribution, Sentence, SourceRef, Span
 
-VERSION = "3"
+VERSION = "4"
 
 __all__ = [
     "VERSION",
     "assemble",
+    "clause_subject",
     "clean_source",
     "complete_content",
     "extract_attributions",
+    "following_source",
+    "headline_attribution",
     "infer_source",
     "line_attributions",
     "rule_attributions",
@@ -267,12 +274,29 @@ def extract_attributions(
                 tagged.update(range(sentence_of(sp.start), sentence_of(sp.end - 1) + 1))
         lowered = text.lower()
         extra: list[tuple[tuple[Span | None, Span, list[Span]], int]] = []
-        for sid, sent in enumerate(sentences):
+        taken: dict[int, list[tuple[int, int]]] = {}
+        for src_, cue, _content in triples:
+            for sp in (cue, *_content, *((src_,) if src_ is not None else ())):
+                taken.setdefault(sentence_of(sp.start), []).append((sp.start, sp.end))
+        # One scan of the text for reliable cue words; only their sentences are read: every
+        # untagged one, and a tagged one when the word touches none of its attributions.
+        scan = fallback_cue_regex(fold=False).finditer(lowered) if len(lowered) == len(text) else (
+            fallback_cue_regex().finditer(text))
+        todo: list[int] = []
+        for m in scan:
+            sid = sentence_of(m.start())
+            if todo and todo[-1] == sid:
+                continue
+            if sid not in tagged or not any(a < m.end() and m.start() < b for a, b in taken.get(sid, ())):
+                todo.append(sid)
+        for sid in todo:
             if sid not in tagged:
-                extra.extend((t, sid) for t in rule_attributions(text, sent, lowered=lowered))
+                extra.extend((t, sid) for t in rule_attributions(text, sentences[sid], lowered=lowered))
+            else:
+                extra.extend((t, sid) for t in rule_attributions(text, sentences[sid], lowered=lowered, skip=taken.get(sid, ())))
         if extra:
             triples = sorted(triples + [t for t, _ in extra], key=lambda t: t[1].start)
-        lines = line_attributions(text, triples)
+        lines = line_attributions(text, triples) + headline_attribution(text, triples)
         if lines:
             triples = sorted(triples + lines, key=lambda t: t[1].start)
     resolver = coref.SourceResolver(text, sentences, actors)
@@ -286,9 +310,13 @@ def extract_attributions(
         if src is not None:
             src = clean_source(text, src)
         if src is None and infer_sources and sentences:
-            src = infer_source(text, sentences[sentence_of(cue.start)], cue)
+            src = following_source(text, sentences[sentence_of(cue.start)], cue)
             if src is not None:
-                rule = "crf+assemble+subject"
+                rule = "crf+assemble+following"
+            else:
+                src = infer_source(text, sentences[sentence_of(cue.start)], cue)
+                if src is not None:
+                    rule = "crf+assemble+subject"
         if src is not None:
             ref = resolver.resolve(src)
         sent_no = sentence_of(cue.start) if sentences else -1
@@ -297,6 +325,11 @@ def extract_attributions(
         ):
             # "..., he said, adding that ...": the participle's speaker is the previous cue's.
             ref, rule = prev_ref, "crf+assemble+inherited"
+        if ref is None and infer_sources and sentences and _participle(cue):
+            # "Both parents stiffened their denunciation, saying ...": the clause's subject.
+            src = clause_subject(text, sentences[sent_no], cue)
+            if src is not None:
+                ref, rule = resolver.resolve(src), "crf+assemble+clause"
         content = [c2 for c2 in (_trim(text, c, lead="#*_>• ", trail=" ") for c in content) if c2 is not None]
         if not content and not keep_cue_only:
             continue
