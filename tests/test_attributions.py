@@ -359,3 +359,36 @@ def test_following_source(text: str, cue: str, source: str | None) -> None:
     a = text.lower().index(cue)
     got = following_source(text, sent, Span(a, a + len(cue), text[a:a + len(cue)]))
     assert (got.text if got else None) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "after_comma", "source"),
+    [
+        ("Both parents stiffened their denunciation of Mr. Trump, saying that he lacked empathy.", "saying", True,
+         "Both parents"),
+        ("But Senator Ted Cruz hit back on Monday, saying the plan would fail.", "saying", True, "Senator Ted Cruz"),
+        ("In response to the address, Carly Fiorina opened up on Twitter, reminding Americans of it.", "reminding",
+         True, None),  # the sentence opens with a phrase, not its subject
+        ("In 2008 Cooper donated $750 and has spoken out in favor of gun control.", "has spoken out", False, None),
+        ("Cooper donated $750 to the campaign and has spoken out in favor of gun control.", "has spoken out", False,
+         "Cooper"),
+    ],
+)
+def test_clause_subject(text: str, cue: str, after_comma: bool, source: str | None) -> None:
+    """A participle or coordinated cue with no source takes the sentence's opening subject."""
+    from provenance.extract.attribution_rules import clause_subject
+
+    sent = split_sentences(text)[0]
+    a = text.index(cue)
+    got = clause_subject(text, sent, Span(a, a + len(cue), cue), after_comma=after_comma)
+    assert (got.text if got else None) == source
+
+
+def test_infer_source_possessive() -> None:
+    """"Powell’s office, when contacted by Reuters, said": the possessive phrase and the aside."""
+    from provenance.extract.attribution_rules import infer_source
+
+    text = "Powell’s office, when contacted by Reuters, said the former diplomat could not recall it."
+    a = text.index(" said") + 1
+    got = infer_source(text, split_sentences(text)[0], Span(a, a + 4, "said"))
+    assert got is not None and got.text == "Powell’s office, when contacted by Reuters,"

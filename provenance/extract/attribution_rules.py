@@ -120,7 +120,8 @@ def clean_source(text: str, span: Span) -> Span | None:
 
 
 _SKIP_BEFORE_CUE = frozenset(
-    ["also", "has", "have", "had", "previously", "later", "then", "repeatedly", "again", "recently", "once", "already", "still", "first", "initially", "subsequently", "ultimately", "quickly", "publicly", "privately", "flatly"]
+    ["also", "has", "have", "had", "previously", "later", "then", "repeatedly", "again", "recently", "once", "already", "still", "first", "initially", "subsequently", "ultimately", "quickly", "publicly", "privately", "flatly",
+     "finally", "openly", "reportedly", "immediately", "frequently", "often", "never", "always", "now", "widely"]
 )
 _SUBJECT_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "who"])
 _NP_TOKEN = re.compile(r"[\w.’'\-]+|[^\w\s]")
@@ -221,6 +222,13 @@ def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
                 start = toks[j][0]
                 b = end_override or b
                 return Span(start, b, text[start:b])
+            if pw.endswith(("’s", "'s")) and pw[:-2].replace("-", "").isalpha():
+                # "Powell’s office said": a possessive opens the phrase, with the name before it.
+                while j >= 1 and text[toks[j - 1][0]:toks[j - 1][1]][:1].isupper():
+                    j -= 1
+                start = toks[j][0]
+                b = end_override or b
+                return Span(start, b, text[start:b])
             if not pw.isalpha():
                 break
     return None
@@ -229,15 +237,16 @@ def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
 _LEAD = frozenset(["but", "and", "so", "yet", "still", "meanwhile", "instead", "then"])
 
 
-def clause_subject(text: str, sent: Sentence, cue: Span) -> Span | None:
+def clause_subject(text: str, sent: Sentence, cue: Span, *, after_comma: bool = True) -> Span | None:
     """The subject at the start of a sentence, for a participle cue after a comma with no
     source of its own ("Both parents stiffened their denunciation of Mr. Trump, saying ...").
 
     A pronoun, or a run of capitalised words (a name), or a determiner and up to three words,
     at the sentence start (after "But", "And", ...), followed by a lower-case word; nothing
-    when the sentence opens otherwise ("In response to ...", a quotation).
+    when the sentence opens otherwise ("In response to ...", a quotation). With
+    ``after_comma`` off, for a coordinated cue ("Cooper donated $750 ... and has spoken out").
     """
-    if not text[sent.start:cue.start].rstrip().endswith(","):
+    if after_comma and not text[sent.start:cue.start].rstrip().endswith(","):
         return None
     toks = [(m.start() + sent.start, m.end() + sent.start) for m in _NP_TOKEN.finditer(text[sent.start:cue.start])]
     i = 0

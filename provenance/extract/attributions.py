@@ -325,9 +325,12 @@ def extract_attributions(
         ):
             # "..., he said, adding that ...": the participle's speaker is the previous cue's.
             ref, rule = prev_ref, "crf+assemble+inherited"
-        if ref is None and infer_sources and sentences and _participle(cue):
-            # "Both parents stiffened their denunciation, saying ...": the clause's subject.
-            src = clause_subject(text, sentences[sent_no], cue)
+        if ref is None and infer_sources and sentences and (
+            _participle(cue) or _COORD.search(text, max(sentences[sent_no].start, cue.start - 30), cue.start)
+        ):
+            # "Both parents stiffened their denunciation, saying ...", "X donated ... and has
+            # spoken out": the clause's subject.
+            src = clause_subject(text, sentences[sent_no], cue, after_comma=_participle(cue))
             if src is not None:
                 ref, rule = resolver.resolve(src), "crf+assemble+clause"
         content = [c2 for c2 in (_trim(text, c, lead="#*_>• ", trail=" ") for c in content) if c2 is not None]
