@@ -102,6 +102,22 @@ _TOLL_AFTER = re.compile(r"(?:'s|’s)?\s+(?:death\s+toll|toll|deaths|dead)\b", 
 _IN_BEFORE = re.compile(r"\b(?:in|inside|across|throughout|within)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+# Figures of one sentence are scoped one after another (figures are sorted by article and
+# offset): the sentence-level work is done once per sentence.
+@lru_cache(maxsize=4096)
+def _blanked_sides(sentence: str) -> tuple[str, frozenset[str]]:
+    """The sentence with attacker phrases blanked (offsets kept), and the sides it names."""
+    sc = scopes()
+    blanked = sc.attackers.sub(lambda m: " " * len(m.group(0)), sentence)
+    return blanked, frozenset(name for name, pat in sc.sides if pat.search(blanked))
+
+
+@lru_cache(maxsize=4096)
+def _place_in(text: str) -> str | None:
+    """The first place pattern found in a text."""
+    return _first(scopes().places, text)
+
+
 def figure_scope(counted: str | None, place: str | None, sentence: str | None,
                  span: tuple[int, int] | None = None) -> tuple[str, str, str | None]:
     """(group, side, place) of a figure: what it counts, whose, and where.
@@ -120,15 +136,14 @@ def figure_scope(counted: str | None, place: str | None, sentence: str | None,
     side = _first(sc.sides, counted, place)
     if side is None and sentence:
         # Blank attacker phrases, keeping offsets.
-        sentence = sc.attackers.sub(lambda m: " " * len(m.group(0)), sentence)
+        sentence, found = _blanked_sides(sentence)
         # The sentence often names both sides ("Gaza's toll from Israeli strikes", "after Hamas
         # killed 1,300 people in Israel"): the mention nearest the figure wins; without the
         # figure's position, a named Palestinian place wins, else the only side mentioned.
-        found = {name for name, pat in sc.sides if pat.search(sentence)}
         if span is not None and len(found) > 1:
             side = _nearest(sc.sides, sentence, span[0], span[1])
         else:
-            pl = _first(sc.places, sentence)
+            pl = _place_in(sentence)
             if pl in ("Gaza", "West Bank", "Gaza and West Bank") and "palestinian" in found:
                 side = "palestinian"
             elif len(found) == 1:
@@ -137,7 +152,7 @@ def figure_scope(counted: str | None, place: str | None, sentence: str | None,
     if canon_place is None and sentence and side:
         # Only a place on the counted side: in "Israel has killed 8,300 Palestinians" Israel is
         # the actor, not where the dead were counted.
-        pl = _first(sc.places, sentence)
+        pl = _place_in(sentence)
         if pl is not None and _first(sc.sides, pl) == side:
             canon_place = pl
     return group, side or "", canon_place

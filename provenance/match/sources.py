@@ -190,11 +190,18 @@ def source_groups(figs: pd.DataFrame, actors: pd.DataFrame | None, settings: Sou
     mentions = [m for m in resolved if m] + [m for m in (clean_source(x) for x in extra_mentions or []) if m]
     groups = group_aliases(mentions, scorer=_SCORERS[settings.scorer], processor=_PROCESSORS[settings.processor],
                            score_cutoff=settings.score_cutoff)
-    named_groups = {g for m, g in groups.items() if _is_named(m) and _is_named(g)}
+    kinds = {x: generic_kind(x) for x in set(groups) | set(groups.values())}  # one regex match per name
+    named_groups = {g for m, g in groups.items() if kinds[m] is None and kinds[g] is None and m.strip() and g.strip()}
+    # Word sets once per named group, candidates once per kind (a few kinds, 100k+ groups).
+    words = [(g, set(re.findall(r"\w+", g.casefold()))) for g in named_groups]
+    of_kind: dict[str, set[str]] = {}
     for m in list(groups):
-        kind = generic_kind(m)
+        kind = kinds[m]
         if kind is not None:
-            cands = {g for g in named_groups if _same_kind(kind, g)}
+            if kind not in of_kind:
+                need = kind.split()
+                of_kind[kind] = {g for g, ws in words if all(w in ws for w in need)}
+            cands = of_kind[kind]
             if len(cands) == 1:
                 groups[m] = next(iter(cands))
     return [groups.get(m, m) if m else None for m in resolved], groups
