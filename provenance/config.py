@@ -62,7 +62,19 @@ def load_config(path: str | Path | None = None, overrides: Mapping[str, Any] | N
         _merge(cfg, user, "")
     if overrides:
         _merge(cfg, overrides, "")
+    _check(cfg)
     return cfg
+
+
+def _check(cfg: Mapping[str, Any]) -> None:
+    """Refuse values of the wrong kind where a setting takes a word or a number."""
+    m = cfg.get("match", {})
+    v = m.get("table_min_outlets")
+    if not (v == "auto" or (type(v) is int and v >= 1)):
+        raise ConfigError(f"setting 'match.table_min_outlets' must be \"auto\" or an integer >= 1, not {v!r}.")
+    n = m.get("table_auto_max_rows")
+    if not (type(n) is int and n >= 0):
+        raise ConfigError(f"setting 'match.table_auto_max_rows' must be an integer >= 0, not {n!r}.")
 
 
 def dump_config(cfg: Mapping[str, Any]) -> str:

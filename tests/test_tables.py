@@ -9,9 +9,17 @@ import pytest
 from test_match import _headline_frames
 
 from provenance.config import load_config
+from provenance.errors import ConfigError
 from provenance.match import match_frames
 from provenance.pipeline import run
-from provenance.report.tables import cell_text, figure_label, independent_count
+from provenance.report.tables import (
+    _wide,
+    cell_text,
+    figure_label,
+    independent_count,
+    single_outlet_note,
+    table_min_outlets,
+)
 
 
 @pytest.mark.parametrize("text, source, descriptor, hedged, expected", [
@@ -95,3 +103,42 @@ def test_attribution_table_figure_rows_take_every_figure_source(tmp_path: Path) 
         filled = {o for o in outlets if isinstance(row[o], str) and row[o]}
         assert filled == in_cells, row["label"]
         assert row["n_sources"] >= 1
+
+
+def test_auto_table_min_outlets_keeps_small_runs_whole_and_drops_single_outlet_rows_of_big_ones(tables):
+    cfg = load_config()
+    assert cfg["match"]["table_min_outlets"] == "auto"
+    clusters = tables["clusters"]
+    assert (clusters["n_outlets"] == 1).any()  # singletons exist, and a small run keeps them
+    assert len(tables["attribution_table"]) == len(clusters)
+    assert set(tables["first_reports"]["cluster_id"]) == set(clusters["cluster_id"])
+    # The same clusters past the row limit: only clusters with two outlets or more get a row.
+    big = load_config(overrides={"match": {"table_auto_max_rows": len(clusters) - 1}})
+    again = match_frames(_headline_frames(), big)
+    assert table_min_outlets(big["match"], len(clusters)) == 2
+    multi = set(clusters.loc[clusters["n_outlets"] >= 2, "cluster_id"])
+    assert multi and set(again["attribution_table"]["cluster_id"]) == multi
+    assert set(again["first_reports"]["cluster_id"]) == multi
+    assert (again["figure_table"]["n_outlets"] >= 2).all()
+    assert again["clusters"].equals(clusters)  # clusters.csv keeps every cluster
+    note = single_outlet_note(clusters, 2)
+    assert f"{int((clusters['n_outlets'] == 1).sum()):,} of {len(clusters):,} clusters" in note
+    # An explicit integer forces its value whatever the size; nonsense is refused on load.
+    assert table_min_outlets({"table_min_outlets": 1, "table_auto_max_rows": 0}, 10**6) == 1
+    with pytest.raises(ConfigError, match="table_min_outlets"):
+        load_config(overrides={"match": {"table_min_outlets": "two"}})
+
+
+def test_wide_pivot_matches_a_groupby_unstack() -> None:
+    long = pd.DataFrame({"k": ["a", "a", "b", "a", "c", None, "b"], "outlet": ["X", "Y", "X", "X", "Z", "Y", None],
+                         "v": ["1", "2", "3", "4", "5", "6", "7"]})
+    meta = pd.DataFrame({"k": ["c", "b", "a", "d"], "label": ["lc", "lb", "la", "ld"]}, index=[9, 8, 7, 6])
+    got = _wide(long, ["k"], "v", meta)
+    joined = long.groupby(["k", "outlet"], sort=False)["v"].agg(lambda s: " | ".join(dict.fromkeys(s)))
+    wide = joined.unstack("outlet")
+    order = long["outlet"].value_counts()
+    wide = wide[sorted(wide.columns, key=lambda o: (-int(order.get(o, 0)), str(o)))].reset_index()
+    expected = meta.merge(wide, on=["k"], how="left")
+    assert list(got.columns) == ["k", "label", "X", "Y", "Z"]
+    pd.testing.assert_frame_equal(got, expected, check_column_type=False, check_dtype=False)
+    assert got.loc[2, "X"] == "1 | 4" and pd.isna(got.loc[3, "X"])

@@ -8,13 +8,17 @@ traces back to an article and character offsets.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections import Counter
 from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
+from provenance.errors import ConfigError
 from provenance.match.blocking import MATCHED_METRICS
 from provenance.match.claims import scopes
 from provenance.match.comparisons import FigureInterval, IntervalsCompatible, parse_day, strip_outlet_suffix
@@ -28,6 +32,8 @@ from provenance.match.relations import (
 from provenance.match.series import SeriesSettings, figure_series
 
 R = TypeVar("R")
+
+log = logging.getLogger(__name__)
 
 METRIC_WORDS = {"killed": "killed", "injured": "injured", "hostage": "taken hostage", "missing": "missing",
                 "displaced": "displaced", "arrested": "arrested", "released": "released"}
@@ -44,6 +50,11 @@ CELL_COLUMNS = [
 
 def _s(v: Any) -> Any:
     """None for pandas missing values."""
+    t = type(v)
+    if t is str or t is bool or t is int:  # the common cases, without pd.isna's cost (4M calls on ABP)
+        return v
+    if t is float:
+        return None if math.isnan(v) else v
     try:
         return None if v is None or pd.isna(v) else v
     except (TypeError, ValueError):
@@ -107,6 +118,8 @@ def _syndication_maps(synd: pd.DataFrame) -> tuple[dict[str, str], dict[str, str
 
 def independent_count(outlets: list[str], synd_ids: list[Any]) -> int:
     """Independent reports: outlets, with outlets that carry one syndicated copy counted once."""
+    if len(set(outlets)) <= 1:  # one outlet (most clusters): one report, whatever was syndicated
+        return len(set(outlets))
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -151,7 +164,7 @@ def figure_cells(
                      f["syndicated_from"])]
     rel, rels = [], []
     rep_of = representatives(f, interval)
-    recs = f.to_dict("records")
+    recs = _records(f)
     by_id = {r["figure_id"]: r for r in recs}
     for r in recs:
         rep = by_id[rep_of[r["cluster_id"]]]
@@ -183,6 +196,23 @@ def figure_cells(
     return out.sort_values(["cluster_id", "published", "outlet", "start"], kind="stable", na_position="last").reset_index(drop=True)
 
 
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """``df.to_dict("records")``, built a column at a time (pandas boxes every value on its own, slowly).
+
+    Missing values of extension columns come as None, as ``to_dict`` gives them.
+    """
+    if not df.columns.is_unique or not len(df.columns):
+        return df.to_dict("records")
+    cols = []
+    for c in df.columns:
+        vals = df[c].tolist()
+        if isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype):
+            vals = [None if v is pd.NA else v for v in vals]
+        cols.append(vals)
+    names = list(df.columns)
+    return [dict(zip(names, row)) for row in zip(*cols)]
+
+
 def _groups(records: list[dict[str, Any]], key: str = "cluster_id") -> dict[Any, list[dict[str, Any]]]:
     """Records grouped by a key, groups in first-seen order (plain Python: per-group pandas is slow)."""
     out: dict[Any, list[dict[str, Any]]] = {}
@@ -209,7 +239,7 @@ def _stated(r: dict[str, Any]) -> float:
 def representatives(cells: pd.DataFrame, interval: FigureInterval) -> dict[str, str]:
     """cluster_id -> figure_id of its representative: the most common stated figure, earliest, attributed first."""
     out: dict[str, str] = {}
-    for cid, g in _groups(cells.to_dict("records")).items():
+    for cid, g in _groups(_records(cells)).items():
         counts = Counter((_nz(r["value"]), _nz(r["low"]), _nz(r["high"])) for r in g)
         best = max(g, key=lambda r: (counts[(_nz(r["value"]), _nz(r["low"]), _nz(r["high"]))], r["qualifier"] != "vague",
                                      _s(r["source_canonical"]) is not None, not _s(r.get("syndicated_from")),
@@ -228,15 +258,56 @@ def _neg_date(v: Any) -> int:
 
 
 def _wide(long: pd.DataFrame, index_cols: list[str], value_col: str, meta: pd.DataFrame) -> pd.DataFrame:
-    """Pivot cells to one column per outlet (several cells of an outlet joined by " | ")."""
+    """Pivot cells to one column per outlet (several cells of an outlet joined by " | ").
+
+    Rows are ``meta``'s, in its order; outlet columns follow, most cells first (then by name);
+    a missing cell is NaN. Built from plain lists into one object array: a groupby-unstack
+    plus merge cost 43 CPU s and several GB on ABP's 589k x 491 table.
+    """
+    meta = meta.reset_index(drop=True)
     if not len(long):
-        return meta.reset_index(drop=True)
-    joined = long.groupby(index_cols + ["outlet"], sort=False)[value_col].agg(lambda s: " | ".join(dict.fromkeys(s)))
-    wide = joined.unstack("outlet")
-    order = long["outlet"].value_counts()
-    cols = sorted(wide.columns, key=lambda o: (-int(order.get(o, 0)), str(o)))
-    wide = wide[cols].reset_index()
-    return meta.merge(wide, on=index_cols, how="left")
+        return meta
+    keys = (long[index_cols[0]].tolist() if len(index_cols) == 1
+            else list(zip(*(long[c].tolist() for c in index_cols))))
+    counts: Counter[Any] = Counter()
+    by_outlet: dict[Any, dict[Any, dict[Any, None]]] = {}
+    for k, o, v in zip(keys, long["outlet"].tolist(), long[value_col].tolist()):
+        if _s(o) is None:
+            continue
+        counts[o] += 1
+        if all(_s(x) is not None for x in (k if len(index_cols) > 1 else (k,))):  # groupby drops NA keys
+            by_outlet.setdefault(o, {}).setdefault(k, {})[v] = None  # in order, each value once
+    cols = sorted(by_outlet, key=lambda o: (-counts[o], str(o)))
+    meta_keys = (meta[index_cols[0]].tolist() if len(index_cols) == 1
+                 else list(zip(*(meta[c].tolist() for c in index_cols))))
+    pos = {k: i for i, k in enumerate(meta_keys)}
+    columns = {}
+    for o in cols:
+        cells: list[str | None] = [None] * len(meta)
+        for k, vals in by_outlet[o].items():
+            i = pos.get(k)
+            if i is not None:
+                cells[i] = " | ".join(vals)
+        columns[o] = _str_column(cells)
+    return pd.concat([meta, pd.DataFrame(columns, index=meta.index, columns=pd.Index(cols, dtype=object))], axis=1)
+
+
+# The dtype pandas gives a column of strings ("str", backed by pyarrow in pandas 3).
+_STR_DTYPE = pd.Series(["x"]).dtype
+
+
+def _str_column(values: list[str | None]) -> Any:
+    """A column of strings and missing values, with the dtype pandas would infer for it.
+
+    Built through pyarrow when pandas stores strings there: inferring each of ABP's 491
+    outlet columns (589k mostly-missing cells) from Python objects took 23 of 48 CPU s.
+    """
+    if isinstance(_STR_DTYPE, pd.StringDtype) and _STR_DTYPE.storage == "pyarrow":
+        import pyarrow as pa
+
+        return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR_DTYPE)
+    return pd.array(values, dtype=_STR_DTYPE) if isinstance(_STR_DTYPE, pd.StringDtype) else \
+        np.array([np.nan if v is None else v for v in values], dtype=object)
 
 
 def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame) -> pd.DataFrame:
@@ -249,7 +320,7 @@ def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame
             "n_claims", "n_outlets", "n_independent", "first_published", "last_published", "as_of_from", "as_of_to"]
     sid, _ = _syndication_maps(synd)
     rows = []
-    for cid, g in sorted(_groups(cells.to_dict("records")).items()) if len(cells) else []:
+    for cid, g in sorted(_groups(_records(cells)).items()) if len(cells) else []:
         rep = next(r for r in g if r["relation"] == "representative")
         place = Counter(r["place_scope"] for r in g if _s(r["place_scope"])).most_common(1)
         cum = (True if any(r["cumulative"] is True or r.get("running_cue") is True for r in g)
@@ -263,13 +334,14 @@ def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame
     fig_ids = set(cells["cluster_id"]) if len(cells) else set()
     # Only the columns read below, and not one dict per claim of every column (860k ABP claims).
     text_claims = claims.loc[~claims["cluster_id"].isin(fig_ids), _TEXT_CLUSTER_COLUMNS] if len(claims) else claims
-    recs = text_claims.to_dict("records") if len(text_claims) else []
+    recs = _records(text_claims) if len(text_claims) else []
     del text_claims
     for cid, g in sorted(_groups(recs).items()):
         g.sort(key=lambda r: (str(_s(r["published"]) or "\uffff"), r["claim_id"]))
         rep = g[0]
         outlets = [r["outlet"] or "" for r in g]
-        rows.append(_cluster_row(cid, "claim", _text_label(rep), rep["claim_id"], rep["text"], None, len(g), outlets,
+        text = _ws(rep["text"])  # once: the label and the representative text both start from it
+        rows.append(_cluster_row(cid, "claim", _text_label(rep, text), rep["claim_id"], text, None, len(g), outlets,
                                  independent_count(outlets, [sid.get(r["claim_id"]) for r in g]),
                                  [r["published"] for r in g], [r["as_of"] for r in g]))
     return pd.DataFrame(rows, columns=cols)
@@ -291,9 +363,9 @@ def _cluster_row(cid: Any, kind: str, label: str, rep_id: Any, rep_text: Any, re
 _TEXT_CLUSTER_COLUMNS = ["cluster_id", "claim_id", "text", "speaker", "outlet", "published", "as_of"]
 
 
-def _text_label(rep: Any) -> str:
-    """Label of a text cluster: speaker and the start of the representative claim."""
-    t = strip_outlet_suffix(_ws(rep["text"]))
+def _text_label(rep: Any, text: str | None = None) -> str:
+    """Label of a text cluster: speaker and the start of the representative claim (``text``: its _ws)."""
+    t = strip_outlet_suffix(_ws(rep["text"]) if text is None else text)
     t = t if len(t) <= 90 else t[:87].rsplit(" ", 1)[0] + "..."
     spk = _s(rep.get("speaker"))
     return f"{spk}: {t}" if spk else t
@@ -320,7 +392,7 @@ def figure_table(cells: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int =
     if "series_id" not in cells.columns or cells["series_id"].isna().any():
         cells["series_id"] = cells.get("series_id", pd.Series(index=cells.index, dtype=object)).fillna(cells["cluster_id"])
     info = clusters[clusters["kind"] == "figure"].set_index("cluster_id")
-    recs = cells.to_dict("records")
+    recs = _records(cells)
     by_series = _groups(recs, "series_id")
     rep_cell = series_representatives(recs, clusters)
     rows = []
@@ -435,7 +507,9 @@ def first_reports(claims: pd.DataFrame, clusters: pd.DataFrame, articles: pd.Dat
     keep = clusters[clusters["n_outlets"] >= min_outlets]
     info = {c: (lab, n) for c, lab, n in zip(keep["cluster_id"], keep["label"], keep["n_outlets"])}
     rows = []
-    recs = claims[claims["cluster_id"].isin(info)].to_dict("records") if len(claims) else []
+    need = [c for c in ("cluster_id", "claim_id", "article_id", "outlet", "published", "published_precision", "start")
+            if c in claims.columns]  # the columns read below (_pub_key, the row)
+    recs = _records(claims.loc[claims["cluster_id"].isin(info), need]) if len(claims) else []
     for cid, g in sorted(_groups(recs).items()):
         g.sort(key=lambda r: (*_pub_key(r), r["claim_id"]))
         firsts = list({r["outlet"]: r for r in reversed(g)}.values())[::-1]
@@ -469,7 +543,7 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
             "published_b", "detail"]
     label = dict(zip(clusters["cluster_id"], clusters["label"]))
     rows: list[dict[str, Any]] = []
-    recs_all = cells.to_dict("records") if len(cells) else []
+    recs_all = _records(cells) if len(cells) else []
     for r in recs_all:
         r["series_id"] = r.get("series_id") if _s(r.get("series_id")) else r["cluster_id"]
     def disagreeing(a: dict[str, Any], b: dict[str, Any]) -> list[str] | None:
@@ -502,7 +576,7 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
         outlets: dict[Any, set[Any]] = {}
         for c, o in zip(tc["cluster_id"].tolist(), tc["outlet"].tolist()):
             outlets.setdefault(c, set()).add(o)
-        text = tc[[len(outlets[c]) >= 2 for c in tc["cluster_id"].tolist()]].to_dict("records")
+        text = _records(tc[[len(outlets[c]) >= 2 for c in tc["cluster_id"].tolist()]])
         del tc, outlets
     def differing(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], str] | None:
         rel, detail = text_relations(a, b)
@@ -541,6 +615,45 @@ def _pair(cid: Any, label: Any, rel: list[str], a: dict[str, Any], b: dict[str, 
             "detail": detail}
 
 
+def table_min_outlets(match: dict[str, Any], n_clusters: int) -> int:
+    """The ``[match] table_min_outlets`` in force for a run with ``n_clusters`` clusters.
+
+    ``"auto"`` keeps every cluster while there are at most ``table_auto_max_rows`` of them,
+    else only clusters reported by at least 2 outlets (on ABP 95% of 589k clusters have one
+    outlet: a row each made a 589k x 491 attribution_table); an integer forces its value.
+
+    Examples:
+        >>> table_min_outlets({"table_min_outlets": "auto", "table_auto_max_rows": 50000}, 120)
+        1
+        >>> table_min_outlets({"table_min_outlets": "auto", "table_auto_max_rows": 50000}, 589056)
+        2
+        >>> table_min_outlets({"table_min_outlets": 3, "table_auto_max_rows": 50000}, 120)
+        3
+
+    Raises:
+        ConfigError: The setting is neither ``"auto"`` nor a positive integer.
+    """
+    v = match["table_min_outlets"]
+    if v == "auto":
+        return 1 if n_clusters <= int(match["table_auto_max_rows"]) else 2
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise ConfigError(f"setting 'match.table_min_outlets' must be \"auto\" or an integer >= 1, not {v!r}.")
+    return v
+
+
+def single_outlet_note(clusters: pd.DataFrame, min_outlets: int) -> str:
+    """What the wide tables leave out, for the log and the HTML report ("" when nothing)."""
+    if min_outlets <= 1 or not len(clusters):
+        return ""
+    left = int((clusters["n_outlets"] < min_outlets).sum())
+    if not left:
+        return ""
+    who = "one outlet only" if min_outlets == 2 else f"fewer than {min_outlets} outlets"
+    return (f"{left:,} of {len(clusters):,} clusters reported by {who} are in clusters.csv (and claims.csv) "
+            f"but not in figure_table.csv, attribution_table.csv or first_reports.csv "
+            f"(table_min_outlets = {min_outlets}).")
+
+
 def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, config: dict[str, Any],
                  articles: pd.DataFrame | None = None, reference: ReferenceIndex | None = None) -> dict[str, pd.DataFrame]:
     """Every comparison table from clustered claims and figures.
@@ -572,7 +685,12 @@ def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, c
         series_of, conflicts = figure_series(clustered, rep_of, interval, SeriesSettings.from_config(m))
         cells["series_id"] = cells["cluster_id"].map(series_of)
     clusters = clusters_table(claims, cells, synd)
-    k = m["table_min_outlets"]
+    k = table_min_outlets(m, len(clusters))
+    if m["table_min_outlets"] == "auto":
+        log.info("table_min_outlets = auto: %d for %d clusters (every cluster up to table_auto_max_rows = %d)",
+                 k, len(clusters), int(m["table_auto_max_rows"]))
+    if note := single_outlet_note(clusters, k):
+        log.info("%s", note)
     return {
         "claims": claims,
         "figures": figs,
@@ -588,5 +706,6 @@ def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, c
 
 __all__ = [
     "attribution_table", "build_tables", "cell_text", "clusters_table", "discrepancies", "figure_cells",
-    "figure_label", "figure_table", "first_reports", "independent_count", "representatives", "source_text",
+    "figure_label", "figure_table", "first_reports", "independent_count", "representatives", "single_outlet_note",
+    "source_text", "table_min_outlets",
 ]
