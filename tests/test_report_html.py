@@ -141,3 +141,35 @@ def test_real_sample_run_page_matches_its_tables(tmp_path: Path) -> None:
         shown = htmllib.unescape(page)
         for cell in cells.get("cell", pd.Series(dtype=str)).dropna():
             assert str(cell) in shown, cell
+
+
+def test_big_tables_are_cut_to_a_budget_of_reports_and_their_own_outlets(monkeypatch: pytest.MonkeyPatch) -> None:
+    from provenance.report import html as H
+
+    frames = matched_frames()
+    monkeypatch.setattr(H, "MAX_CELL_ENTRIES", 1)
+    monkeypatch.setattr(H, "MAX_ENTRIES", 1)
+    page = render_html(frames, load_config())
+    table = re.search(r'<table id="attribution-table".*?</table>', page, re.DOTALL).group(0)
+    heads = re.findall(r'<button type="button" class="sort"[^>]*>(.*?)</button>', table)
+    claims = frames["claims"]
+    n_out = claims.groupby("cluster_id")["outlet"].nunique()
+    top = n_out.sort_values(ascending=False).index[0]  # the first row is shown whatever the budget
+    assert table.count("<tr>") - 1 == 1
+    assert set(heads[1:-1]) == set(claims.loc[claims["cluster_id"] == top, "outlet"])  # only its outlets
+    most = int(claims[claims["cluster_id"] == top].groupby("outlet").size().max())
+    assert most > 1 and f"+ {most - 1} more" in table
+    assert f"Showing 1 of {claims['cluster_id'].nunique()} clusters" in page
+    assert "a page table shows at most 1,000 rows and 1 reports" in page
+
+
+def test_summary_says_which_clusters_the_outlet_tables_leave_out() -> None:
+    frames = matched_frames()
+    n_out = frames["claims"].groupby("cluster_id")["outlet"].nunique()
+    frames["clusters"] = frames["clusters"].assign(n_outlets=frames["clusters"]["cluster_id"].map(n_out).fillna(1))
+    singles = int((frames["clusters"]["n_outlets"] < 2).sum())
+    assert singles  # the fixture has a cluster reported by one outlet
+    small = render_html(frames, load_config())
+    assert "reported by one outlet only" not in small  # under table_auto_max_rows: every cluster kept
+    big = render_html(frames, load_config(overrides={"match": {"table_auto_max_rows": 0}}))
+    assert f"{singles:,} of {len(frames['clusters']):,} clusters reported by one outlet only are in clusters.csv" in big

@@ -31,6 +31,13 @@ from provenance.report.timeline import Point, outlet_colours, timeline_svg
 _WORDY = frozenset({"relation", "relations", "kind", "timing", "rule", "attribution_kind", "qualifier"})
 # Rows shown per table in the page; the CSV in the same folder always has them all.
 MAX_ROWS = 1000
+# Reports (cell entries, each with its evidence) shown per outlet table: rows are shown, most
+# outlets first, until the next would pass this. ABP's 1,000 busiest claim clusters hold 104k
+# reports in 488 outlet columns: a 129 MB page, 103 MB of it evidence.
+MAX_ENTRIES = 2000
+# Reports shown in one outlet's cell of a row ("+ 12 more" after them): one ABP claim cluster
+# has 33,359 claims in 162 outlets.
+MAX_CELL_ENTRIES = 5
 # Timeline plots drawn (clusters with the most reports first).
 MAX_PLOTS = 40
 
@@ -227,6 +234,13 @@ class ByArticle:
         return self.cache[article_id]
 
 
+# Columns of the figures, attributions and claims tables that Evidence reads from rows it looks up.
+_EVIDENCE_COLUMNS = frozenset({
+    "article_id", "start", "end", "text", "sentence", "sentence_start", "sentence_end", "cue_start", "cue_end",
+    "content_spans", "source_start", "source_end", "descriptor", "outlet", "published", "source",
+})
+
+
 class Evidence:
     """The evidence snippets of a page, deduplicated, numbered in order of first use."""
 
@@ -240,7 +254,13 @@ class Evidence:
 
     @staticmethod
     def _index(df: pd.DataFrame | None) -> ByArticle:
-        """Rows of a table grouped by article id, read on demand (tables may have millions of rows)."""
+        """Rows of a table grouped by article id, read on demand (tables may have millions of rows).
+
+        Only the columns evidence reads are kept: turning every column of ABP's 851k claims,
+        833k attributions and 303k figures into lists took 11 CPU s and GBs.
+        """
+        if df is not None and len(df):
+            df = df[[c for c in df.columns if c in _EVIDENCE_COLUMNS]]
         return ByArticle(df)
 
     def add_claim(self, row: dict[str, Any], extra: Sequence[tuple[str, str]] = ()) -> str | None:
@@ -489,7 +509,10 @@ def _sorted_outlets(*frames: pd.DataFrame | None) -> list[str]:
     for df in frames:
         if df is None or not len(df) or "outlet" not in df.columns:
             continue
-        for o, p in zip(df["outlet"], df["published"] if "published" in df.columns else [None] * len(df)):
+        # Each (outlet, date) once: the result does not depend on order or repeats (851k claims on ABP).
+        pairs = df[[c for c in ("outlet", "published") if c in df.columns]].drop_duplicates()
+        for o, p in zip(pairs["outlet"].tolist(),
+                        pairs["published"].tolist() if "published" in pairs.columns else [None] * len(pairs)):
             if _blank(o):
                 continue
             p = "" if _blank(p) else str(p)
@@ -507,9 +530,9 @@ def _cluster_labels(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
             continue
         col = next((c for c in ("label", "cluster_label", "claim", "representative") if c in df.columns), None)
         if col:
-            for cid, lab in zip(df["cluster_id"], df[col]):
-                if not _blank(lab):
-                    labels[str(cid)] = str(lab)
+            # a column at a time (589k clusters on ABP); blank labels are skipped as _blank would
+            ids, labs = df["cluster_id"].tolist(), df[col].tolist()
+            labels.update((str(cid), str(lab)) for cid, lab in zip(ids, labs) if not _blank(lab))
     return labels
 
 
@@ -557,17 +580,57 @@ def _top_clusters(df: pd.DataFrame, labels: dict[str, str], limit: int
     """
     key = df["cluster_id"].astype(str)
     n_out = df.groupby(key, sort=False)["outlet"].nunique()
-    order = sorted(n_out.index, key=lambda c: (-int(n_out[c]), labels.get(c, ""), c))
+    n_of = dict(zip(n_out.index.tolist(), n_out.tolist()))  # Series.__getitem__ per cluster took 9 s on ABP
+    order = sorted(n_of, key=lambda c: (-int(n_of[c]), labels.get(c, ""), c))
     top = order[:limit]
     sub = df[key.isin(set(top))]
     sub = sub.sort_values([c for c in ("published", "start") if c in sub.columns], kind="stable")
     groups: dict[str, dict[str, list[dict[str, Any]]]] = {c: {} for c in top}
     for k, rec in zip(sub["cluster_id"].astype(str), _records(sub)):
         groups[k].setdefault(str(rec.get("outlet")), []).append(rec)
-    return [(c, groups[c], int(n_out[c])) for c in top], len(order)
+    return [(c, groups[c], int(n_of[c])) for c in top], len(order)
 
 
-def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[str]) -> tuple[Table, str]:
+def _within_budget(groups: list[tuple[str, dict[str, list[dict[str, Any]]], int]]
+                   ) -> list[tuple[str, dict[str, list[dict[str, Any]]], int]]:
+    """The leading rows whose reports fit in MAX_ENTRIES (at least one row)."""
+    out: list[tuple[str, dict[str, list[dict[str, Any]]], int]] = []
+    used = 0
+    for g in groups:
+        n = sum(min(len(recs), MAX_CELL_ENTRIES) for recs in g[1].values())
+        if out and used + n > MAX_ENTRIES:
+            break
+        out.append(g)
+        used += n
+    return out
+
+
+def _more(n: int) -> list[Markup]:
+    """The "+ N more" line of a cell with more than MAX_CELL_ENTRIES reports (none otherwise)."""
+    if n <= MAX_CELL_ENTRIES:
+        return []
+    return [Markup('<span class="note">+ {:,} more</span>').format(n - MAX_CELL_ENTRIES)]
+
+
+def _cut_note(shown: int, total: int, csv_name: str) -> str:
+    """The note under a per-outlet table that does not show every cluster."""
+    if shown >= total:
+        return ""
+    return (f"Showing {shown:,} of {total:,} clusters (a page table shows at most {MAX_ROWS:,} rows and "
+            f"{MAX_ENTRIES:,} reports, the clusters with most outlets first); {csv_name} has them all.")
+
+
+def _shown_outlets(outlets: list[str], groups: list[tuple[str, dict[str, list[dict[str, Any]]], int]]) -> list[str]:
+    """The outlet columns of a page table: those with a cell in the rows shown, in page order.
+
+    (A column per outlet of the corpus made a 1,000-row table of ABP 491 columns wide.)
+    """
+    present = {o for _, by_outlet, _ in groups for o in by_outlet}
+    return [o for o in outlets if o in present]
+
+
+def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[str],
+                   labels: dict[str, str] | None = None) -> tuple[Table, str]:
     """The figure table: one row per figure cluster, one column per outlet (or per-figure rows).
 
     Returns:
@@ -577,13 +640,13 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
     figures = frames.get("figures")
     if cells is not None and "cluster_id" in cells.columns and "outlet" in cells.columns:
         df = _join_figures(cells, figures)
-        labels = _cluster_labels(frames)
-        present = set(df["outlet"].astype(str))
-        cols = [o for o in outlets if o in present]
-        t = Table("figure-table", "Figures by outlet", ["cluster", *cols, "outlets"], total=0)
+        labels = _cluster_labels(frames) if labels is None else labels
+        groups, total = _top_clusters(df, labels, MAX_ROWS)
+        groups = _within_budget(groups)
+        cols = _shown_outlets(outlets, groups)
+        t = Table("figure-table", "Figures by outlet", ["cluster", *cols, "outlets"], total=total)
         col_at = {o: i for i, o in enumerate(cols)}
         empty = Cell(Markup(""), "")  # shared by every empty cell of the table: never changed
-        groups, t.total = _top_clusters(df, labels, MAX_ROWS)
         for cid, by_outlet, n_outlets in groups:
             differ = any(not _blank(r.get("relation")) and str(r.get("relation")) not in SAME
                          for recs in by_outlet.values() for r in recs)
@@ -595,7 +658,7 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
             for o in sorted((o for o in by_outlet if o in col_at), key=col_at.__getitem__):
                 entries: list[Markup] = []
                 first_val: float | str = ""
-                for rec in by_outlet[o]:
+                for rec in by_outlet[o][:MAX_CELL_ENTRIES]:
                     text = str(rec["cell"]) if not _blank(rec.get("cell")) else f"{fmt_figure(rec)} {fmt_source(rec)}"
                     eid = ev.add(rec, "figure", _reference_extra(rec))
                     rel = rec.get("relation")
@@ -607,6 +670,7 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
                         v = _float(rec.get("value"))
                         v = v if v is not None else _float(rec.get("low"))
                         first_val = v if v is not None else ""
+                entries.extend(_more(len(by_outlet[o])))
                 row_cells[col_at[o]] = Cell(Markup("<br>").join(entries), first_val)
             row.extend(row_cells)
             row.append(Cell(escape(str(n_outlets)), float(n_outlets)))
@@ -614,8 +678,7 @@ def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[
             if differ:
                 row[0].html = row[0].html + Markup(' <span class="flag">outlets differ</span>')
         t.numeric = [False] + [True] * len(cols) + [True]
-        if t.total > MAX_ROWS:
-            t.note = f"Showing {MAX_ROWS:,} of {t.total:,} clusters; figure_cells.csv has them all."
+        t.note = _cut_note(len(groups), t.total, "figure_cells.csv")
         return t, ("One row per figure cluster (the same figure reported across outlets), one column per "
                    "outlet. Click a value to see the sentence it comes from.")
     if figures is not None and len(figures):
@@ -645,16 +708,17 @@ def _first(rec: dict[str, Any], keys: Sequence[str]) -> str:
     return ""
 
 
-def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[str]) -> tuple[Table, str]:
+def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[str],
+                        labels: dict[str, str] | None = None) -> tuple[Table, str]:
     """The attribution table: one row per claim cluster, one column per outlet (or per-attribution rows)."""
     claims = frames.get("claims")
     attrs = frames.get("attributions")
     if claims is not None and len(claims) and {"cluster_id", "outlet"} <= set(claims.columns):
         cells = claims[claims["cluster_id"].notna() & claims["cluster_id"].astype(str).ne("")]
-        labels = _cluster_labels(frames)
-        present = set(cells["outlet"].astype(str))
-        cols = [o for o in outlets if o in present]
+        labels = _cluster_labels(frames) if labels is None else labels
         groups, total = _top_clusters(cells, labels, MAX_ROWS)
+        groups = _within_budget(groups)
+        cols = _shown_outlets(outlets, groups)
         t = Table("attribution-table", "Attributions by outlet", ["claim", *cols, "outlets"], total=total)
         col_at = {o: i for i, o in enumerate(cols)}
         empty = Cell(Markup(""), "")  # shared by every empty cell of the table: never changed
@@ -665,16 +729,16 @@ def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: 
             for o in sorted((o for o in by_outlet if o in col_at), key=col_at.__getitem__):
                 mine = by_outlet[o]
                 entries = []
-                for rec in mine:
+                for rec in mine[:MAX_CELL_ENTRIES]:
                     extra = [("Relation", _words(rec["relation"]))] if not _blank(rec.get("relation")) else []
                     entries.append(_ev_button(ev.add_claim(rec, extra), _speaker(rec)))
+                entries.extend(_more(len(mine)))
                 row_cells[col_at[o]] = Cell(Markup("<br>").join(entries), _speaker(mine[0]).lower() if mine else "")
             row.extend(row_cells)
             row.append(Cell(escape(str(n_outlets)), float(n_outlets)))
             t.rows.append(row)
         t.numeric = [False] + [False] * len(cols) + [True]
-        if t.total > MAX_ROWS:
-            t.note = f"Showing {MAX_ROWS:,} of {t.total:,} clusters; claims.csv has them all."
+        t.note = _cut_note(len(groups), t.total, "claims.csv")
         return t, ("One row per claim cluster (the same statement or figure across outlets), one column per "
                    "outlet: the source as that outlet attributed it, with the descriptor and the cue it used, or "
                    "“unattributed”. Click an entry to see the sentence.")
@@ -792,7 +856,8 @@ def _prefix_ids(svg: str, prefix: str) -> str:
     return _SVG_REF.sub(sub, svg)
 
 
-def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
+def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str],
+              labels: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], int]:
     """SVG timelines of the figure clusters: each outlet's reported values by publication date.
 
     Clusters with the same label (the same metric, group and scope, e.g. "people killed,
@@ -807,7 +872,7 @@ def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> tuple
     if cells is None or not len(cells) or not {"cluster_id", "outlet", "published"} <= set(cells.columns):
         return [], 0
     df = _join_figures(cells, frames.get("figures"))
-    labels = _cluster_labels(frames)
+    labels = _cluster_labels(frames) if labels is None else labels
     cid = df["cluster_id"].astype(str)
     key = cid.map(labels).fillna(cid)
     size = key.value_counts()
@@ -842,8 +907,12 @@ def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str]) -> tuple
     return plots, skipped
 
 
-def summary(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str, str]]:
-    """(label, count, note) rows for the page's opening summary."""
+def summary(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None = None) -> list[tuple[str, str, str]]:
+    """(label, count, note) rows for the page's opening summary.
+
+    With the run's settings, says how many clusters the per-outlet tables leave out
+    (``[match] table_min_outlets``; they stay in clusters.csv).
+    """
     arts = frames.get("articles", pd.DataFrame())
     rej = frames.get("rejected", pd.DataFrame(columns=["skipped"]))
     skipped = rej["skipped"].astype(str).str.lower().eq("true") if len(rej) else pd.Series([], dtype=bool)
@@ -861,7 +930,24 @@ def summary(frames: dict[str, pd.DataFrame]) -> list[tuple[str, str, str]]:
         df = frames.get(name)
         rows.append((label, f"{len(df):,}" if df is not None else "–",
                      "" if df is not None else "not computed in this run"))
+        if name == "clusters" and df is not None and len(df) and "n_outlets" in df.columns:
+            rows.extend(_table_rows_note(df, config))
     return rows
+
+
+def _table_rows_note(clusters: pd.DataFrame, config: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """The summary row saying which clusters the per-outlet tables hold, when they leave some out."""
+    from provenance.report.tables import single_outlet_note, table_min_outlets
+
+    m = (config or {}).get("match", {})
+    if "table_min_outlets" not in m or "table_auto_max_rows" not in m:
+        return []
+    k = table_min_outlets(m, len(clusters))
+    note = single_outlet_note(clusters, k)
+    if not note:
+        return []
+    kept = int((clusters["n_outlets"] >= k).sum())
+    return [(f"Clusters in the per-outlet tables (reported by {k}+ outlets)", f"{kept:,}", note)]
 
 
 def _template() -> Any:
@@ -898,11 +984,12 @@ def render_html(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None =
     ev = Evidence(arts, frames.get("attributions"), frames.get("figures"), frames.get("claims"))
     outlets = _sorted_outlets(arts, frames.get("figure_cells"), frames.get("claims"))
     colours = outlet_colours(outlets)
-    fig_t, fig_about = figure_section(frames, ev, outlets)
-    att_t, att_about = attribution_section(frames, ev, outlets)
-    disc_t = discrepancy_table(frames.get("discrepancies"), ev, _cluster_labels(frames))
+    labels = _cluster_labels(frames)  # once: 589k clusters on ABP
+    fig_t, fig_about = figure_section(frames, ev, outlets, labels)
+    att_t, att_about = attribution_section(frames, ev, outlets, labels)
+    disc_t = discrepancy_table(frames.get("discrepancies"), ev, labels)
     synd_t = syndication_table(frames.get("syndication"), ev)
-    first_t = _table("first-reports", "First reports", frames["first_reports"]) \
+    first_t = _table("first-reports", "First reports", frames["first_reports"], csv_name="first_reports.csv") \
         if "first_reports" in frames else None
     art_cols = [c for c in ("outlet", "published", "title", "url", "author", "figures", "attributions", "duplicates")
                 if c in arts.columns]
@@ -914,11 +1001,11 @@ def render_html(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None =
     if rej is not None and len(rej):
         real = rej[~rej["skipped"].astype(str).str.lower().eq("true")] if "skipped" in rej.columns else rej
         rej_t = _table("rejected", "Rejected inputs", real, [c for c in ("input", "row", "reason") if c in rej.columns])
-    plots, single = timelines(frames, colours)
+    plots, single = timelines(frames, colours, labels)
     tpl, css, js = _template()
     return tpl.render(
         title=title or "provenance report",
-        summary=summary(frames),
+        summary=summary(frames, config),
         outlets=[(o, colours[o]) for o in outlets],
         figure_table=fig_t, figure_about=fig_about,
         attribution_table=att_t, attribution_about=att_about,
@@ -954,5 +1041,5 @@ def write_html(frames: dict[str, pd.DataFrame], out_dir: str | Path, config: dic
     return target
 
 
-__all__ = ["MAX_PLOTS", "MAX_ROWS", "Evidence", "fmt_figure", "fmt_number", "fmt_source", "mark_text",
+__all__ = ["MAX_CELL_ENTRIES", "MAX_ENTRIES", "MAX_PLOTS", "MAX_ROWS", "Evidence", "fmt_figure", "fmt_number", "fmt_source", "mark_text",
            "render_html", "write_html"]
