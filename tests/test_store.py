@@ -323,3 +323,23 @@ def test_matching_tables_go_in_slices_with_the_schema_of_one_pass(tmp_path: Path
     assert sliced == one_pass
     assert '"c" REAL, "a" REAL, "e" INTEGER, "b" TEXT, "d"' in one_pass[0]  # order of first non-null values
     assert len([line for line in sliced if line.startswith("INSERT")]) == 3
+
+
+def test_pivot_tables_stay_out_of_the_store_and_values_go_in_as_sql_values(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from provenance.store import db
+
+    path = tmp_path / "s.sqlite"
+    long = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "f": [0.5, float("nan")], "ok": [True, False],
+                         "l": [["a", "b"], None], "s": ["x", None]})
+    pivot = pd.DataFrame({"cluster_id": ["c1"], "Outlet A": ["212 [Health Ministry]"]})
+    with db.Store(path) as st:
+        st.conn.execute('CREATE TABLE attribution_table (run_id INTEGER, "row" INTEGER)')  # an older store's
+        st.record_run(command="run", started="t", inputs=[], version="v", counts={},
+                      tables={"discrepancies": long, "figure_table": pivot, "attribution_table": pivot})
+    con = sqlite3.connect(path)
+    names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "discrepancies" in names and not names & db.PIVOT_TABLES
+    rows = con.execute('SELECT "row", n, f, ok, l, s FROM discrepancies ORDER BY "row"').fetchall()
+    assert rows == [(0, 1, 0.5, 1, '["a", "b"]', "x"), (1, None, None, 0, None, None)]

@@ -8,6 +8,7 @@ the store at its last complete commit.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sqlite3
@@ -457,12 +458,18 @@ class Store:
     def _put_table(self, run_id: int, name: str, df: pd.DataFrame) -> None:
         if name in RESERVED or not name.isidentifier():
             return  # matching's enriched copy of an extraction table: rebuilt from the rows each time
+        if name in PIVOT_TABLES:
+            # One column per outlet: a pivot of figure_cells / claims, as wide as the corpus has
+            # outlets (SQLite caps a table at 2,000 columns); a store from before keeps none.
+            self.conn.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+            self._columns.pop(name, None)
+            return
         self.conn.execute(match_table_ddl(name))
         # Matching covers every article of a run, so only the latest run's tables are kept.
         self.conn.execute(f"DELETE FROM {quote(name)} WHERE run_id != ?", (run_id,))
         # Columns are declared as row-by-row insertion would declare them (each with the type of
-        # its first non-null value, in the order those values come), then the rows go in slices:
-        # a wide table of a large corpus (one column per outlet) as one list of dicts took GBs.
+        # its first non-null value, in the order those values come); the rows then go in as
+        # tuples built a column at a time, a slice at a time (a dict per row cost ~420 s on ABP).
         names = [str(k) for k in df.columns]
         first: list[tuple[int, int, str, Any]] = []
         for j, (k, col) in enumerate(zip(names, df.columns)):
@@ -473,15 +480,33 @@ class Store:
                 first.append((pos, j, k, value))
         for _, _, k, value in sorted(first, key=lambda t: (t[0], t[1])):
             self._ensure_columns(name, {k: value})
+        self._ensure_columns(name, dict.fromkeys(names))
+        sql = (f"INSERT INTO {quote(name)} ({', '.join(quote(n) for n in ['run_id', 'row', *names])}) "
+               f"VALUES ({', '.join('?' * (len(names) + 2))})")
         for lo in range(0, len(df), TABLE_SLICE_ROWS):
             part = df.iloc[lo:lo + TABLE_SLICE_ROWS]
-            records = part.astype(object).where(part.notna(), None).to_dict("records")
-            self._insert_rows(name, [{"run_id": run_id, "row": lo + i, **{str(k): v for k, v in rec.items()}}
-                                     for i, rec in enumerate(records)])
+            cols = [_sql_column(part.iloc[:, j]) for j in range(len(names))]
+            self.conn.executemany(sql, zip(itertools.repeat(run_id), range(lo, lo + len(part)), *cols))
+
+
+def _sql_column(col: pd.Series) -> list[Any]:
+    """A column as values SQLite binds: None for missing values, JSON for containers."""
+    vals = col.tolist()  # numpy scalars become Python ones
+    numpy = not isinstance(col.dtype, pd.api.extensions.ExtensionDtype)
+    if numpy and col.dtype.kind in "iub":
+        return vals
+    na = col.isna().to_numpy()
+    if numpy and col.dtype.kind == "f":
+        return [None if m else v for v, m in zip(vals, na)]
+    return [None if m else (v if type(v) in _PLAIN else sql_value(v)) for v, m in zip(vals, na)]
+
+
+#: Matching tables not kept in the store: pivots (one column per outlet) of tables that are.
+PIVOT_TABLES = frozenset({"figure_table", "attribution_table"})
 
 
 #: Rows of a matching table converted and inserted at a time by ``Store.record_run``.
-TABLE_SLICE_ROWS = 5_000
+TABLE_SLICE_ROWS = 50_000
 
 
 def _is_na(v: Any) -> bool:
