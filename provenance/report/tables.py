@@ -572,12 +572,17 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
     # Only clusters with two outlets or more can hold a cross-outlet pair (_cross_outlet_pairs).
     text = []
     if len(claims):
-        tc = claims[~claims["cluster_id"].isin(fig_ids)]
+        is_text = ~claims["cluster_id"].isin(fig_ids).to_numpy()
+        cids = claims["cluster_id"].tolist()
         outlets: dict[Any, set[Any]] = {}
-        for c, o in zip(tc["cluster_id"].tolist(), tc["outlet"].tolist()):
-            outlets.setdefault(c, set()).add(o)
-        text = _records(tc[[len(outlets[c]) >= 2 for c in tc["cluster_id"].tolist()]])
-        del tc, outlets
+        for c, o, t in zip(cids, claims["outlet"].tolist(), is_text):
+            if t:
+                outlets.setdefault(c, set()).add(o)
+        keep = [bool(t) and len(outlets[c]) >= 2 for c, t in zip(cids, is_text)]
+        # One selection, of the columns the pairs read (text_relations, _pair, _pub_key).
+        need = [c for c in _TEXT_PAIR_COLUMNS if c in claims.columns]
+        text = _records(claims.loc[keep, need])
+        del outlets, keep, cids
     def differing(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], str] | None:
         rel, detail = text_relations(a, b)
         return (rel, detail) if rel else None
@@ -588,6 +593,11 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
             cb = _ws(b.get("quote") or b["text"]) + " " + source_text(b["speaker"], b["descriptor"])
             rows.append(_pair(cid, label.get(cid), rel, a, b, ca, cb, detail))
     return pd.DataFrame(rows, columns=cols)
+
+
+# Claims columns the text pairs of discrepancies.csv read.
+_TEXT_PAIR_COLUMNS = ("cluster_id", "outlet", "article_id", "start", "end", "published", "quote", "text", "speaker",
+                      "descriptor")
 
 
 def _cross_outlet_pairs(
