@@ -264,3 +264,31 @@ def test_group_aliases_blocking_keeps_different_names_apart() -> None:
                            scorer=fuzz.token_sort_ratio, processor=utils.default_process, score_cutoff=90.0,
                            use_registry=False)
     assert len(set(groups.values())) == 4
+
+
+@pytest.mark.parametrize("scorer", [fuzz.token_sort_ratio, fuzz.ratio, fuzz.QRatio])
+@pytest.mark.parametrize("cutoff", [80.0, 90.0, 95.0])
+def test_group_aliases_length_filter_changes_no_group(scorer, cutoff) -> None:
+    """The length filter of the ratio scorers only skips comparisons that cannot reach the
+    cutoff: the groups equal those of the same scorer scored against every blocked leader."""
+    import random
+
+    rng = random.Random(7)
+    stems = ["Salmiya", "Qudra", "Maarouf", "Obeida", "Dahlan", "Hagari", "Kirby", "Deif", "Abu", "Mohammed",
+             "Health Ministry", "Civil Defence", "Red Crescent", "UN", "Agency"]
+
+    def variant(w: str) -> str:
+        i = rng.randrange(len(w))
+        return rng.choice([w, w + "h", w[:i] + w[i + 1:], w.lower(), w + " al"])
+
+    names = [" ".join(variant(rng.choice(stems)) for _ in range(rng.randint(1, 4))) for _ in range(1500)]
+    names += [f"{n} {rng.randint(1, 3)}" for n in names[:100]]  # digits must agree
+
+    def unfiltered(a: str, b: str, **kw: object) -> float:  # not a known ratio scorer: no filter
+        return scorer(a, b, **kw)
+
+    kw = {"processor": utils.default_process, "score_cutoff": cutoff, "use_registry": False}
+    fast = group_aliases(names, scorer=scorer, **kw)
+    slow = group_aliases(names, scorer=unfiltered, **kw)
+    assert fast == slow
+    assert len(set(fast.values())) < len(set(names))  # some names were grouped

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from provenance.match.comparisons import content_tokens, parse_day
@@ -85,7 +86,7 @@ def sorted_neighbourhood(days: Sequence[int], window: int, max_neighbours: int) 
             yield i, j
 
 
-def token_document_frequency(token_lists: Iterable[Sequence[str]]) -> Counter[str]:
+def token_document_frequency(token_lists: Iterable[Iterable[str]]) -> Counter[str]:
     """In how many claims each content token occurs."""
     df: Counter[str] = Counter()
     for toks in token_lists:
@@ -99,20 +100,27 @@ def idf_weights(df: Counter[str], n: int) -> dict[str, float]:
 
 
 def text_block_keys(
-    tokens: Sequence[Sequence[str]], speakers: Sequence[Any], *, per_claim: int, max_share: float
+    tokens: Sequence[Sequence[str]], speakers: Sequence[Any], *, per_claim: int, max_share: float,
+    df: Mapping[str, int] | None = None,
 ) -> list[list[str]]:
     """Blocking keys of each text claim: its canonical speaker and its rarest shared tokens.
 
     A token in a single claim cannot pair anything and is skipped; a token in more than
-    ``max_share`` of the claims (but at least 50) is too common to block on.
+    ``max_share`` of the claims (but at least 50) is too common to block on. ``df`` is
+    ``token_document_frequency(tokens)`` when the caller already has it.
     """
-    df = token_document_frequency(tokens)
+    if df is None:
+        df = token_document_frequency(tokens)
     n = len(tokens)
     limit = max(50, int(max_share * n))
     keys: list[list[str]] = []
+    # Usable tokens ranked once, rarest first (ties by token): each claim then sorts integers.
+    usable = sorted((t for t, c in df.items() if 2 <= c <= limit), key=lambda t: (df[t], t))
+    rank = {t: r for r, t in enumerate(usable)}
+    rank_of, unusable = rank.get, len(usable)  # a token that is no key ranks last
     for toks, spk in zip(tokens, speakers):
-        usable = sorted((t for t in set(toks) if 2 <= df[t] <= limit), key=lambda t: (df[t], t))
-        k = [f"tok:{t}" for t in usable[:per_claim]]
+        ranks = sorted(set(map(rank_of, toks, repeat(unusable, len(toks)))))[:per_claim]
+        k = [f"tok:{usable[r]}" for r in ranks if r < unusable]
         if isinstance(spk, str) and spk:
             k.append(f"speaker:{spk.casefold()}")
         keys.append(k)
@@ -138,20 +146,33 @@ def iter_candidate_pairs(
     count = [0] * len(keys) if budget > 0 else None
     if stats is not None:
         stats.items += len(keys)
+    # Members sort by (day, index): one integer per item, day * n + index.
+    n_items = len(keys)
+    order_key = [d * n_items + i for i, d in enumerate(days)]
     for k in sorted((k for k, m in blocks.items() if len(m) > 1), key=lambda k: (len(blocks[k]), k)):
         members = blocks[k]
-        members.sort(key=lambda i: (days[i], i))
+        members.sort(key=order_key.__getitem__)
         d = [days[i] for i in members]
         n = 0
-        for a, b in sorted_neighbourhood(d, window, max_neighbours):
-            i, j = members[a], members[b]
-            if count is not None:
-                if count[i] >= budget or count[j] >= budget:
-                    continue
-                count[i] += 1
-                count[j] += 1
-            n += 1
-            yield (i, j) if i < j else (j, i)
+        size = len(members)
+        # sorted_neighbourhood(d, window, max_neighbours), inlined (one generator, not two).
+        for a in range(size):
+            da, i = d[a], members[a]
+            if count is not None and count[i] >= budget:
+                continue  # every pair of i would be skipped
+            for b in range(a + 1, min(size, a + 1 + max_neighbours)):
+                if d[b] - da > window:
+                    break
+                j = members[b]
+                if count is not None:
+                    if count[i] >= budget:
+                        break  # i is spent: its later pairs would all be skipped
+                    if count[j] >= budget:
+                        continue
+                    count[i] += 1
+                    count[j] += 1
+                n += 1
+                yield (i, j) if i < j else (j, i)
         if stats is not None:
             stats.blocks += 1
             stats.largest_block = max(stats.largest_block, len(members))

@@ -389,17 +389,18 @@ class PairDecision:
 
 
 def compare_text_claims(
-    a: dict[str, Any], b: dict[str, Any], ta: Sequence[str], tb: Sequence[str],
-    settings: TextSettings, overlap: WeightedOverlap, text_cutoff: float,
+    a: dict[str, Any], b: dict[str, Any], ta: Sequence[str] | set[str], tb: Sequence[str] | set[str],
+    settings: TextSettings, overlap: WeightedOverlap, text_cutoff: float, ov: float | None = None,
 ) -> PairDecision:
     """Decide whether two text claims say the same thing.
 
     Rules, in order: the same speaker with a quote of near-identical wording
     (``quote_same_speaker``); near-identical text (``text_strong``); rare content tokens shared
     and the text similar (``paraphrase``). Claims attributed to different canonical speakers
-    are never linked by paraphrase.
+    are never linked by paraphrase. ``ov``, when given, is ``overlap(ta, tb)`` already computed.
     """
-    ov = overlap(ta, tb)
+    if ov is None:
+        ov = overlap(ta, tb)
     sa, sb = a.get("speaker"), b.get("speaker")
     same_speaker = isinstance(sa, str) and isinstance(sb, str) and sa.casefold() == sb.casefold()
     qa, qb = a.get("quote"), b.get("quote")
@@ -436,13 +437,21 @@ def cluster_text_claims(
     if n == 0:
         return [], []
     cols = [c for c in ("claim_id", "text", "speaker", "quote", "published") if c in claims.columns]
-    rows = claims[cols].to_dict("records")
+    # One small dict per claim from column lists (Series.tolist gives the values to_dict does,
+    # without its per-value boxing).
+    rows = [dict(zip(cols, vals)) for vals in zip(*(claims[c].tolist() for c in cols))]
     toks = claim_tokens(r["text"] or "" for r in rows)
-    df = token_document_frequency(toks)
+    # Each claim's token set once: document frequencies, and every pair's overlap, use it.
+    sets = [set(t) for t in toks]
+    df = token_document_frequency(sets)
     overlap = WeightedOverlap(idf_weights(df, n), default=1.0)
     keys = text_block_keys(toks, [r.get("speaker") for r in rows], per_claim=settings.rare_tokens_per_claim,
-                           max_share=settings.max_token_share)
+                           max_share=settings.max_token_share, df=df)
     days = [day_number(r.get("published")) for r in rows]
+    del toks
+    # Each claim's weight once (WeightedOverlap per pair rebuilt both sets and summed both).
+    weights = [overlap.weight(s) for s in sets]
+    quoted = [isinstance(r.get("quote"), str) for r in rows]
     uf = UnionFind(n)
     linked: list[tuple[int, int, PairDecision]] = []
     for i, j in iter_candidate_pairs(keys, days, window=settings.window_days, max_neighbours=settings.max_neighbours,
@@ -451,7 +460,10 @@ def cluster_text_claims(
             continue  # already linked (possibly through another key): nothing to decide
         if stats is not None:
             stats.comparisons += 1
-        d = compare_text_claims(rows[i], rows[j], toks[i], toks[j], settings, overlap, text_cutoff)
+        ov = overlap.of_sets(sets[i], sets[j], weights[i], weights[j])
+        if ov < settings.overlap_cutoff and not (quoted[i] and quoted[j]):
+            continue  # compare_text_claims' first rule needs two quotes, the others this overlap
+        d = compare_text_claims(rows[i], rows[j], sets[i], sets[j], settings, overlap, text_cutoff, ov)
         if d.linked:
             uf.union(i, j)
             linked.append((i, j, d))

@@ -189,8 +189,19 @@ class TextSimilarity:
         """Similarity 0-100 (0 when below the cutoff)."""
         return float(_SCORERS[self.scorer](a, b, processor=_PROCESSORS[self.processor], score_cutoff=self.cutoff))
 
+    def prepare(self, text: str) -> str:
+        """``text`` after the processor: ``score(prepare(a), prepare(b)) == self(a, b)``."""
+        proc = _PROCESSORS[self.processor]
+        return proc(text) if proc is not None else text
+
+    def score(self, a: str, b: str) -> float:
+        """Similarity of two texts already passed through :meth:`prepare` (each text is
+        processed once, not once per pair)."""
+        return float(_SCORERS[self.scorer](a, b, processor=None, score_cutoff=self.cutoff))
+
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*[a-z0-9]|[a-z0-9]")
+_LONG_TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*[a-z0-9]")
 STOPWORDS = frozenset(
     ["a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "he", "she", "they", "them", "his", "her", "their", "our", "we", "you", "i", "not", "no", "said", "says", "say", "after", "before", "over", "under", "into", "about", "more", "than", "will", "would", "could", "should", "can", "may", "might", "also", "who", "which", "what", "when", "where", "while", "amid", "says", "told", "tells", "new", "up", "down", "out", "off", "all", "some", "any", "least"]
 )
@@ -198,11 +209,9 @@ STOPWORDS = frozenset(
 
 def content_tokens(text: str) -> list[str]:
     """Lower-cased content words (stopwords and 1-letter tokens dropped), in order, unique."""
-    seen: dict[str, None] = {}
-    for t in _TOKEN.findall(text.lower()):
-        if len(t) > 1 and t not in STOPWORDS and not t.isdigit():
-            seen.setdefault(t, None)
-    return list(seen)
+    # _LONG_TOKEN finds exactly the matches of _TOKEN longer than one character (a one-character
+    # match only ever consumes a character where no longer token starts).
+    return [t for t in dict.fromkeys(_LONG_TOKEN.findall(text.lower())) if t not in STOPWORDS and not t.isdigit()]
 
 
 @dataclass(frozen=True)
@@ -234,6 +243,20 @@ class WeightedOverlap:
         if not shared:
             return 0.0
         denom = min(self.weight(sa), self.weight(sb))
+        return self.weight(shared) / denom if denom > 0 else 0.0
+
+    def of_sets(self, sa: set[str], sb: set[str], wa: float, wb: float) -> float:
+        """The overlap of two token sets whose weights ``wa = weight(sa)``, ``wb = weight(sb)``
+        are already known (a clustering run computes each claim's once, not once per pair).
+
+        Equal to ``self(a, b)`` with ``sa = set(a)``, ``sb = set(b)``.
+        """
+        if not sa or not sb:
+            return 0.0
+        shared = sa & sb
+        if not shared:
+            return 0.0
+        denom = min(wa, wb)
         return self.weight(shared) / denom if denom > 0 else 0.0
 
 

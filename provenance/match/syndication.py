@@ -76,18 +76,22 @@ def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: Blocki
     days = [day_number(p) for p in published]
     pairs = iter_candidate_pairs(keys, days, window=m["text_window_days"], max_neighbours=b["max_neighbours"],
                                  budget=b["max_pairs_per_claim"], stats=stats)
+    prepared: dict[int, str] = {}  # processed text of each claim compared, made once
     for i, j in pairs:
         if outlet[i] == outlet[j] or uf.find(i) == uf.find(j):
             continue
         if len(toks[i]) < m["syndication_min_tokens"] or len(toks[j]) < m["syndication_min_tokens"]:
             continue
-        sc = sim(texts[i], texts[j])
+        for k in (i, j):
+            if k not in prepared:
+                prepared[k] = sim.prepare(texts[k])
+        sc = sim.score(prepared[i], prepared[j])
         if sc > 0:
             uf.union(i, j)
             for k in (i, j):
                 scores[k] = max(scores.get(k, 0.0), sc)
                 rule.setdefault(k, "near_identical_text")
-    del texts, toks, keys
+    del texts, toks, keys, prepared
     out = []
     claim_id = col["claim_id"]
     for g in uf.groups():

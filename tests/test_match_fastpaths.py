@@ -1,0 +1,111 @@
+"""The fast paths of matching (issue 9) against their plain definitions: same outputs."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator, Sequence
+
+import pytest
+
+from provenance.match.blocking import (
+    iter_candidate_pairs,
+    sorted_neighbourhood,
+    text_block_keys,
+    token_document_frequency,
+)
+from provenance.match.comparisons import _TOKEN, STOPWORDS, TextSimilarity, WeightedOverlap, content_tokens
+
+_WORDS = ["gaza", "ministry", "said", "the", "a", "x", "1,300", "2023", "u.s.", "o'brien", "rock-and-roll", "it's",
+          "-", "'", "a-", "b'c", "9", "hamas", "killed", "jabalia", "é", "of", "--x--", "'tis"]
+
+
+def _texts(n: int, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    return [rng.choice(["", " ", "-"]).join(rng.choice(_WORDS) for _ in range(rng.randint(0, 12)))
+            + rng.choice(["", ".", " A", "'"]) for _ in range(n)]
+
+
+def _content_tokens_reference(text: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for t in _TOKEN.findall(text.lower()):
+        if len(t) > 1 and t not in STOPWORDS and not t.isdigit():
+            seen.setdefault(t, None)
+    return list(seen)
+
+
+def test_content_tokens_equal_the_definition() -> None:
+    texts = _texts(3000) + ["a b c", "U.S. officials say 1,300 killed", "x-y z'", "''a''", "9-11 attacks"]
+    for t in texts:
+        assert content_tokens(t) == _content_tokens_reference(t), t
+
+
+def _keys_reference(tokens: Sequence[Sequence[str]], speakers: Sequence[object], per_claim: int,
+                    max_share: float) -> list[list[str]]:
+    df = token_document_frequency(tokens)
+    limit = max(50, int(max_share * len(tokens)))
+    out = []
+    for toks, spk in zip(tokens, speakers):
+        usable = sorted((t for t in set(toks) if 2 <= df[t] <= limit), key=lambda t: (df[t], t))
+        k = [f"tok:{t}" for t in usable[:per_claim]]
+        if isinstance(spk, str) and spk:
+            k.append(f"speaker:{spk.casefold()}")
+        out.append(k)
+    return out
+
+
+@pytest.mark.parametrize("per_claim,max_share", [(3, 0.001), (8, 0.01), (2, 0.5)])
+def test_text_block_keys_equal_the_definition(per_claim: int, max_share: float) -> None:
+    toks = [content_tokens(t) + ["dup", "dup"] for t in _texts(2000)]  # duplicates inside a claim too
+    speakers = [None if i % 3 else ("Ministry" if i % 2 else "") for i in range(len(toks))]
+    expected = _keys_reference(toks, speakers, per_claim, max_share)
+    assert text_block_keys(toks, speakers, per_claim=per_claim, max_share=max_share) == expected
+    df = token_document_frequency(toks)
+    assert text_block_keys(toks, speakers, per_claim=per_claim, max_share=max_share, df=df) == expected
+
+
+def _pairs_reference(keys: Sequence[Sequence[str]], days: Sequence[int], window: int, max_neighbours: int,
+                     budget: int) -> Iterator[tuple[int, int]]:
+    blocks: dict[str, list[int]] = {}
+    for i, ks in enumerate(keys):
+        for k in ks:
+            blocks.setdefault(k, []).append(i)
+    count = [0] * len(keys)
+    for k in sorted((k for k, m in blocks.items() if len(m) > 1), key=lambda k: (len(blocks[k]), k)):
+        members = sorted(blocks[k], key=lambda i: (days[i], i))
+        for a, b in sorted_neighbourhood([days[i] for i in members], window, max_neighbours):
+            i, j = members[a], members[b]
+            if budget > 0:
+                if count[i] >= budget or count[j] >= budget:
+                    continue
+                count[i] += 1
+                count[j] += 1
+            yield (i, j) if i < j else (j, i)
+
+
+@pytest.mark.parametrize("budget", [0, 1, 3, 30])
+def test_candidate_pairs_equal_the_definition(budget: int) -> None:
+    rng = random.Random(budget)
+    keys = [[f"k{rng.randint(0, 40)}" for _ in range(rng.randint(0, 3))] for _ in range(1500)]
+    days = [rng.choice([0, 738000, 738001, 738002, 738005]) for _ in keys]
+    got = list(iter_candidate_pairs(keys, days, window=1, max_neighbours=5, budget=budget))
+    assert got == list(_pairs_reference(keys, days, 1, 5, budget))
+    assert got  # the blocks do pair something
+
+
+def test_overlap_of_sets_equals_the_overlap() -> None:
+    toks = [content_tokens(t) for t in _texts(400, seed=5)]
+    idf = {t: 1.0 + (len(t) * 31 % 7) / 3 for ts in toks for t in ts}
+    ov = WeightedOverlap(idf, default=1.0)
+    sets = [set(t) for t in toks]
+    weights = [ov.weight(s) for s in sets]
+    for i in range(399):
+        j = (i * 7 + 1) % 400
+        assert ov.of_sets(sets[i], sets[j], weights[i], weights[j]) == ov(toks[i], toks[j])
+
+
+def test_prepared_similarity_equals_the_similarity() -> None:
+    sim = TextSimilarity("ratio", "default_process", 50.0)
+    texts = _texts(200, seed=9)
+    for a, b in itertools.pairwise(texts):
+        assert sim.score(sim.prepare(a), sim.prepare(b)) == sim(a, b)
