@@ -327,7 +327,7 @@ def following_source(text: str, sent: Sentence, cue: Span) -> Span | None:
 
 
 def rule_attributions(
-    text: str, sent: Sentence, *, lowered: str | None = None, skip: Sequence[tuple[int, int]] = ()
+    text: str, sent: Sentence, *, lowered: str | None = None
 ) -> list[tuple[Span | None, Span, list[Span]]]:
     """Attributions a sentence's structure gives around a reliable speech cue.
 
@@ -340,7 +340,6 @@ def rule_attributions(
         sent: The sentence to read.
         lowered: ``text.lower()``, when the caller has it: the cue scan is then
             case-sensitive on it, twice as fast as a case-insensitive scan.
-        skip: Character ranges (cues and sources already found) a cue must not touch.
     """
     out: list[tuple[Span | None, Span, list[Span]]] = []
     if lowered is not None and len(lowered) == len(text):
@@ -348,8 +347,6 @@ def rule_attributions(
     else:  # a character whose lower case is longer ("İ") would shift offsets
         scan = fallback_cue_regex().finditer(text, sent.start, sent.end)
     for m in scan:
-        if skip and any(a < m.end() and m.start() < b for a, b in skip):
-            continue
         cue = Span(m.start(), m.end(), text[m.start():m.end()])
         if cue.text.lower().startswith("according"):
             sm = re.match(r"\s+([^,.;:“”\"]{2,80}?)(?=\s*(?:[,.;:]|$))", text[cue.end:sent.end])

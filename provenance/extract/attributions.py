@@ -34,7 +34,6 @@ from provenance.extract.attribution_rules import (
     clean_source,
     clause_subject,
     complete_content,
-    fallback_cue_regex,
     following_source,
     headline_attribution,
     infer_source,
@@ -274,26 +273,9 @@ def extract_attributions(
                 tagged.update(range(sentence_of(sp.start), sentence_of(sp.end - 1) + 1))
         lowered = text.lower()
         extra: list[tuple[tuple[Span | None, Span, list[Span]], int]] = []
-        taken: dict[int, list[tuple[int, int]]] = {}
-        for src_, cue, _content in triples:
-            for sp in (cue, *_content, *((src_,) if src_ is not None else ())):
-                taken.setdefault(sentence_of(sp.start), []).append((sp.start, sp.end))
-        # One scan of the text for reliable cue words; only their sentences are read: every
-        # untagged one, and a tagged one when the word touches none of its attributions.
-        scan = fallback_cue_regex(fold=False).finditer(lowered) if len(lowered) == len(text) else (
-            fallback_cue_regex().finditer(text))
-        todo: list[int] = []
-        for m in scan:
-            sid = sentence_of(m.start())
-            if todo and todo[-1] == sid:
-                continue
-            if sid not in tagged or not any(a < m.end() and m.start() < b for a, b in taken.get(sid, ())):
-                todo.append(sid)
-        for sid in todo:
+        for sid, sent in enumerate(sentences):
             if sid not in tagged:
-                extra.extend((t, sid) for t in rule_attributions(text, sentences[sid], lowered=lowered))
-            else:
-                extra.extend((t, sid) for t in rule_attributions(text, sentences[sid], lowered=lowered, skip=taken.get(sid, ())))
+                extra.extend((t, sid) for t in rule_attributions(text, sent, lowered=lowered))
         if extra:
             triples = sorted(triples + [t for t, _ in extra], key=lambda t: t[1].start)
         lines = line_attributions(text, triples) + headline_attribution(text, triples)
