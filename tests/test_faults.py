@@ -228,7 +228,7 @@ def test_two_concurrent_adds_lose_nothing(tmp_path: Path) -> None:
     assert integrity(db) == "ok"
     r1 = cli("report", "--db", str(db), "--out", str(tmp_path / "r1"), "-q")
     r2 = cli("report", "--db", str(ref), "--out", str(tmp_path / "r2"), "-q")
-    assert r1.exit_code == r2.exit_code == 0
+    assert r1.exit_code == r2.exit_code == 0, (r1.output, r2.output, r1.exception)
     import pandas as pd
 
     for name in ("articles.csv", "figures.csv", "attributions.csv", "dates.csv", "actors.csv"):
