@@ -84,7 +84,27 @@ def test_type_cache_is_bounded(tagger: at.AttributionTagger, monkeypatch: pytest
     assert len(model._types) <= 50 + len(text.split()) * 2
     b = dec.emissions(model, text, sents)
     assert np.array_equal(a.scores, b.scores)
-    model._types.clear()
+    model.clear_types()
+
+
+@pytest.mark.skipif(not jit.AVAILABLE, reason="numba is not installed")
+def test_compiled_type_lookup_gives_the_string_ids(tagger: at.AttributionTagger) -> None:
+    # type_ids_at (hash table over code points) must give each token the id its string has
+    # in _types: through table growth, after clear_types, after a direct _types.clear(),
+    # and with non-ASCII and astral characters.
+    model = tagger._emission_model
+    texts = _dev_texts(12) + ["Café “naïve” 𝒳-ray’s İstanbul — ok.", "\ud800 lone surrogate"]
+    for reset in (None, model.clear_types, model._types.clear):
+        if reset is not None:
+            reset()
+        for text in texts:
+            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            starts, ends = jit.token_spans(codes, jit.ASCII_CLASS, *jit.char_classes(codes))
+            ids = model.type_ids_at(text, codes, starts, ends)
+            words = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+            assert ids.tolist() == [model._types[w] for w in words]
+            assert np.array_equal(ids, model.type_ids(words))
+    assert model._hashed == len(model._types) and len(model._hkeys) >= 2 * model._hashed
 
 
 def test_falls_back_to_crfsuite_when_the_weights_cannot_be_read(monkeypatch: pytest.MonkeyPatch) -> None:

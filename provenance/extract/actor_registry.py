@@ -198,6 +198,7 @@ def _types() -> tuple[dict[str, str], dict[str, str]]:
     return types, roles
 
 
+@lru_cache(maxsize=50_000)  # depends on the lexicon only; sources repeat within and across articles
 def split_descriptor(mention: str) -> tuple[str, str | None]:
     """Split a mention into (name without descriptors, descriptor as written or None).
 
@@ -335,6 +336,7 @@ def _pronouns() -> dict[str, str]:
     return {r[0]: r[1] for r in _lexicon_rows("pronouns.tsv")}
 
 
+@lru_cache(maxsize=50_000)  # cleared when the registry changes (on_change below)
 def actor_type(canonical: str | None, mention: str) -> str:
     """The actor type: from the registry, else from a head word, else person for a name."""
     reg = registry()
@@ -350,6 +352,9 @@ def actor_type(canonical: str | None, mention: str) -> str:
     return "other"
 
 
+on_change(actor_type.cache_clear)
+
+
 @lru_cache(maxsize=1)
 def _role_regex() -> re.Pattern[str]:
     """One pattern over every role phrase of actors_types.tsv, longest first."""
@@ -358,6 +363,7 @@ def _role_regex() -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=50_000)  # depends on the lexicon only
 def role_of(phrase: str) -> str | None:
     """The first role a phrase names ("a spokesman for ..." -> "spokesman"), or None."""
     m = _role_regex().search(phrase)

@@ -157,6 +157,20 @@ class EmissionModel:
         self._types: dict[str, int] = {}
         self._own = np.zeros((1024, nl))  # per word type: the sum of its own features
         self._props = np.zeros((1024, 7), dtype=np.int64)  # per word type: see _add_type
+        # The same word types by code points, for the compiled lookup (``type_ids_at``):
+        # type t is _tcodes[_toff[t]:_toff[t + 1]]; (_hkeys, _hvals) is an open-addressing
+        # hash table of the first _hashed types (``attribution_jit.hash_types``).
+        self._tcodes = np.zeros(1 << 14, dtype=np.uint32)
+        self._toff = np.zeros(1025, dtype=np.int64)
+        self._hkeys = np.zeros(1 << 12, dtype=np.uint64)
+        self._hvals = np.zeros(1 << 12, dtype=np.int64)
+        self._hashed = 0
+
+    def clear_types(self) -> None:
+        """Forget every word type (the tables are refilled on demand)."""
+        self._types.clear()
+        self._hkeys[:] = 0
+        self._hashed = 0
 
     def _add_type(self, w: str) -> int:
         """Compute and cache the tables of one word type; returns its id.
@@ -167,9 +181,20 @@ class EmissionModel:
         """
         lw, shape, own, _win = at._static(w)
         tid = len(self._types)
+        if tid < self._hashed:  # _types was emptied directly: the hash table is stale
+            self._hkeys[:] = 0
+            self._hashed = 0
         if tid == len(self._own):
             self._own = np.concatenate([self._own, np.zeros_like(self._own)])
             self._props = np.concatenate([self._props, np.zeros_like(self._props)])
+            self._toff = np.concatenate([self._toff, np.zeros(len(self._toff) - 1, dtype=np.int64)])
+        cps = np.frombuffer(w.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        a = self._toff[tid]
+        b = a + len(cps)
+        if b > len(self._tcodes):
+            self._tcodes = np.concatenate([self._tcodes, np.zeros(max(b, len(self._tcodes)), dtype=np.uint32)])
+        self._tcodes[a:b] = cps
+        self._toff[tid + 1] = b
         wt, z = self.weights, self.zero
         row = self._own[tid]
         row[:] = 0.0
@@ -198,13 +223,51 @@ class EmissionModel:
         """Type ids of ``words``, computing the tables of new word types."""
         types = self._types
         if len(types) + len(words) > TYPE_CACHE_SIZE:
-            types.clear()  # ids are only valid until the next clear: never within one call
+            self.clear_types()  # ids are only valid until the next clear: never within one call
         try:
             return np.fromiter(map(types.__getitem__, words), np.int64, len(words))
         except KeyError:
             for w in [w for w in set(words) if w not in types]:
                 self._add_type(w)
             return np.fromiter(map(types.__getitem__, words), np.int64, len(words))
+
+    def _sync_hash(self) -> None:
+        """Enter the types added since the last call into the compiled lookup's hash table
+        (rebuilt twice as large when it would get more than half full)."""
+        n = len(self._types)
+        if n < self._hashed:  # _types was emptied directly
+            self._hkeys[:] = 0
+            self._hashed = 0
+        if n == self._hashed:
+            return
+        if 2 * n > len(self._hkeys):
+            size = len(self._hkeys)
+            while 2 * n > size:
+                size *= 2
+            self._hkeys = np.zeros(size, dtype=np.uint64)
+            self._hvals = np.zeros(size, dtype=np.int64)
+            self._hashed = 0
+        jit.hash_types(self._hkeys, self._hvals, self._tcodes, self._toff, self._hashed, n)
+        self._hashed = n
+
+    def type_ids_at(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """``type_ids`` of the tokens ``text[starts[i]:ends[i]]`` (``codes``: the code points
+        of ``text``), found by the compiled hash lookup: only the word types not seen yet
+        become Python strings. Same ids as ``type_ids`` on the token strings would give."""
+        types = self._types
+        if len(types) + len(starts) > TYPE_CACHE_SIZE:
+            self.clear_types()  # ids are only valid until the next clear: never within one call
+        self._sync_hash()
+        ids = jit.lookup_types(codes, starts, ends, self._hkeys, self._hvals, self._tcodes, self._toff)
+        miss = np.flatnonzero(ids < 0)
+        if len(miss):
+            get = types.get
+            for k, a, b in zip(miss.tolist(), starts[miss].tolist(), ends[miss].tolist()):
+                w = text[a:b]
+                t = get(w)
+                ids[k] = self._add_type(w) if t is None else t
+            self._sync_hash()
+        return ids
 
 
 def _split_pair(s: str) -> tuple[str, str]:
@@ -270,17 +333,20 @@ def emissions(model: EmissionModel, text: str, sentences: Sequence[Sentence], *,
         # Code points (lone surrogates kept as such, as ``re`` sees them) -> token spans.
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         starts, ends = jit.token_spans(codes, jit.ASCII_CLASS, *jit.char_classes(codes))
-        words = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+        if not len(starts) or not sentences:
+            e = np.zeros(0, dtype=np.int64)
+            return Tokens(e, e, e, e, np.zeros((0, nl)))
+        tid_all = model.type_ids_at(text, codes, starts, ends)
     else:
         parts = _SPLIT.split(text)  # untokenized gap, token, gap, token, ..., gap
         words = parts[1::2]
         offs = np.cumsum(np.fromiter(map(len, parts), np.int64, len(parts)))
         ends = offs[1::2]
         starts = np.ascontiguousarray(offs[0::2][: len(words)])
-    if not words or not sentences:
-        e = np.zeros(0, dtype=np.int64)
-        return Tokens(e, e, e, e, np.zeros((0, nl)))
-    tid_all = model.type_ids(words)
+        if not words or not sentences:
+            e = np.zeros(0, dtype=np.int64)
+            return Tokens(e, e, e, e, np.zeros((0, nl)))
+        tid_all = model.type_ids(words)
     props_all = np.take(model._props, tid_all, axis=0)
     s_start = np.fromiter((s.start for s in sentences), np.int64, len(sentences))
     s_end = np.fromiter((s.end for s in sentences), np.int64, len(sentences))

@@ -296,7 +296,11 @@ def warm_up() -> float:
         viterbi_chains(np.zeros((2, 2)), f, np.zeros(1, dtype=np.int64), np.full(1, 2, dtype=np.int64), f)
         codes = np.frombuffer("abc".encode("utf-32-le"), dtype=np.uint32)
         alias_starts(codes, ASCII_CLASS, np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int8), np.zeros(1, dtype=np.int64))
-        token_spans(codes, ASCII_CLASS, np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int8))
+        starts, ends = token_spans(codes, ASCII_CLASS, np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int8))
+        keys, vals, toff = np.zeros(4, dtype=np.uint64), np.zeros(4, dtype=np.int64), np.array([0, 3], dtype=np.int64)
+        tcodes = np.frombuffer("abc".encode("utf-32-le"), dtype=np.uint32).copy()
+        hash_types(keys, vals, tcodes, toff, 0, 1)
+        lookup_types(codes, starts, ends, keys, vals, tcodes, toff)
     return time.perf_counter() - t0
 
 
@@ -380,3 +384,73 @@ def alias_starts(codes, ascii_class, extra_cp, extra_class, keys):  # type: igno
             out[k] = p
             k += 1
     return out[:k].copy()
+
+
+@_njit
+def _fnv(codes, a, b):  # type: ignore[no-untyped-def]
+    """64-bit FNV-1a hash of the code points ``codes[a:b]`` (never 0: the empty-slot mark)."""
+    h = np.uint64(14695981039346656037)
+    for j in range(a, b):
+        h = (h ^ np.uint64(codes[j])) * np.uint64(1099511628211)
+    if h == np.uint64(0):
+        h = np.uint64(1)
+    return h
+
+
+@_njit
+def hash_types(keys, vals, tcodes, toff, first, last):  # type: ignore[no-untyped-def]
+    """Enter word types ``first .. last-1`` into the open-addressing table (keys, vals).
+
+    Type ``t`` is the code points ``tcodes[toff[t]:toff[t + 1]]``; ``keys`` holds hashes
+    (0: empty slot), ``vals`` type ids; the table (a power of two long) is less than half
+    full. A type whose hash another type already holds is not entered: ``lookup_types``
+    then misses it and the caller looks it up by its string.
+    """
+    m = len(keys) - 1
+    for t in range(first, last):
+        h = _fnv(tcodes, toff[t], toff[t + 1])
+        i = np.int64(h & np.uint64(m))
+        while True:
+            k = keys[i]
+            if k == np.uint64(0):
+                keys[i] = h
+                vals[i] = t
+                break
+            if k == h:
+                break
+            i = (i + 1) & m
+
+
+@_njit
+def lookup_types(codes, starts, ends, keys, vals, tcodes, toff):  # type: ignore[no-untyped-def]
+    """Type id of each token ``codes[starts[i]:ends[i]]`` in the ``hash_types`` table, -1
+    when absent. A hit is checked code point by code point against the type's own code
+    points, so a hash collision can only cause a miss, never a wrong id."""
+    n = len(starts)
+    ids = np.empty(n, dtype=np.int64)
+    m = len(keys) - 1
+    for t in range(n):
+        a = starts[t]
+        b = ends[t]
+        h = _fnv(codes, a, b)
+        i = np.int64(h & np.uint64(m))
+        tid = -1
+        while True:
+            k = keys[i]
+            if k == np.uint64(0):
+                break
+            if k == h:
+                c = vals[i]
+                s = toff[c]
+                if toff[c + 1] - s == b - a:
+                    same = True
+                    for j in range(b - a):
+                        if tcodes[s + j] != codes[a + j]:
+                            same = False
+                            break
+                    if same:
+                        tid = c
+                break
+            i = (i + 1) & m
+        ids[t] = tid
+    return ids
