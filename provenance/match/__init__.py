@@ -56,7 +56,7 @@ def figure_clusters(figs: pd.DataFrame, settings: FigureSettings, config: dict[s
 
 def cluster_claims(
     frames: Mapping[str, pd.DataFrame], config: dict[str, Any], *, texts: Mapping[str, str] | None = None,
-    stats: MatchStats | None = None,
+    stats: MatchStats | None = None, token_sets: dict[str, set[str]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Claims and figures, each with its ``cluster_id``.
 
@@ -69,6 +69,7 @@ def cluster_claims(
         config: Settings.
         texts: Article id -> text; when given each article is one claim (``build_claims``).
         stats: Filled with blocking counts.
+        token_sets: Filled with the content tokens of text claims (``cluster_text_claims``).
 
     Returns:
         (claims, figures), both with ``cluster_id``.
@@ -93,7 +94,8 @@ def cluster_claims(
     claims["cluster_id"] = claims["figure_id"].map(fig_cluster).where(by_figure)
     rest = claims[~by_figure]
     if len(rest):
-        ids, _ = cluster_text_claims(rest, TextSettings.from_config(m), m["similarity"]["text_cutoff"], stats.text)
+        ids, _ = cluster_text_claims(rest, TextSettings.from_config(m), m["similarity"]["text_cutoff"], stats.text,
+                                     token_sets=token_sets)
         claims.loc[~by_figure, "cluster_id"] = ids
     return claims, figs
 
@@ -124,8 +126,10 @@ def match_frames(
 
     m = config["match"]
     stats = stats or MatchStats()
-    claims, figs = cluster_claims(frames, config, texts=texts, stats=stats)
-    synd = find_syndication(claims, config, stats.syndication)
+    token_sets: dict[str, set[str]] = {}  # claim texts are tokenised once, for both
+    claims, figs = cluster_claims(frames, config, texts=texts, stats=stats, token_sets=token_sets)
+    synd = find_syndication(claims, config, stats.syndication, token_sets=token_sets)
+    del token_sets
     if reference is None and m["reference"]["path"]:
         reference = load_reference(m["reference"]["path"])
     ref_index = None

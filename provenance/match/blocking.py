@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
@@ -100,7 +100,7 @@ def idf_weights(df: Counter[str], n: int) -> dict[str, float]:
 
 
 def text_block_keys(
-    tokens: Sequence[Sequence[str]], speakers: Sequence[Any], *, per_claim: int, max_share: float,
+    tokens: Sequence[Collection[str]], speakers: Sequence[Any], *, per_claim: int, max_share: float,
     df: Mapping[str, int] | None = None,
 ) -> list[list[str]]:
     """Blocking keys of each text claim: its canonical speaker and its rarest shared tokens.

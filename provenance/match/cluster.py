@@ -421,6 +421,7 @@ def compare_text_claims(
 
 def cluster_text_claims(
     claims: pd.DataFrame, settings: TextSettings, text_cutoff: float, stats: BlockingStats | None = None,
+    *, token_sets: dict[str, set[str]] | None = None,
 ) -> tuple[list[str], list[tuple[int, int, PairDecision]]]:
     """Cluster ids of text claims, and the linked pairs with their decisions.
 
@@ -429,6 +430,8 @@ def cluster_text_claims(
         settings: Thresholds.
         text_cutoff: Paraphrase text-similarity cutoff.
         stats: Filled with blocking counts.
+        token_sets: Filled with claim id -> set of content tokens of its text, for
+            ``find_syndication`` to reuse (the texts are tokenised once per run).
 
     Returns:
         One cluster id per row, and (i, j, decision) for every linked pair.
@@ -443,6 +446,8 @@ def cluster_text_claims(
     toks = claim_tokens(r["text"] or "" for r in rows)
     # Each claim's token set once: document frequencies, and every pair's overlap, use it.
     sets = [set(t) for t in toks]
+    if token_sets is not None:
+        token_sets.update(zip((r["claim_id"] for r in rows), sets))
     df = token_document_frequency(sets)
     overlap = WeightedOverlap(idf_weights(df, n), default=1.0)
     keys = text_block_keys(toks, [r.get("speaker") for r in rows], per_claim=settings.rare_tokens_per_claim,

@@ -11,19 +11,19 @@ reprinting one AP story count as one independent report, not 30.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import pandas as pd
 
 from provenance.match.blocking import (
     BlockingStats,
-    claim_tokens,
     day_number,
     iter_candidate_pairs,
     text_block_keys,
 )
 from provenance.match.cluster import UnionFind, cluster_id
-from provenance.match.comparisons import TextSimilarity, strip_dateline, strip_outlet_suffix
+from provenance.match.comparisons import TextSimilarity, content_tokens, strip_dateline, strip_outlet_suffix
 
 SYNDICATION_COLUMNS = [
     "syndication_id", "claim_id", "article_id", "source", "outlet", "published", "start", "end",
@@ -31,13 +31,17 @@ SYNDICATION_COLUMNS = [
 ]
 
 
-def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: BlockingStats | None = None) -> pd.DataFrame:
+def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: BlockingStats | None = None,
+                     *, token_sets: Mapping[str, Collection[str]] | None = None) -> pd.DataFrame:
     """Groups of near-identical claims across outlets.
 
     Args:
         claims: The claims table.
         config: Settings (``[match]``).
         stats: Filled with blocking counts.
+        token_sets: Claim id -> content tokens of its text, from ``cluster_text_claims``;
+            used for a claim whose compared text is its text (nothing stripped), instead of
+            tokenising it again.
 
     Returns:
         syndication.csv: one row per claim in a group of two or more outlets.
@@ -52,8 +56,13 @@ def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: Blocki
                                            "end", "text")}
     outlet, published = col["outlet"], col["published"]
     # A republished wire story drops the agency's dateline: compare the text after it.
-    texts = [strip_dateline(strip_outlet_suffix(t or "")) for t in col.pop("text")]
-    toks = claim_tokens(texts)
+    raw = col.pop("text")
+    texts = [strip_dateline(strip_outlet_suffix(t or "")) for t in raw]
+    known = token_sets or {}
+    # content_tokens are distinct, so a set of them has the list's length and blocking keys.
+    toks: list[Collection[str]] = [
+        known[c] if s == r and c in known else content_tokens(s) for c, s, r in zip(col["claim_id"], texts, raw)]
+    del raw
     n = len(texts)
     uf = UnionFind(n)
     scores: dict[int, float] = {}
