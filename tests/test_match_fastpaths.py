@@ -109,3 +109,20 @@ def test_prepared_similarity_equals_the_similarity() -> None:
     texts = _texts(200, seed=9)
     for a, b in itertools.pairwise(texts):
         assert sim.score(sim.prepare(a), sim.prepare(b)) == sim(a, b)
+
+
+def test_registry_fuzzy_choices_score_the_same_with_ratio() -> None:
+    """canonicalize scores token-sorted keys with ``ratio``: on token-sorted strings it is
+    ``token_sort_ratio`` (FUZZY_SCORER), whatever the query."""
+    from rapidfuzz import fuzz
+
+    from provenance.extract.actor_registry import _fuzzy_choices, _key
+
+    choices = list(_fuzzy_choices())
+    queries = [" ".join(sorted(_key(q))) for q in
+               ["Gaza Helth Ministry", "ministry of health gaza", "Palestinian Red Cresent", "Israeli Defence Forces",
+                "UN Relief and Works Agency", "Hamas-run health ministry", "Islamic Jihad", "White House"]]
+    assert choices and all(" ".join(sorted(c.split())) == c for c in choices)
+    for q in queries:
+        for c in choices:
+            assert fuzz.ratio(q, c) == fuzz.token_sort_ratio(q, c)

@@ -303,8 +303,9 @@ def canonicalize(mention: str) -> tuple[str | None, str | None]:
     if hit is None:
         k = " ".join(sorted(_key(name)))
         if len(k) >= 6:
-            m = process.extractOne(k, _fuzzy_choices(), scorer=FUZZY_SCORER, processor=None,
-                                   score_cutoff=FUZZY_CUTOFF)
+            # Query and choices are token-sorted already: token_sort_ratio on them is ratio.
+            scorer = fuzz.ratio if FUZZY_SCORER is fuzz.token_sort_ratio else FUZZY_SCORER
+            m = process.extractOne(k, _fuzzy_choices(), scorer=scorer, processor=None, score_cutoff=FUZZY_CUTOFF)
             if m is not None:
                 hit = m[0] if isinstance(m[0], str) and m[0] in reg.entries else _fuzzy_choices()[m[2]]
     if hit is not None:
