@@ -16,7 +16,7 @@ from provenance.config import load_config
 from provenance.match import cluster_claims, match_frames
 from provenance.match.blocking import BlockingStats, candidate_pairs_from_keys, sorted_neighbourhood
 from provenance.match.claims import figure_scope
-from provenance.match.cluster import TextSettings, UnionFind, compare_text_claims
+from provenance.match.cluster import TextSettings, UnionFind, cluster_text_claims, compare_text_claims
 from provenance.match.comparisons import (
     FigureInterval,
     IntervalsCompatible,
@@ -286,3 +286,32 @@ def test_primary_figure_prefers_a_stated_number_to_a_vague_one(text: str) -> Non
     assert [f["qualifier"] for f in figs][0] == "vague", "the vague count comes first in the sentence"
     chosen = primary_figure(figs)
     assert chosen is not None and chosen["qualifier"] != "vague" and chosen["value"] is not None
+
+
+def _quote_claims(published: list[str | None]) -> pd.DataFrame:
+    """The same quote of one speaker in several articles (one per publication date)."""
+    text = '"We will rebuild every bridge in the valley before winter," Minister Ilse Varga said.'
+    return pd.DataFrame({
+        "claim_id": [f"k{i}" for i in range(len(published))],
+        "text": [text] * len(published),
+        "speaker": ["Ilse Varga"] * len(published),
+        "quote": ["We will rebuild every bridge in the valley before winter"] * len(published),
+        "published": published,
+    })
+
+
+def test_text_clusters_do_not_chain_beyond_their_span() -> None:
+    # Each day links to the next (window 2 days), but a cluster may span at most 3 days: the
+    # fifth day's copy starts a cluster of its own instead of stretching the first one.
+    claims = _quote_claims(["2024-03-01", "2024-03-03", "2024-03-05"])
+    ids, _ = cluster_text_claims(claims, TextSettings(window_days=2, span_days=3), 80.0)
+    assert ids[0] == ids[1] != ids[2]
+    ids, _ = cluster_text_claims(claims, TextSettings(window_days=2, span_days=4), 80.0)
+    assert ids[0] == ids[1] == ids[2]
+
+
+def test_undated_text_claims_are_not_linked() -> None:
+    # No window can be checked without a date: identical undated quotes stay apart, dated ones link.
+    ids, linked = cluster_text_claims(_quote_claims([None, None, "2024-03-01", "2024-03-01"]), TextSettings(), 80.0)
+    assert len({ids[0], ids[1], ids[2]}) == 3 and ids[2] == ids[3]
+    assert [(i, j) for i, j, _ in linked] == [(2, 3)]

@@ -365,6 +365,7 @@ class TextSettings:
     overlap_cutoff: float = 0.30
     strong_cutoff: float = 88.0
     budget: int = 30
+    span_days: int = 3
 
     @classmethod
     def from_config(cls, m: dict[str, Any]) -> TextSettings:
@@ -375,6 +376,7 @@ class TextSettings:
             TextSimilarity(s["quote_scorer"], s["quote_processor"], s["quote_cutoff"]),
             TextSimilarity(s["text_scorer"], s["text_processor"], 0.0),
             s["overlap_cutoff"], s["text_strong_cutoff"], b["max_pairs_per_claim"],
+            int(m.get("text_cluster_span_days", cls.span_days)),
         )
 
 
@@ -453,16 +455,27 @@ def cluster_text_claims(
     keys = text_block_keys(toks, [r.get("speaker") for r in rows], per_claim=settings.rare_tokens_per_claim,
                            max_share=settings.max_token_share, df=df)
     days = [day_number(r.get("published")) for r in rows]
+    # A claim of an undated article cannot be placed inside anyone's window: it is not linked
+    # (day 0 put every undated claim of a corpus in one window, and single links chained
+    # 32,658 unrelated ABP claims into one cluster).
+    keys = [k if d else [] for k, d in zip(keys, days)]
     del toks
     # Each claim's weight once (WeightedOverlap per pair rebuilt both sets and summed both).
     weights = [overlap.weight(s) for s in sets]
     quoted = [isinstance(r.get("quote"), str) for r in rows]
     uf = UnionFind(n)
+    # Each set's first and last day: a link that would stretch a cluster beyond span_days is
+    # not made (single links otherwise chain day after day into month-long clusters).
+    first, last = list(days), list(days)
     linked: list[tuple[int, int, PairDecision]] = []
     for i, j in iter_candidate_pairs(keys, days, window=settings.window_days, max_neighbours=settings.max_neighbours,
                                      budget=settings.budget, stats=stats):
-        if uf.find(i) == uf.find(j):
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj:
             continue  # already linked (possibly through another key): nothing to decide
+        lo, hi = min(first[ri], first[rj]), max(last[ri], last[rj])
+        if hi - lo > settings.span_days:
+            continue  # the merged cluster would span too many days
         if stats is not None:
             stats.comparisons += 1
         ov = overlap.of_sets(sets[i], sets[j], weights[i], weights[j])
@@ -471,6 +484,8 @@ def cluster_text_claims(
         d = compare_text_claims(rows[i], rows[j], sets[i], sets[j], settings, overlap, text_cutoff, ov)
         if d.linked:
             uf.union(i, j)
+            r = uf.find(i)
+            first[r], last[r] = lo, hi
             linked.append((i, j, d))
     ids = [r["claim_id"] for r in rows]
     out = [""] * n
