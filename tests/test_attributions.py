@@ -392,3 +392,26 @@ def test_infer_source_possessive() -> None:
     a = text.index(" said") + 1
     got = infer_source(text, split_sentences(text)[0], Span(a, a + 4, "said"))
     assert got is not None and got.text == "Powell’s office, when contacted by Reuters,"
+
+
+@pytest.mark.parametrize(("headline", "source", "content"), [
+    ("# Death toll from Marrow Bay dam collapse rises to 212, ministry says", "ministry",
+     "Death toll from Marrow Bay dam collapse rises to 212"),
+    ("Storm floods coastal villages, forcing thousands out, relief agency says", "relief agency",
+     "Storm floods coastal villages, forcing thousands out"),
+])
+def test_wire_headline_names_its_speaker_after_the_last_comma(headline: str, source: str, content: str) -> None:
+    text = headline + "\n\nRescue teams worked through the night in the lower town."
+    atts = extract_attributions(text, split_sentences(text), [])
+    first = [a for a in atts if a.cue.start < len(headline)]
+    assert [(a.source.text if a.source else None, [text[c.start:c.end] for c in a.content]) for a in first] == [
+        (source, [content])]
+
+
+def test_content_never_repeats_the_source() -> None:
+    text = "The Civic Front, the main opposition party, accused the government of ignoring warnings about the dam."
+    atts = extract_attributions(text, split_sentences(text), [])
+    assert atts, "the accusation is an attribution"
+    for a in atts:
+        assert a.source is not None
+        assert all(not (a.source.start <= c.start and c.end <= a.source.end) for c in a.content)

@@ -422,6 +422,12 @@ _HEADLINE = re.compile(
     r"\A[ \t]*(?P<src>(?:[A-Z][\w.'’\-]*[ \t]+){0,3}[A-Z][\w.'’\-]*)[ \t]*(?P<cue>:)[ \t]+(?P<con>\S[^\n]*)"
 )
 _HEADLINE_DETS = frozenset(["the", "a", "an"])
+# A wire headline "Death toll rises to 212, ministry says": no final stop, the speaker after the
+# last comma (headline style drops the determiner, which the sentence rules and the tagger need).
+_WIRE_HEADLINE = re.compile(
+    r"\A[ \t#]*(?P<con>[^\n,]\S[^\n]{8,}?),[ \t]+(?P<src>(?:[\w.'’\-]+[ \t]+){0,4}[\w.'’\-]+)"
+    r"[ \t]+(?P<cue>says|say|said)[ \t]*(?=\n|\Z)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -446,7 +452,7 @@ def headline_attribution(
     """
     m = _HEADLINE.match(text)
     if m is None:
-        return []
+        return _wire_headline(text, triples)
     src = m.group("src")
     words = src.split()
     if words[0].lower() in _HEADLINE_DETS or src.isupper() or src.lower() in _headline_kickers():
@@ -457,6 +463,23 @@ def headline_attribution(
     if con is None:
         return []
     return [(Span(m.start("src"), m.end("src"), src), Span(m.start("cue"), m.end("cue"), ":"), [con])]
+
+
+def _wire_headline(
+    text: str, triples: Sequence[tuple[Span | None, Span, list[Span]]]
+) -> list[tuple[Span | None, Span, list[Span]]]:
+    """"Death toll rises to 212, ministry says" on the text's first line: the words after the
+    last comma are the source, the verb the cue, the rest the content (pronouns excluded)."""
+    m = _WIRE_HEADLINE.match(text)
+    if m is None or m.group("src").split()[0].lower() in _SUBJECT_PRONOUNS:
+        return []
+    if any(t[1].start < m.end() for t in triples):
+        return []
+    con = _strip_span(text, m.start("con"), m.end("con"))
+    if con is None:
+        return []
+    return [(Span(m.start("src"), m.end("src"), m.group("src")), Span(m.start("cue"), m.end("cue"), m.group("cue")),
+             [con])]
 
 
 @lru_cache(maxsize=1)

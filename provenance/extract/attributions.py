@@ -44,7 +44,7 @@ from provenance.extract.attribution_rules import (
 from provenance.extract.attribution_tagger import cue_lexicon, tag_article
 from provenance.models import Actor, Attribution, Sentence, SourceRef, Span
 
-VERSION = "4"
+VERSION = "5"
 
 __all__ = [
     "VERSION",
@@ -316,6 +316,10 @@ def extract_attributions(
             if src is not None:
                 ref, rule = resolver.resolve(src), "crf+assemble+clause"
         content = [c2 for c2 in (_trim(text, c, lead="#*_>• ", trail=" ") for c in content) if c2 is not None]
+        if ref is not None:
+            # A source read from the subject ("The Civic Front, the main opposition party,")
+            # can hold what the tagger called content: the source's words are not what it said.
+            content = [c for c in content if not (ref.start <= c.start and c.end <= ref.end)]
         if not content and not keep_cue_only:
             continue
         prev_ref, prev_sent = (ref, sent_no) if ref is not None else (prev_ref, prev_sent)
