@@ -415,3 +415,10 @@ def test_content_never_repeats_the_source() -> None:
     for a in atts:
         assert a.source is not None
         assert all(not (a.source.start <= c.start and c.end <= a.source.end) for c in a.content)
+
+
+def test_relative_clause_on_the_source_is_not_content() -> None:
+    text = ("At least 230 people were killed, according to the Estranian Health Ministry, which raised its "
+            "count on Tuesday evening after rescuers reached villages downstream.")
+    atts = extract_attributions(text, split_sentences(text), [])
+    assert [[text[c.start:c.end] for c in a.content] for a in atts] == [["At least 230 people were killed"]]

@@ -45,6 +45,7 @@ from provenance.extract.attribution_tagger import cue_lexicon, tag_article
 from provenance.models import Actor, Attribution, Sentence, SourceRef, Span
 
 VERSION = "5"
+_RELATIVE_AFTER_SOURCE = re.compile(r"(?:which|who|whose)\b", re.IGNORECASE)
 
 __all__ = [
     "VERSION",
@@ -320,6 +321,9 @@ def extract_attributions(
             # A source read from the subject ("The Civic Front, the main opposition party,")
             # can hold what the tagger called content: the source's words are not what it said.
             content = [c for c in content if not (ref.start <= c.start and c.end <= ref.end)]
+            # Nor is a relative clause on the source ("according to the ministry, which raised
+            # its count on Tuesday"): it is the outlet describing the source.
+            content = [c for c in content if not (0 <= c.start - ref.end <= 3 and _RELATIVE_AFTER_SOURCE.match(c.text))]
         if not content and not keep_cue_only:
             continue
         prev_ref, prev_sent = (ref, sent_no) if ref is not None else (prev_ref, prev_sent)
