@@ -457,12 +457,7 @@ def headline_attribution(
     words = src.split()
     if words[0].lower() in _HEADLINE_DETS or src.isupper() or src.lower() in _headline_kickers():
         return []
-    if any(t[1].start < m.end() for t in triples):
-        return []
-    con = _strip_span(text, m.start("con"), m.end("con"))
-    if con is None:
-        return []
-    return [(Span(m.start("src"), m.end("src"), src), Span(m.start("cue"), m.end("cue"), ":"), [con])]
+    return _headline_triple(text, m, triples)
 
 
 def _wire_headline(
@@ -473,6 +468,14 @@ def _wire_headline(
     m = _WIRE_HEADLINE.match(text)
     if m is None or m.group("src").split()[0].lower() in _SUBJECT_PRONOUNS:
         return []
+    return _headline_triple(text, m, triples)
+
+
+def _headline_triple(
+    text: str, m: re.Match[str], triples: Sequence[tuple[Span | None, Span, list[Span]]]
+) -> list[tuple[Span | None, Span, list[Span]]]:
+    """The (source, cue, [content]) of a headline match with groups src, cue and con; nothing
+    when a cue of ``triples`` is already on that line or the content is empty."""
     if any(t[1].start < m.end() for t in triples):
         return []
     con = _strip_span(text, m.start("con"), m.end("con"))
