@@ -283,7 +283,7 @@ def test_primary_figure_prefers_a_stated_number_to_a_vague_one(text: str) -> Non
 
     figs = [{"metric": f.metric, "qualifier": f.qualifier, "start": f.start, "value": f.value}
             for f in extract_article(Article(article_id="x", text=text, source="-")).figures]
-    assert [f["qualifier"] for f in figs][0] == "vague", "the vague count comes first in the sentence"
+    assert figs[0]["qualifier"] == "vague", "the vague count comes first in the sentence"
     chosen = primary_figure(figs)
     assert chosen is not None and chosen["qualifier"] != "vague" and chosen["value"] is not None
 
@@ -315,3 +315,18 @@ def test_undated_text_claims_are_not_linked() -> None:
     ids, linked = cluster_text_claims(_quote_claims([None, None, "2024-03-01", "2024-03-01"]), TextSettings(), 80.0)
     assert len({ids[0], ids[1], ids[2]}) == 3 and ids[2] == ids[3]
     assert [(i, j) for i, j, _ in linked] == [(2, 3)]
+
+
+def test_text_clusters_merge_only_when_their_anchors_link() -> None:
+    # A~B and B~C are close enough to link (quote ratio >= 85), A and C are not (about 80): a
+    # cluster grows only through links its first claim also makes, so C stays apart.
+    quotes = ["We will rebuild every bridge in the valley before the winter comes to Marrow Bay",
+              "We will rebuild every bridge in the valley before the first snow comes to Marrow Bay",
+              "We shall rebuild each bridge in the valley before the first snow reaches Marrow Bay"]
+    claims = pd.DataFrame({
+        "claim_id": ["k0", "k1", "k2"], "text": [f'"{q}," Minister Ilse Varga said.' for q in quotes],
+        "speaker": ["Ilse Varga"] * 3, "quote": quotes, "published": ["2024-03-01"] * 3,
+    })
+    ids, linked = cluster_text_claims(claims, TextSettings(), 80.0)
+    assert ids[0] == ids[1] != ids[2]
+    assert [(i, j) for i, j, _ in linked] == [(0, 1)]

@@ -421,6 +421,15 @@ def compare_text_claims(
     return PairDecision(False, "", ts, ov)
 
 
+def _anchors_link(a: int, b: int, rows: list[dict[str, Any]], sets: list[set[str]], weights: list[float],
+                  quoted: list[bool], settings: TextSettings, overlap: WeightedOverlap, text_cutoff: float) -> bool:
+    """Whether two clusters' anchors (their first claims, the union-find roots) link themselves."""
+    ov = overlap.of_sets(sets[a], sets[b], weights[a], weights[b])
+    if ov < settings.overlap_cutoff and not (quoted[a] and quoted[b]):
+        return False
+    return compare_text_claims(rows[a], rows[b], sets[a], sets[b], settings, overlap, text_cutoff, ov).linked
+
+
 def cluster_text_claims(
     claims: pd.DataFrame, settings: TextSettings, text_cutoff: float, stats: BlockingStats | None = None,
     *, token_sets: dict[str, set[str]] | None = None,
@@ -482,6 +491,9 @@ def cluster_text_claims(
         if ov < settings.overlap_cutoff and not (quoted[i] and quoted[j]):
             continue  # compare_text_claims' first rule needs two quotes, the others this overlap
         d = compare_text_claims(rows[i], rows[j], sets[i], sets[j], settings, overlap, text_cutoff, ov)
+        if d.linked and (ri, rj) != (i, j) and (ri, rj) != (j, i) and not _anchors_link(
+                ri, rj, rows, sets, weights, quoted, settings, overlap, text_cutoff):
+            continue  # the pair links, but the two clusters' first claims do not: no chaining
         if d.linked:
             uf.union(i, j)
             r = uf.find(i)
