@@ -421,15 +421,6 @@ def compare_text_claims(
     return PairDecision(False, "", ts, ov)
 
 
-def _anchors_link(a: int, b: int, rows: list[dict[str, Any]], sets: list[set[str]], weights: list[float],
-                  quoted: list[bool], settings: TextSettings, overlap: WeightedOverlap, text_cutoff: float) -> bool:
-    """Whether two clusters' anchors (their first claims, the union-find roots) link themselves."""
-    ov = overlap.of_sets(sets[a], sets[b], weights[a], weights[b])
-    if ov < settings.overlap_cutoff and not (quoted[a] and quoted[b]):
-        return False
-    return compare_text_claims(rows[a], rows[b], sets[a], sets[b], settings, overlap, text_cutoff, ov).linked
-
-
 def cluster_text_claims(
     claims: pd.DataFrame, settings: TextSettings, text_cutoff: float, stats: BlockingStats | None = None,
     *, token_sets: dict[str, set[str]] | None = None,
@@ -472,6 +463,15 @@ def cluster_text_claims(
     # Each claim's weight once (WeightedOverlap per pair rebuilt both sets and summed both).
     weights = [overlap.weight(s) for s in sets]
     quoted = [isinstance(r.get("quote"), str) for r in rows]
+
+    def decide(a: int, b: int) -> PairDecision | None:
+        """compare_text_claims on claims a and b; None when no rule can link them (the first
+        rule needs two quotes, the others this much overlap), without the call."""
+        ov = overlap.of_sets(sets[a], sets[b], weights[a], weights[b])
+        if ov < settings.overlap_cutoff and not (quoted[a] and quoted[b]):
+            return None
+        return compare_text_claims(rows[a], rows[b], sets[a], sets[b], settings, overlap, text_cutoff, ov)
+
     uf = UnionFind(n)
     # Each set's first and last day: a link that would stretch a cluster beyond span_days is
     # not made (single links otherwise chain day after day into month-long clusters).
@@ -487,18 +487,17 @@ def cluster_text_claims(
             continue  # the merged cluster would span too many days
         if stats is not None:
             stats.comparisons += 1
-        ov = overlap.of_sets(sets[i], sets[j], weights[i], weights[j])
-        if ov < settings.overlap_cutoff and not (quoted[i] and quoted[j]):
-            continue  # compare_text_claims' first rule needs two quotes, the others this overlap
-        d = compare_text_claims(rows[i], rows[j], sets[i], sets[j], settings, overlap, text_cutoff, ov)
-        if d.linked and (ri, rj) != (i, j) and (ri, rj) != (j, i) and not _anchors_link(
-                ri, rj, rows, sets, weights, quoted, settings, overlap, text_cutoff):
-            continue  # the pair links, but the two clusters' first claims do not: no chaining
-        if d.linked:
-            uf.union(i, j)
-            r = uf.find(i)
-            first[r], last[r] = lo, hi
-            linked.append((i, j, d))
+        d = decide(i, j)
+        if d is None or not d.linked:
+            continue
+        if {ri, rj} != {i, j}:
+            anchors = decide(ri, rj)
+            if anchors is None or not anchors.linked:
+                continue  # the pair links, but the two clusters' first claims do not: no chaining
+        uf.union(i, j)
+        r = uf.find(i)
+        first[r], last[r] = lo, hi
+        linked.append((i, j, d))
     ids = [r["claim_id"] for r in rows]
     out = [""] * n
     for g in uf.groups():
