@@ -237,13 +237,9 @@ class WeightedOverlap:
     def __call__(self, a: Sequence[str] | set[str], b: Sequence[str] | set[str]) -> float:
         """Overlap in [0, 1]."""
         sa, sb = set(a), set(b)
-        if not sa or not sb:
-            return 0.0
-        shared = sa & sb
-        if not shared:
-            return 0.0
-        denom = min(self.weight(sa), self.weight(sb))
-        return self.weight(shared) / denom if denom > 0 else 0.0
+        if sa.isdisjoint(sb):
+            return 0.0  # the weights are not needed
+        return self.of_sets(sa, sb, self.weight(sa), self.weight(sb))
 
     def of_sets(self, sa: set[str], sb: set[str], wa: float, wb: float) -> float:
         """The overlap of two token sets whose weights ``wa = weight(sa)``, ``wb = weight(sb)``

@@ -105,9 +105,15 @@ def generic_kind(name: Any) -> str | None:
     return " ".join(w for w in name.casefold().split() if w not in ("the", "of")).replace("ministry health", "health ministry")
 
 
-def _same_kind(kind: str, name: str) -> bool:
-    """A named source is of a bare mention's kind: every word of the kind occurs in it."""
-    words = set(re.findall(r"\w+", name.casefold()))
+def _name_words(name: str) -> set[str]:
+    """The casefolded words of a name (what ``_same_kind`` looks for the kind's words in)."""
+    return set(re.findall(r"\w+", name.casefold()))
+
+
+def _same_kind(kind: str, name: str | set[str]) -> bool:
+    """A named source is of a bare mention's kind: every word of the kind occurs in it
+    (``name`` may be given as its ``_name_words`` already)."""
+    words = _name_words(name) if isinstance(name, str) else name
     return all(w in words for w in kind.split())
 
 
@@ -193,14 +199,13 @@ def source_groups(figs: pd.DataFrame, actors: pd.DataFrame | None, settings: Sou
     kinds = {x: generic_kind(x) for x in set(groups) | set(groups.values())}  # one regex match per name
     named_groups = {g for m, g in groups.items() if kinds[m] is None and kinds[g] is None and m.strip() and g.strip()}
     # Word sets once per named group, candidates once per kind (a few kinds, 100k+ groups).
-    words = [(g, set(re.findall(r"\w+", g.casefold()))) for g in named_groups]
+    words = [(g, _name_words(g)) for g in named_groups]
     of_kind: dict[str, set[str]] = {}
     for m in list(groups):
         kind = kinds[m]
         if kind is not None:
             if kind not in of_kind:
-                need = kind.split()
-                of_kind[kind] = {g for g, ws in words if all(w in ws for w in need)}
+                of_kind[kind] = {g for g, ws in words if _same_kind(kind, ws)}
             cands = of_kind[kind]
             if len(cands) == 1:
                 groups[m] = next(iter(cands))
