@@ -40,6 +40,7 @@ def _sentence(x: Extraction, start: int) -> tuple[int, int, int, str]:
 
 
 def _names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, cached (``dataclasses.fields`` is slow to ask per row)."""
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
@@ -188,11 +189,6 @@ class FrameBuilder:
         if cols:
             self.parts.setdefault(t, []).append(pd.DataFrame(cols, columns=ARTICLE_COLUMNS if t == "articles" else None))
         self.columns[t], self.counts[t] = {}, 0
-
-    @staticmethod
-    def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
-        """Parts into one frame, with the dtypes one inference over all rows would give."""
-        return concat_parts(parts)
 
     def frames(self, rejections: Iterable[Rejection] = ()) -> dict[str, pd.DataFrame]:
         """DataFrames for every table, plus ``rejected``; rows sorted for reproducible output.

@@ -503,7 +503,6 @@ def background(text: str, start: int, q: Quantity) -> bool:
     return len(re.findall(r"\s[—–]\s|—|\s--\s", seg)) % 2 == 1
 
 
-
 def pick(srcs: list[Src], q: Quantity) -> Src | None:
     """The fallback source covering a figure: the nearest speech cue, else according to."""
     covering = [s for s in srcs if s.cover_start <= q.start and q.end <= s.cover_end and s.kind != "according_to"]

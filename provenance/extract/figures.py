@@ -404,8 +404,8 @@ def extract_figures(
     named_upto = 0
 
     # Named sources by position, so each figure looks only at those since the previous one.
-    by_start = sorted((att.source.start, k) for k, att in enumerate(attributions) if att.source)
-    src_starts = [st for st, _ in by_start]
+    by_start = sorted((att.source.start, k, att.source.text) for k, att in enumerate(attributions) if att.source)
+    src_starts = [st for st, _, _ in by_start]
     date_order = sorted((d.start, k) for k, d in enumerate(dates))
     date_starts = [st for st, _ in date_order]
 
@@ -413,12 +413,9 @@ def extract_figures(
         """Track named sources before ``upto`` for pronoun resolution (in attribution order)."""
         nonlocal last_person, last_org, named_upto
         if upto > named_upto:
-            ks = sorted(k for _, k in by_start[bisect.bisect_left(src_starts, named_upto):
-                                               bisect.bisect_left(src_starts, upto)])
-            for k in ks:
-                src = attributions[k].source
-                assert src is not None
-                _note(src.text)
+            new = by_start[bisect.bisect_left(src_starts, named_upto):bisect.bisect_left(src_starts, upto)]
+            for _, _, mention in sorted(new, key=lambda t: t[1]):
+                _note(mention)
         named_upto = max(named_upto, upto)
 
     def _note(mention: str) -> None:
@@ -488,8 +485,7 @@ def extract_figures(
         in_clause = sorted(k for _, k in date_order[bisect.bisect_left(date_starts, a):bisect.bisect_left(date_starts, b)])
         for d in (dates[k] for k in in_clause):
             if (
-                a <= d.start < b
-                and d.value
+                d.value
                 and last_word(text, d.start) in _gates()["as_of"]
                 and r.as_of.search(text, max(a, d.start - 12), d.start)
             ):
