@@ -68,7 +68,16 @@ def load_config(path: str | Path | None = None, overrides: Mapping[str, Any] | N
 
 def _check(cfg: Mapping[str, Any]) -> None:
     """Refuse values of the wrong kind where a setting takes a word or a number."""
-    m = cfg.get("match", {})
+    check_table_settings(cfg.get("match", {}))
+
+
+def check_table_settings(m: Mapping[str, Any]) -> None:
+    """``[match] table_min_outlets`` ("auto" or an integer >= 1) and ``table_auto_max_rows``
+    (an integer >= 0), as ``load_config`` and ``report.tables.table_min_outlets`` require.
+
+    Raises:
+        ConfigError: Either has a value of the wrong kind.
+    """
     v = m.get("table_min_outlets")
     if not (v == "auto" or (type(v) is int and v >= 1)):
         raise ConfigError(f"setting 'match.table_min_outlets' must be \"auto\" or an integer >= 1, not {v!r}.")

@@ -57,6 +57,22 @@ def _fields(obj: Any, skip: str | None = None) -> dict[str, Any]:
     return {k: getattr(obj, k) for k in _names(type(obj)) if k != skip}
 
 
+def column_values(col: pd.Series) -> list[Any]:
+    """A column as plain Python values, missing values as ``to_dict`` gives them (``pd.NA`` as None)."""
+    vals = col.tolist()
+    if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and any(v is pd.NA for v in vals):
+        vals = [None if v is pd.NA else v for v in vals]
+    return vals
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """``df.to_dict("records")``, built a column at a time (pandas boxes every value on its own, slowly)."""
+    if not df.columns.is_unique or not len(df.columns):
+        return df.to_dict("records")
+    cols = list(df.columns)
+    return [dict(zip(cols, vals)) for vals in zip(*(column_values(df[c]) for c in cols))]
+
+
 def rows_from_extraction(x: Extraction) -> dict[str, list[dict[str, Any]]]:
     """Flat rows of one extraction, keyed by table name (articles, dates, figures, ...)."""
     a = x.article

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup, escape
 
+from provenance.frames import column_values, records
 from provenance.report.timeline import Point, outlet_colours, timeline_svg
 
 # Columns whose values are identifiers written with underscores ("conflicting_figure"): shown as words.
@@ -171,22 +172,6 @@ class Table:
         return Markup("".join(out))
 
 
-def _values(col: pd.Series) -> list[Any]:
-    """A column as plain Python values, missing values as ``to_dict`` gives them (``pd.NA`` as None)."""
-    vals = col.tolist()
-    if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) and any(v is pd.NA for v in vals):
-        vals = [None if v is pd.NA else v for v in vals]
-    return vals
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """``df.to_dict("records")``, a column at a time (pandas boxes every value on its own, slowly)."""
-    if not df.columns.is_unique or not len(df.columns):
-        return df.to_dict("records")
-    cols = list(df.columns)
-    return [dict(zip(cols, vals)) for vals in zip(*(_values(df[c]) for c in cols))]
-
-
 class ArticleRows:
     """The articles table by article id (the last row wins); a row becomes a dict only when asked for."""
 
@@ -194,7 +179,7 @@ class ArticleRows:
         self.df = df if df is not None and len(df) else None
         self.pos: dict[str, int] = {}
         if self.df is not None:
-            ids = _values(self.df["article_id"]) if "article_id" in self.df.columns else [None] * len(self.df)
+            ids = column_values(self.df["article_id"]) if "article_id" in self.df.columns else [None] * len(self.df)
             self.pos = {str(a): i for i, a in enumerate(ids)}
         self.columns: dict[str, list[Any]] | None = None
         self.cache: dict[str, dict[str, Any]] = {}
@@ -205,7 +190,7 @@ class ArticleRows:
             return {}
         if article_id not in self.cache:
             if self.columns is None:
-                self.columns = {c: _values(self.df[c]) for c in self.df.columns}
+                self.columns = {c: column_values(self.df[c]) for c in self.df.columns}
             i = self.pos[article_id]
             self.cache[article_id] = {c: v[i] for c, v in self.columns.items()}
         return self.cache[article_id]
@@ -488,7 +473,7 @@ def _table(frame_id: str, title: str, df: pd.DataFrame, columns: Sequence[str] |
     shown = df.head(MAX_ROWS)
     t = Table(frame_id, title, ([""] if evidence is not None and kind else []) + [_words(c) for c in cols],
               total=len(df))
-    for rec in _records(shown):
+    for rec in records(shown):
         cells: list[Cell] = []
         if evidence is not None and kind:
             eid = evidence.add(rec, kind)
@@ -586,7 +571,7 @@ def _top_clusters(df: pd.DataFrame, labels: dict[str, str], limit: int
     sub = df[key.isin(set(top))]
     sub = sub.sort_values([c for c in ("published", "start") if c in sub.columns], kind="stable")
     groups: dict[str, dict[str, list[dict[str, Any]]]] = {c: {} for c in top}
-    for k, rec in zip(sub["cluster_id"].astype(str), _records(sub)):
+    for k, rec in zip(sub["cluster_id"].astype(str), records(sub)):
         groups[k].setdefault(str(rec.get("outlet")), []).append(rec)
     return [(c, groups[c], int(n_of[c])) for c in top], len(order)
 
@@ -793,7 +778,7 @@ def discrepancy_table(df: pd.DataFrame | None, ev: Evidence, labels: dict[str, s
               total=len(df))
     art_a = next((c for c in ("article_id_a", "article_a") if c in df.columns), None)
     art_b = next((c for c in ("article_id_b", "article_b") if c in df.columns), None)
-    for rec in _records(df.head(MAX_ROWS)):
+    for rec in records(df.head(MAX_ROWS)):
         cid = _first(rec, ("cluster_id",))
         label = _first(rec, ("label",)) or labels.get(cid, "")
         rel = _first(rec, ("relation",))
@@ -826,7 +811,7 @@ def syndication_table(df: pd.DataFrame | None, ev: Evidence) -> Table:
     order = df.sort_values([c for c in ("syndication_id", "is_original", "published", "outlet") if c in df.columns],
                            ascending=[c != "is_original" for c in ("syndication_id", "is_original", "published",
                                                                    "outlet") if c in df.columns], kind="stable")
-    for rec in _records(order.head(MAX_ROWS)):
+    for rec in records(order.head(MAX_ROWS)):
         start = _int(rec.get("start"))
         passage = next((c.get("text") for c in ev.claim_by_article.get(str(rec.get(art)), [])
                         if _int(c.get("start")) == start), "") if art else ""
@@ -886,7 +871,7 @@ def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str],
     chosen = sorted(eligible, key=lambda k: (-int(n_out[k]), -int(size[k]), k))[:MAX_PLOTS]
     sub = df[key.isin(set(chosen))]
     recs: dict[str, list[dict[str, Any]]] = {k: [] for k in chosen}
-    for k, rec in zip(key[sub.index], _records(sub)):
+    for k, rec in zip(key[sub.index], records(sub)):
         recs[k].append(rec)
     plots: list[dict[str, Any]] = []
     for name in chosen:

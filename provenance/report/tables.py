@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from provenance.errors import ConfigError
+from provenance.config import check_table_settings
+from provenance.frames import records
 from provenance.match.blocking import MATCHED_METRICS
 from provenance.match.claims import scopes
 from provenance.match.comparisons import FigureInterval, IntervalsCompatible, parse_day, strip_outlet_suffix
@@ -164,7 +165,7 @@ def figure_cells(
                      f["syndicated_from"])]
     rel, rels = [], []
     rep_of = representatives(f, interval)
-    recs = _records(f)
+    recs = records(f)
     by_id = {r["figure_id"]: r for r in recs}
     for r in recs:
         rep = by_id[rep_of[r["cluster_id"]]]
@@ -196,23 +197,6 @@ def figure_cells(
     return out.sort_values(["cluster_id", "published", "outlet", "start"], kind="stable", na_position="last").reset_index(drop=True)
 
 
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """``df.to_dict("records")``, built a column at a time (pandas boxes every value on its own, slowly).
-
-    Missing values of extension columns come as None, as ``to_dict`` gives them.
-    """
-    if not df.columns.is_unique or not len(df.columns):
-        return df.to_dict("records")
-    cols = []
-    for c in df.columns:
-        vals = df[c].tolist()
-        if isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype):
-            vals = [None if v is pd.NA else v for v in vals]
-        cols.append(vals)
-    names = list(df.columns)
-    return [dict(zip(names, row)) for row in zip(*cols)]
-
-
 def _groups(records: list[dict[str, Any]], key: str = "cluster_id") -> dict[Any, list[dict[str, Any]]]:
     """Records grouped by a key, groups in first-seen order (plain Python: per-group pandas is slow)."""
     out: dict[Any, list[dict[str, Any]]] = {}
@@ -239,7 +223,7 @@ def _stated(r: dict[str, Any]) -> float:
 def representatives(cells: pd.DataFrame, interval: FigureInterval) -> dict[str, str]:
     """cluster_id -> figure_id of its representative: the most common stated figure, earliest, attributed first."""
     out: dict[str, str] = {}
-    for cid, g in _groups(_records(cells)).items():
+    for cid, g in _groups(records(cells)).items():
         counts = Counter((_nz(r["value"]), _nz(r["low"]), _nz(r["high"])) for r in g)
         best = max(g, key=lambda r: (counts[(_nz(r["value"]), _nz(r["low"]), _nz(r["high"]))], r["qualifier"] != "vague",
                                      _s(r["source_canonical"]) is not None, not _s(r.get("syndicated_from")),
@@ -320,7 +304,7 @@ def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame
             "n_claims", "n_outlets", "n_independent", "first_published", "last_published", "as_of_from", "as_of_to"]
     sid, _ = _syndication_maps(synd)
     rows = []
-    for cid, g in sorted(_groups(_records(cells)).items()) if len(cells) else []:
+    for cid, g in sorted(_groups(records(cells)).items()) if len(cells) else []:
         rep = next(r for r in g if r["relation"] == "representative")
         place = Counter(r["place_scope"] for r in g if _s(r["place_scope"])).most_common(1)
         cum = (True if any(r["cumulative"] is True or r.get("running_cue") is True for r in g)
@@ -334,7 +318,7 @@ def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame
     fig_ids = set(cells["cluster_id"]) if len(cells) else set()
     # Only the columns read below, and not one dict per claim of every column (860k ABP claims).
     text_claims = claims.loc[~claims["cluster_id"].isin(fig_ids), _TEXT_CLUSTER_COLUMNS] if len(claims) else claims
-    recs = _records(text_claims) if len(text_claims) else []
+    recs = records(text_claims) if len(text_claims) else []
     del text_claims
     for cid, g in sorted(_groups(recs).items()):
         g.sort(key=lambda r: (str(_s(r["published"]) or "\uffff"), r["claim_id"]))
@@ -392,7 +376,7 @@ def figure_table(cells: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int =
     if "series_id" not in cells.columns or cells["series_id"].isna().any():
         cells["series_id"] = cells.get("series_id", pd.Series(index=cells.index, dtype=object)).fillna(cells["cluster_id"])
     info = clusters[clusters["kind"] == "figure"].set_index("cluster_id")
-    recs = _records(cells)
+    recs = records(cells)
     by_series = _groups(recs, "series_id")
     rep_cell = series_representatives(recs, clusters)
     rows = []
@@ -509,7 +493,7 @@ def first_reports(claims: pd.DataFrame, clusters: pd.DataFrame, articles: pd.Dat
     rows = []
     need = [c for c in ("cluster_id", "claim_id", "article_id", "outlet", "published", "published_precision", "start")
             if c in claims.columns]  # the columns read below (_pub_key, the row)
-    recs = _records(claims.loc[claims["cluster_id"].isin(info), need]) if len(claims) else []
+    recs = records(claims.loc[claims["cluster_id"].isin(info), need]) if len(claims) else []
     for cid, g in sorted(_groups(recs).items()):
         g.sort(key=lambda r: (*_pub_key(r), r["claim_id"]))
         firsts = list({r["outlet"]: r for r in reversed(g)}.values())[::-1]
@@ -543,7 +527,7 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
             "published_b", "detail"]
     label = dict(zip(clusters["cluster_id"], clusters["label"]))
     rows: list[dict[str, Any]] = []
-    recs_all = _records(cells) if len(cells) else []
+    recs_all = records(cells) if len(cells) else []
     for r in recs_all:
         r["series_id"] = r.get("series_id") if _s(r.get("series_id")) else r["cluster_id"]
     def disagreeing(a: dict[str, Any], b: dict[str, Any]) -> list[str] | None:
@@ -581,7 +565,7 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
         keep = [bool(t) and len(outlets[c]) >= 2 for c, t in zip(cids, is_text)]
         # One selection, of the columns the pairs read (text_relations, _pair, _pub_key).
         need = [c for c in _TEXT_PAIR_COLUMNS if c in claims.columns]
-        text = _records(claims.loc[keep, need])
+        text = records(claims.loc[keep, need])
         del outlets, keep, cids
     def differing(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], str] | None:
         rel, detail = text_relations(a, b)
@@ -641,14 +625,13 @@ def table_min_outlets(match: dict[str, Any], n_clusters: int) -> int:
         3
 
     Raises:
-        ConfigError: The setting is neither ``"auto"`` nor a positive integer.
+        ConfigError: The setting, or table_auto_max_rows, has a value of the wrong kind.
     """
+    check_table_settings(match)
     v = match["table_min_outlets"]
     if v == "auto":
         return 1 if n_clusters <= int(match["table_auto_max_rows"]) else 2
-    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise ConfigError(f"setting 'match.table_min_outlets' must be \"auto\" or an integer >= 1, not {v!r}.")
-    return v
+    return int(v)
 
 
 def single_outlet_note(clusters: pd.DataFrame, min_outlets: int) -> str:
