@@ -290,19 +290,19 @@ def extract_attributions(
     for src, cue, content in triples:
         ref: SourceRef | None = None
         rule = "crf+assemble"
+        sent_no = sentence_of(cue.start) if sentences else -1
         if src is not None:
             src = clean_source(text, src)
         if src is None and infer_sources and sentences:
-            src = following_source(text, sentences[sentence_of(cue.start)], cue)
+            src = following_source(text, sentences[sent_no], cue)
             if src is not None:
                 rule = "crf+assemble+following"
             else:
-                src = infer_source(text, sentences[sentence_of(cue.start)], cue)
+                src = infer_source(text, sentences[sent_no], cue)
                 if src is not None:
                     rule = "crf+assemble+subject"
         if src is not None:
             ref = resolver.resolve(src)
-        sent_no = sentence_of(cue.start) if sentences else -1
         if ref is None and inherit_sources and prev_ref is not None and sent_no == prev_sent and (
             _participle(cue) or _coordinated(text, prev_cue_end, cue)
         ):
