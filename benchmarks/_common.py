@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PROVENANCE_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -51,7 +51,7 @@ def load() -> str:
 
 def now() -> str:
     """UTC timestamp."""
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def command() -> str:
@@ -98,7 +98,7 @@ class PeakRSS:
             self.peak = max(self.peak, self._sample())
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> PeakRSS:
+    def __enter__(self) -> Self:
         self.peak = self._sample()
         self._thread.start()
         return self
@@ -121,7 +121,7 @@ class PeakRSS:
 class Clock:
     """Wall and CPU (this process) seconds of a block, with the load average at its start."""
 
-    def __enter__(self) -> Clock:
+    def __enter__(self) -> Self:
         self.load = load()
         self.t0, self.c0 = time.perf_counter(), time.process_time()
         return self
@@ -136,7 +136,7 @@ def write_section(name: str, body: str, path: Path = RESULTS) -> None:
     text = path.read_text("utf-8") if path.exists() else "# Benchmark results\n\n"
     start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
     block = f"{start}\n{body.rstrip()}\n{end}"
-    pat = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    pat = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
     text = pat.sub(lambda _: block, text) if pat.search(text) else text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text, "utf-8")
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ABP, command, load, machine, now, write_section  # noqa: E402
+from _common import ABP, command, load, machine, now, write_section
 
 
 def first_articles(path: Path, n: int) -> list[Any]:
@@ -111,35 +111,35 @@ def main(argv: list[str] | None = None) -> int:
         "load_start": load0, "load_end": load1,
     }
     print(json.dumps(res), file=sys.stderr)
-    ms = lambda s, n: f"{1000 * s / n:,.1f}"  # noqa: E731
+    ms = lambda s, n: f"{1000 * s / n:,.1f}"
     body = "\n".join([
         "## Ours against naive library use (`bench_naive.py`)",
         "",
         f"- command: `{command()}`",
         f"- machine: {machine()}",
         f"- date: {now()}; load average at start {load0}, at end {load1}",
-        f"- articles: the first {len(arts):,} unique ABP articles; the naive side on every {args.stride}th of them "
-        f"({len(sub):,} articles, mean {chars:,.0f} characters), ours on all and on the same {len(sub):,}",
+        (f"- articles: the first {len(arts):,} unique ABP articles; the naive side on every {args.stride}th of them "
+        f"({len(sub):,} articles, mean {chars:,.0f} characters), ours on all and on the same {len(sub):,}"),
         "- CPU seconds of one process (independent of other users' load)",
         "",
         "| side | articles | CPU s | ms/article | found |",
         "|---|---|---|---|---|",
-        f"| ours: whole extraction (dates, figures, attributions, actors, rows) | {len(arts):,} | {ours_all[0]:.1f} | "
-        f"{ms(ours_all[0], len(arts))} | - |",
-        f"| ours: same subsample | {len(sub):,} | {ours_sub[0]:.1f} | {ms(ours_sub[0], len(sub))} | "
-        f"{ours_sub[2]:,} dates + figures |",
-        f"| naive: dateparser.search.search_dates(text) | {len(sub):,} | {nd[0]:.1f} | "
-        f"{ms(nd[0], len(sub))} | {nd[2]:,} date strings |",
-        f"| naive, favoured: search_dates(text, languages=['en']) | {len(sub):,} | {nde[0]:.1f} | "
-        f"{ms(nde[0], len(sub))} | {nde[2]:,} date strings |",
-        f"| naive: quantulum3.parser.parse(text) | {len(sub):,} | {nq[0]:.1f} | {ms(nq[0], len(sub))} | "
-        f"{nq[2]:,} quantities |",
+        (f"| ours: whole extraction (dates, figures, attributions, actors, rows) | {len(arts):,} | {ours_all[0]:.1f} | "
+        f"{ms(ours_all[0], len(arts))} | - |"),
+        (f"| ours: same subsample | {len(sub):,} | {ours_sub[0]:.1f} | {ms(ours_sub[0], len(sub))} | "
+        f"{ours_sub[2]:,} dates + figures |"),
+        (f"| naive: dateparser.search.search_dates(text) | {len(sub):,} | {nd[0]:.1f} | "
+        f"{ms(nd[0], len(sub))} | {nd[2]:,} date strings |"),
+        (f"| naive, favoured: search_dates(text, languages=['en']) | {len(sub):,} | {nde[0]:.1f} | "
+        f"{ms(nde[0], len(sub))} | {nde[2]:,} date strings |"),
+        (f"| naive: quantulum3.parser.parse(text) | {len(sub):,} | {nq[0]:.1f} | {ms(nq[0], len(sub))} | "
+        f"{nq[2]:,} quantities |"),
         f"| naive: search_dates + quantulum3 | {len(sub):,} | {naive_cpu:.1f} | {ms(naive_cpu, len(sub))} | |",
-        f"| naive, favoured: search_dates(en) + quantulum3 | {len(sub):,} | {naive_en_cpu:.1f} | "
-        f"{ms(naive_en_cpu, len(sub))} | |",
+        (f"| naive, favoured: search_dates(en) + quantulum3 | {len(sub):,} | {naive_en_cpu:.1f} | "
+        f"{ms(naive_en_cpu, len(sub))} | |"),
         "",
-        f"**Ratio (naive CPU / ours CPU on the same {len(sub):,} articles): {ratio:,.0f}x** (target >= 100x); "
-        f"with the language given to dateparser: {ratio_en:,.0f}x.",
+        (f"**Ratio (naive CPU / ours CPU on the same {len(sub):,} articles): {ratio:,.0f}x** (target >= 100x); "
+        f"with the language given to dateparser: {ratio_en:,.0f}x."),
         "Ours does more per article (attributions, actors, sources of figures, sentence context) than the naive pair.",
     ])
     print(body)

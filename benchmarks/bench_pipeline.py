@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ABP, Clock, PeakRSS, command, load, machine, now, table, write_section  # noqa: E402
+from _common import ABP, Clock, PeakRSS, command, load, machine, now, table, write_section
 
 MB = 1e6
 
@@ -97,8 +97,8 @@ class StageTimer:
 
 def bench_extractors(path: Path, sample: int) -> list[dict[str, Any]]:
     """Each extractor's exclusive time over the first ``sample`` unique articles, one process."""
-    import provenance.engine.local as local
     import provenance.extract as ex
+    from provenance.engine import local
     from provenance.extract import actors, attribution_tagger, attributions, dates, figures
     from provenance.ingest import iter_ingest
     from provenance.models import Article
@@ -216,8 +216,8 @@ def render(args: argparse.Namespace, ingest: dict[str, Any] | None, ext: list[di
         f"- input: `{input_path.name}`" + (f" (first {args.limit:,} rows)" if args.limit else " (all rows)"),
         f"- machine: {machine()}",
         f"- date: {now()}",
-        "- the machine is shared with other users: load averages (1/5/15 min) are given with each figure;"
-        " extractor figures are CPU seconds of one process, so they do not depend on the load",
+        ("- the machine is shared with other users: load averages (1/5/15 min) are given with each figure;"
+        " extractor figures are CPU seconds of one process, so they do not depend on the load"),
         "",
     ]
     if ingest:
@@ -229,8 +229,8 @@ def render(args: argparse.Namespace, ingest: dict[str, Any] | None, ext: list[di
         }], ["articles", "rejected", "wall s", "articles/s", "text MB/s", "input (gzip) MB/s", "load"]), ""]
     if ext:
         total = ext[-1]["cpu_s"]
-        lines += [f"### Extractors (first {ext[0]['articles']:,} unique articles, {ext[0]['text_mb']:.1f} MB of "
-                  "text, one process, exclusive CPU time)", "",
+        lines += [(f"### Extractors (first {ext[0]['articles']:,} unique articles, {ext[0]['text_mb']:.1f} MB of "
+                  "text, one process, exclusive CPU time)"), "",
                   table([{"stage": r["stage"], "CPU s": f"{r['cpu_s']:.1f}",
                           "ms/article": f"{1000 * r['cpu_s'] / r['articles']:.1f}",
                           "articles/s": f"{r['articles'] / r['cpu_s']:,.0f}" if r["cpu_s"] else "-",
@@ -252,12 +252,12 @@ def render(args: argparse.Namespace, ingest: dict[str, Any] | None, ext: list[di
                        "articles/s": f"{n / run['total_s']:,.1f}"},
                   ], ["phase", "wall s", "articles/s"]), "",
                   f"- articles kept: {n:,} (rejected {run['rejected']:,})",
-                  f"- peak RSS, this process + workers (sampled every 0.25 s): **{run['peak_tree_mib']:,.0f} MiB**; "
-                  f"main process alone: {run['peak_main_mib']:,.0f} MiB",
-                  f"- CPU seconds: main process {run['main_cpu_s']:,.0f}, main + workers {run['tree_cpu_s']:,.0f}; "
+                  (f"- peak RSS, this process + workers (sampled every 0.25 s): **{run['peak_tree_mib']:,.0f} MiB**; "
+                  f"main process alone: {run['peak_main_mib']:,.0f} MiB"),
+                  (f"- CPU seconds: main process {run['main_cpu_s']:,.0f}, main + workers {run['tree_cpu_s']:,.0f}; "
                   f"on an idle {run['workers']}-core machine the run would take about "
                   f"{max(run['main_cpu_s'], run['tree_cpu_s'] / run['workers']):,.0f} s "
-                  "(CPU bound: the busiest of the main process and the workers' share)",
+                  "(CPU bound: the busiest of the main process and the workers' share)"),
                   f"- load average at start: {run['load_start']}; at end: {run['load_end']}", ""]
     return "\n".join(lines)
 

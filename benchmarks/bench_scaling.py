@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ABP, command, load, machine, now, table, write_section  # noqa: E402
+from _common import ABP, command, load, machine, now, table, write_section
 
 
 def timed_collect(path: Path, engine: dict[str, Any]) -> tuple[float, int]:
@@ -75,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     body = "\n".join([
         "## Scaling, 1 vs 2 workers (`bench_scaling.py`)", "",
         f"- command: `{command()}`", f"- machine: {machine()}", f"- date: {now()}",
-        f"- the first {args.articles:,} ABP rows; extraction only (`pipeline.collect`, no store); "
-        "Dask: LocalCluster on 127.0.0.1, single-threaded worker processes, 64 articles per partition",
+        (f"- the first {args.articles:,} ABP rows; extraction only (`pipeline.collect`, no store); "
+        "Dask: LocalCluster on 127.0.0.1, single-threaded worker processes, 64 articles per partition"),
         "",
         table(rows, ["engine", "workers", "articles", "wall s", "articles/s", "speed-up", "load"]),
     ])

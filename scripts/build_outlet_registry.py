@@ -51,8 +51,7 @@ def domain_of(url: str) -> str | None:
     except ValueError:
         return None
     for prefix in ("www.", "m.", "edition.", "amp.", "english.", "en."):
-        if host.startswith(prefix):
-            host = host[len(prefix):]
+        host = host.removeprefix(prefix)
     if not host or host.endswith("news.google.com") or "." not in host:
         return None
     return host

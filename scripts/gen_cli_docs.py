@@ -50,13 +50,13 @@ EXAMPLES: dict[str, list[tuple[str, str]]] = {
              ("provenance show {first_id} --run reports/sample | head -12",
               "An article_id from a run's articles.csv, looked up with --run.")],
     "outlets": [("provenance outlets bbc", "Entries mentioning 'bbc'."),
-                ("provenance outlets --outlets my-outlets.csv --add 'Radio Lumen' --domain radiolumen.example "
-                 "--code RL", "Add an outlet to your own registry file; then `provenance run --outlets my-outlets.csv`.")],
+                (("provenance outlets --outlets my-outlets.csv --add 'Radio Lumen' --domain radiolumen.example "
+                 "--code RL"), "Add an outlet to your own registry file; then `provenance run --outlets my-outlets.csv`.")],
     "actors": [("provenance actors 'health ministry' --format csv", "Entries mentioning 'health ministry', as CSV."),
-               ("provenance actors --actors my-actors.csv --add 'Civic Front' --type organisation "
-                "--alias 'the opposition Civic Front'", "Add an actor to your own alias file.")],
-    "claimreview": [("provenance claimreview {cluster_id} --rating Misleading --url https://factcheck.example/dam-toll "
-                     "--by 'Example Fact Check' --date 2024-03-08 --run reports/sample",
+               (("provenance actors --actors my-actors.csv --add 'Civic Front' --type organisation "
+                "--alias 'the opposition Civic Front'"), "Add an actor to your own alias file.")],
+    "claimreview": [(("provenance claimreview {cluster_id} --rating Misleading --url https://factcheck.example/dam-toll "
+                     "--by 'Example Fact Check' --date 2024-03-08 --run reports/sample"),
                      "ClaimReview JSON-LD for one cluster of the sample run.")],
     "config": [("provenance config | head -12", "The settings in force.")],
     "check": [("provenance check 'the death toll rose to 230' corpora/sample --workers 1",

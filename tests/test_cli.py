@@ -7,8 +7,8 @@ to stdout and messages to stderr, table conventions, and one exact line for each
 from __future__ import annotations
 
 import json
-import shutil
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -119,8 +119,8 @@ def test_show_finds_relative_sources_from_another_folder(tmp_path: Path, monkeyp
 
 @pytest.mark.parametrize("args, message", [
     (["show", "0123abcd"],
-     "Error: 0123abcd is not a file. Give a file, or an article id with --run DIR (the folder `provenance run "
-     "--out` wrote)."),
+     ("Error: 0123abcd is not a file. Give a file, or an article id with --run DIR (the folder `provenance run "
+     "--out` wrote).")),
     (["show", "0123abcd", "--run", "{tmp}"],
      "Error: no articles table in {tmp}. Give the folder `provenance run --out` wrote."),
     (["show", "{sample}/broadcasts.csv", "--row", "9"],
@@ -129,9 +129,9 @@ def test_show_finds_relative_sources_from_another_folder(tmp_path: Path, monkeyp
     (["show", "{table}", "--text-col", "body"],
      "Error: column 'body' (--text-col) is not in {table}. Its columns are: who, words."),
     (["show", "{table}"],
-     "Error: {table} holds no article: no text column (looked for text, body, content_original, full_text, "
+     ("Error: {table} holds no article: no text column (looked for text, body, content_original, full_text, "
      "article_text, article, content, sentence, story, maintext); name it with --text-col. Fix the file or the "
-     "column options."),
+     "column options.")),
 ])
 def test_show_user_mistakes(tmp_path: Path, args: list[str], message: str) -> None:
     table = tmp_path / "t.csv"
@@ -196,13 +196,13 @@ def test_actors_add_then_list(tmp_path: Path) -> None:
     (["outlets", "--outlets", "{missing}"],
      "Error: cannot read outlet file {missing}: No such file or directory. Check the path."),
     (["outlets", "--outlets", "{notreg}", "--add", "X"],
-     "Error: outlet file {notreg} does not start with a 'name,domains,aliases,agency_codes' header. Add to a "
-     "registry file of that shape, or a new file."),
+     ("Error: outlet file {notreg} does not start with a 'name,domains,aliases,agency_codes' header. Add to a "
+     "registry file of that shape, or a new file.")),
     (["actors", "--add", "X"],
      "Error: --add needs --actors FILE, the registry file to add to. Name a CSV file (created if missing)."),
     (["actors", "--actors", "{new}", "--add", "X", "--type", "party"],
-     "Error: unknown actor type 'party'. Use one of: person, organisation, government, armed_group, ministry, "
-     "agency, media, other."),
+     ("Error: unknown actor type 'party'. Use one of: person, organisation, government, armed_group, ministry, "
+     "agency, media, other.")),
     (["actors", "--actors", "{missing}"],
      "Error: cannot read actor file {missing}: No such file or directory. Check the path."),
     (["actors", "--alias", "y"], "Error: --alias and --affiliation describe an actor to add. Give --add NAME too."),

@@ -89,7 +89,7 @@ def test_delimited_table_with_header(tmp_path: Path, name: str) -> None:
 
 
 def test_headerless_tsv_named_txt_is_recognised_by_content(tmp_path: Path) -> None:
-    lines = ["2023-10-1%d\tReuters\tGaza toll rises to %d - Reuters\thttps://www.reuters.com/a%d" % (i, 3000 + i, i)
+    lines = [f"2023-10-1{i}\tReuters\tGaza toll rises to {3000 + i} - Reuters\thttps://www.reuters.com/a{i}"
              for i in range(5)]
     arts = list(iter_ingest([str(_write(tmp_path / "headlines.txt", "\n".join(lines)))]))
     assert len(arts) == 5 and all(isinstance(a, Article) for a in arts)

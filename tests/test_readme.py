@@ -8,7 +8,7 @@ from conftest import REPO
 
 
 def _bash_blocks(text: str) -> list[str]:
-    return re.findall(r"```bash\n(.*?)```", text, flags=re.S)
+    return re.findall(r"```bash\n(.*?)```", text, flags=re.DOTALL)
 
 
 def test_readme_opens_with_two_setup_commands_and_ci_runs_the_test_one() -> None:

@@ -13,13 +13,13 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on ``app`` when imported.
-from provenance.cli import run as _run  # noqa: E402,F401
-from provenance.cli import check as _check  # noqa: E402,F401
-from provenance.cli import config as _config  # noqa: E402,F401
-from provenance.cli import claimreview as _claimreview  # noqa: E402,F401
-from provenance.cli import show as _show  # noqa: E402,F401
-from provenance.cli import registry as _registry  # noqa: E402,F401
-from provenance.cli import store as _store  # noqa: E402,F401
+from provenance.cli import check as _check  # noqa: F401
+from provenance.cli import claimreview as _claimreview  # noqa: F401
+from provenance.cli import config as _config  # noqa: F401
+from provenance.cli import registry as _registry  # noqa: F401
+from provenance.cli import run as _run  # noqa: F401
+from provenance.cli import show as _show  # noqa: F401
+from provenance.cli import store as _store  # noqa: F401
 
 
 def main() -> None:
