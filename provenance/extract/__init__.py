@@ -13,9 +13,14 @@ SEGMENTER_VERSION = "2"
 
 
 def extractor_version() -> str:
-    """A string that changes whenever any extractor's rules change (stored with every row)."""
+    """A string that changes whenever any extractor's rules change (stored with every row).
+
+    User alias files loaded in this process (``actors.load_aliases``, ``provenance run --actors``)
+    add a digest of their contents ("-u..."), since they change canonical names.
+    """
+    user = _actors.user_aliases_digest()
     return (f"s{SEGMENTER_VERSION}-d{_dates.VERSION}-f{_figures.VERSION}-a{_attributions.VERSION}"
-            f"-r{_actors.VERSION}")
+            f"-r{_actors.VERSION}" + (f"-u{user}" if user else ""))
 
 
 def extract_article(article: Article) -> Extraction:

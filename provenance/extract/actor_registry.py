@@ -16,6 +16,7 @@ module's public names, so ``actors.canonicalize`` keeps working).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 import re
@@ -122,6 +123,7 @@ def registry() -> Registry:
 
 def reset_registry() -> None:
     """Forget aliases added by load_aliases: back to the packaged registry (tests use it)."""
+    _USER_FILES.clear()
     registry.cache_clear()
     _fuzzy_choices.cache_clear()
     canonicalize.cache_clear()
@@ -154,7 +156,32 @@ def load_aliases(path: str | Path) -> int:
     Raises:
         FileNotFoundError: When ``path`` does not exist.
     """
-    entries = _read_registry(Path(path).read_text("utf-8"))
+    return load_alias_text(Path(path).read_text("utf-8"))
+
+
+#: Digests of the user alias files loaded into this process's registry, in loading order.
+_USER_FILES: list[str] = []
+
+
+def alias_text_digest(text: str) -> str:
+    """A short digest of a user alias file's content (what ``user_aliases_digest`` combines)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def load_alias_text(text: str) -> int:
+    """Extend the registry with the content of a user alias file (see :func:`load_aliases`).
+
+    Loading the same content twice in one process does nothing the second time, so extraction
+    workers can be handed the files' contents with every task (``provenance.engine``).
+
+    Returns:
+        The number of actors in the file.
+    """
+    entries = _read_registry(text)
+    digest = alias_text_digest(text)
+    if digest in _USER_FILES:
+        return len(entries)
+    _USER_FILES.append(digest)
     reg = registry()
     for e in entries:
         old = reg.entries.get(e.canonical)
@@ -164,6 +191,14 @@ def load_aliases(path: str | Path) -> int:
         reg.add(e)
     canonicalize.cache_clear()
     return len(entries)
+
+
+def user_aliases_digest() -> str:
+    """One digest of every user alias file loaded in this process ("" when none is):
+    part of ``extractor_version``, so a store never reuses rows extracted under other aliases."""
+    if not _USER_FILES:
+        return ""
+    return hashlib.sha1("|".join(_USER_FILES).encode("ascii")).hexdigest()[:8]
 
 
 @lru_cache(maxsize=8)

@@ -30,12 +30,14 @@ from provenance.extract.actor_registry import (
     actor_type,
     canonicalize,
     group_aliases,
+    load_alias_text,
     load_aliases,
     registry,
     registry_entry,
     reset_registry,
     role_of,
     split_descriptor,
+    user_aliases_digest,
 )
 from provenance.models import Actor, Sentence
 
@@ -51,12 +53,14 @@ __all__ = [
     "canonicalize",
     "extract_actors",
     "group_aliases",
+    "load_alias_text",
     "load_aliases",
     "registry",
     "registry_entry",
     "reset_registry",
     "role_of",
     "split_descriptor",
+    "user_aliases_digest",
 ]
 
 # ----------------------------------------------------------------------------- extraction
