@@ -12,13 +12,14 @@ from provenance.models import Article, Extraction
 SEGMENTER_VERSION = "2"
 
 
-def extractor_version() -> str:
+def extractor_version(user_aliases: bool = True) -> str:
     """A string that changes whenever any extractor's rules change (stored with every row).
 
     User alias files loaded in this process (``actors.load_aliases``, ``provenance run --actors``)
-    add a digest of their contents ("-u..."), since they change canonical names.
+    add a digest of their contents ("-u..."), since they change canonical names; with
+    ``user_aliases=False`` the version of the installed rules alone (what Dask workers must share).
     """
-    user = _actors.user_aliases_digest()
+    user = _actors.user_aliases_digest() if user_aliases else ""
     return (f"s{SEGMENTER_VERSION}-d{_dates.VERSION}-f{_figures.VERSION}-a{_attributions.VERSION}"
             f"-r{_actors.VERSION}" + (f"-u{user}" if user else ""))
 
