@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,6 +13,7 @@ import pandas as pd
 
 from provenance.config import load_config
 from provenance.engine import extract_partition, map_articles, store_partition
+from provenance.errors import ConfigError
 from provenance.extract import extract_article
 from provenance.frames import FrameBuilder
 from provenance.ingest import iter_ingest, unique_articles
@@ -91,6 +93,31 @@ def configured_ingest(
     )
 
 
+def user_aliases(files: Sequence[str | Path]) -> tuple[str, ...]:
+    """Read user actor alias files (``--actors``) and load them into this process's registry.
+
+    Returns:
+        The files' contents, for the extraction workers (``engine.use_aliases``).
+
+    Raises:
+        ConfigError: A file cannot be read, or holds no actor row under a ``canonical`` header.
+    """
+    from provenance.extract.actors import load_alias_text
+
+    texts = []
+    for f in files:
+        try:
+            text = Path(f).read_text("utf-8").lstrip("\ufeff")
+        except (OSError, UnicodeDecodeError) as exc:
+            why = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise ConfigError(f"cannot read actor file {f}: {why}. Check the path.") from exc
+        if not load_alias_text(text):
+            raise ConfigError(f"actor file {f} holds no actor: it needs a 'canonical,type,aliases,affiliation' "
+                              "header and one row per actor (see `provenance actors --help`).")
+        texts.append(text)
+    return tuple(texts)
+
+
 def _counted(items: Iterable[T], tick: Callable[[int], None]) -> Iterator[T]:
     """Pass items through, calling ``tick(1)`` for each (progress)."""
     for item in items:
@@ -105,6 +132,7 @@ def extractions(
     config: dict[str, Any] | None = None,
     columns: ColumnMap | None = None,
     outlets_file: str | None = None,
+    actors_files: Sequence[str | Path] = (),
 ) -> Iterator[Extraction]:
     """Stream the extraction of every distinct article, in input order (``provenance extract``).
 
@@ -114,11 +142,16 @@ def extractions(
         config: Settings; packaged defaults when None.
         columns: Table column names where not recognised.
         outlets_file: A user outlet registry CSV.
+        actors_files: User actor alias CSVs extending the packaged registry.
+
+    Raises:
+        ConfigError: An actor file cannot be read.
 
     Yields:
         One Extraction per distinct article (exact copies from one outlet once).
     """
     cfg = config or load_config()
+    user_aliases(actors_files)
     for article in unique_articles(configured_ingest(inputs, cfg, columns, outlets_file), rejections, {}):
         yield extract_article(article)
 
@@ -132,14 +165,18 @@ def collect(
     workers: int | None = None,
     progress: Progress | None = None,
     session: Session | None = None,
+    actors_files: Sequence[str | Path] = (),
 ) -> dict[str, pd.DataFrame]:
     """Ingest and extract: the extraction tables (articles, rejected, dates, figures, ...).
 
     Exact duplicates (same outlet and text) are extracted once and counted in ``duplicates``.
     With a store ``session``, articles already extracted by this extractor version are taken
-    from the store and new extractions are committed to it as they arrive.
+    from the store and new extractions are committed to it as they arrive. ``actors_files``
+    (user alias CSVs) are loaded here and in every extraction worker; they stay loaded in this
+    process, and they are part of the extractor version (so the store re-extracts under them).
     """
     cfg = config or load_config()
+    aliases = user_aliases(actors_files)
     progress = progress or Progress()
     rejections: list[Rejection] = []
     seen: dict[str, int] = {}
@@ -156,7 +193,8 @@ def collect(
     for item in map_articles(todo, engine=eng["engine"], workers=n_workers, chunk_size=eng["chunk_size"],
                              scheduler=eng["scheduler"] or None, partition_size=eng["partition_size"],
                              on_done=progress.extracted,
-                             partition=extract_partition if session is None else store_partition):
+                             partition=partial(extract_partition if session is None else store_partition,
+                                               aliases=aliases)):
         if session is None:
             builder.add(item)
         else:
@@ -184,6 +222,7 @@ def run(
     fmt: str = "csv",
     progress: Progress | None = None,
     db: str | Path | None = None,
+    actors_files: Sequence[str | Path] = (),
 ) -> RunResult:
     """Run the whole job and write the report folder.
 
@@ -198,6 +237,8 @@ def run(
         progress: Progress callbacks.
         db: The SQLite store to reuse and update (``store.sqlite`` in ``out`` when None; no
             store when both are None). A killed run restarts from its last commit.
+        actors_files: User actor alias CSVs (``provenance actors --actors FILE --add ...``)
+            extending the packaged registry, in extraction and in matching.
 
     Returns:
         The tables and the files written; ``exit_code`` is 1 when some input was rejected.
@@ -206,9 +247,11 @@ def run(
         InputError: An input names nothing (bad usage).
         OutputError: The report folder cannot be written.
         StoreError: The store cannot be opened or written.
+        ConfigError: An actor file cannot be read.
     """
     cfg = config or load_config()
     progress = progress or Progress()
+    user_aliases(actors_files)  # before the store session: its extractor version includes them
     if out is not None:
         prepare_out_dir(out)  # fail before the long part, not after
         clean_partial_writes(out)  # temporary files of a killed run
@@ -218,7 +261,7 @@ def run(
     try:
         session = Session(store, "run", inputs) if store is not None else None
         frames = collect(inputs, config=cfg, columns=columns, outlets_file=outlets_file, workers=workers,
-                         progress=progress, session=session)
+                         progress=progress, session=session, actors_files=actors_files)
         if progress.stage:
             progress.stage("matching")
         matched = match_frames(frames, cfg)

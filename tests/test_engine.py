@@ -117,6 +117,20 @@ def test_dask_equals_local_on_sample(cluster: str, tmp_path: Path) -> None:
     assert_same_frames(local, dask)
 
 
+def test_dask_workers_get_the_user_aliases(cluster: str, tmp_path: Path) -> None:
+    """``--actors`` files travel with the tasks: a Dask worker starts with the packaged registry."""
+    d = tmp_path / "c"
+    d.mkdir()
+    (d / "a.txt").write_text("# Flood\n\nThe dam office said on Tuesday that 12 people were missing.\n", encoding="utf-8")
+    f = tmp_path / "mine.csv"
+    f.write_text("canonical,type,aliases,affiliation\nMarrow Water Authority,agency,the dam office,\n", encoding="utf-8")
+    cfg = settings(engine="dask", scheduler=cluster, partition_size=1)
+    frames = pipeline.collect([str(d)], config=cfg, actors_files=[f])
+    assert list(frames["attributions"]["source_canonical"]) == ["Marrow Water Authority"]
+    local = pipeline.collect([str(d)], config=settings(workers=1), actors_files=[f])
+    assert_same_frames(local, frames)
+
+
 def test_cli_run_dask_writes_the_same_report(cluster: str, tmp_path: Path) -> None:
     inputs = corpus(tmp_path)
     a, b = tmp_path / "local", tmp_path / "dask"

@@ -17,6 +17,10 @@ YearOpt = Annotated[int | None, typer.Option("--year", help="Year for datelines 
                                                 show_default=False)]
 OutletsOpt = Annotated[Path | None, typer.Option("--outlets", help="Extra outlet registry CSV "
                                                     "(name,domains,aliases,agency_codes).", show_default=False)]
+ActorsOpt = Annotated[list[Path] | None, typer.Option(
+    "--actors", help="Your actor alias CSV (canonical,type,aliases,affiliation; aliases |-separated), extending "
+    "the packaged registry; repeat for several. Build one with `provenance actors --actors FILE --add ...`.",
+    show_default=False)]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", help="Extraction processes (0 = all cores).",
                                                    show_default=False)]
 TextCol = Annotated[str | None, typer.Option("--text-col", help="Column holding the article text.",

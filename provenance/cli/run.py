@@ -15,6 +15,7 @@ from provenance import pipeline
 from provenance.cli import app
 from provenance.cli._common import EXIT_REJECTED, err_console, user_errors
 from provenance.cli.options import (
+    ActorsOpt,
     AuthorCol,
     ConfigOpt,
     DateCol,
@@ -61,6 +62,7 @@ def run(
     config: ConfigOpt = None,
     year: YearOpt = None,
     outlets: OutletsOpt = None,
+    actors: ActorsOpt = None,
     workers: WorkersOpt = None,
     engine: Annotated[str | None, typer.Option(
         "--engine", help="Where extraction runs: local (processes) or dask (a cluster; needs --scheduler).",
@@ -86,6 +88,7 @@ def run(
 
     Examples:
         provenance run corpora/sample --out reports/sample
+        provenance run corpora/sample --actors my-actors.csv --out reports/sample-mine
     """
     if fmt not in ("csv", "parquet"):
         raise typer.BadParameter("use csv or parquet", param_hint="--format")
@@ -111,7 +114,7 @@ def run(
         bar.start()
     try:
         result = pipeline.run(inputs, out, config=cfg, columns=cols, outlets_file=str(outlets) if outlets else None,
-                              fmt=fmt, progress=prog, db=db)
+                              fmt=fmt, progress=prog, db=db, actors_files=actors or ())
     finally:
         if bar:
             bar.stop()
@@ -134,6 +137,7 @@ def extract(
     config: ConfigOpt = None,
     year: YearOpt = None,
     outlets: OutletsOpt = None,
+    actors: ActorsOpt = None,
     workers: WorkersOpt = None,
     text_col: TextCol = None, outlet_col: OutletCol = None, date_col: DateCol = None, url_col: UrlCol = None,
     title_col: TitleCol = None, author_col: AuthorCol = None,
@@ -155,7 +159,7 @@ def extract(
         raise OutputError(f"cannot write {out}: {exc.strerror}. Choose a writable --out.") from exc
     try:
         for x in pipeline.extractions(inputs, rejected, config=cfg, columns=cols,
-                                      outlets_file=str(outlets) if outlets else None):
+                                      outlets_file=str(outlets) if outlets else None, actors_files=actors or ()):
             fh.write(json.dumps(x.to_dict(), ensure_ascii=False) + "\n")
     finally:
         if fh is not sys.stdout:

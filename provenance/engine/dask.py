@@ -48,7 +48,7 @@ def _worker_version() -> str:
     """Extractor version on a worker (runs remotely)."""
     from provenance.extract import extractor_version
 
-    return extractor_version()
+    return extractor_version(user_aliases=False)
 
 
 @contextmanager
@@ -100,7 +100,7 @@ def check_workers(client: Client, wait_s: float = 20.0) -> int:
     except ModuleNotFoundError as exc:
         raise EngineError("a Dask worker cannot import provenance. Install the same provenance version "
                           "on every worker (pip install provenance).") from exc
-    ours = extractor_version()
+    ours = extractor_version(user_aliases=False)  # user alias files travel with the tasks
     other = {w: v for w, v in versions.items() if v != ours}
     if other:
         w, v = next(iter(other.items()))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
 from provenance.extract import extract_article
@@ -39,12 +39,31 @@ def extract_rows(article: Article) -> Rows:
     return rows_from_extraction(extract_article(article))
 
 
-def extract_partition(articles: list[Article]) -> list[Rows]:
-    """Extract a partition of articles (the unit of work sent to a process or a Dask worker)."""
+def use_aliases(aliases: Sequence[str]) -> None:
+    """Load user alias files (their contents) into this process's actor registry, once each.
+
+    The stage functions take the contents rather than paths: a worker process, or a Dask worker
+    on another machine, starts with the packaged registry only.
+    """
+    if aliases:
+        from provenance.extract.actors import load_alias_text
+
+        for text in aliases:
+            load_alias_text(text)
+
+
+def extract_partition(articles: list[Article], aliases: Sequence[str] = ()) -> list[Rows]:
+    """Extract a partition of articles (the unit of work sent to a process or a Dask worker).
+
+    Args:
+        articles: The partition.
+        aliases: Contents of user alias files to load first (``provenance run --actors``).
+    """
+    use_aliases(aliases)
     return [extract_rows(a) for a in articles]
 
 
-def store_partition(articles: list[Article]) -> list[tuple[Rows, Any]]:
+def store_partition(articles: list[Article], aliases: Sequence[str] = ()) -> list[tuple[Rows, Any]]:
     """``extract_partition`` plus each article's store record (``store.db.encode_extraction``).
 
     Used when the run writes a store: JSON-encoding and flattening the rows for SQLite then
@@ -53,6 +72,7 @@ def store_partition(articles: list[Article]) -> list[tuple[Rows, Any]]:
     from provenance.extract import extractor_version
     from provenance.store.db import encode_extraction
 
+    use_aliases(aliases)
     version = extractor_version()
     out = []
     for a in articles:
