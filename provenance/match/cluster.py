@@ -20,19 +20,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from provenance.ids import content_hash
-from provenance.match.blocking import (
-    BlockingStats,
-    claim_tokens,
-    day_number,
-    figure_block_key,
-    idf_weights,
-    iter_candidate_pairs,
-    text_block_keys,
-    token_document_frequency,
-)
+from provenance.match.blocking import BlockingStats, day_number, figure_block_key
 from provenance.match.comparisons import (
     FigureInterval,
     Interval,
@@ -41,6 +33,18 @@ from provenance.match.comparisons import (
     WeightedOverlap,
     cumulative_compatible,
     interval_gap,
+)
+from provenance.match.tokens import (
+    StringColumn,
+    TokenCache,
+    Tokenizer,
+    block_pairs,
+    idf_array,
+    make_blocks,
+    overlap,
+    pair_overlaps,
+    rare_token_keys,
+    row_weights,
 )
 
 
@@ -423,17 +427,18 @@ def compare_text_claims(
 
 def cluster_text_claims(
     claims: pd.DataFrame, settings: TextSettings, text_cutoff: float, stats: BlockingStats | None = None,
-    *, token_sets: dict[str, set[str]] | None = None,
+    *, tokens: TokenCache | None = None,
 ) -> tuple[list[str], list[tuple[int, int, PairDecision]]]:
     """Cluster ids of text claims, and the linked pairs with their decisions.
 
     Args:
-        claims: Claims to cluster (rows without a matched figure).
+        claims: Claims to cluster (rows without a matched figure); ``claim_id``, ``text`` and,
+            when present, ``speaker``, ``quote``, ``published`` are read.
         settings: Thresholds.
         text_cutoff: Paraphrase text-similarity cutoff.
         stats: Filled with blocking counts.
-        token_sets: Filled with claim id -> set of content tokens of its text, for
-            ``find_syndication`` to reuse (the texts are tokenised once per run).
+        tokens: Filled with the claims' content tokens, for ``find_syndication`` to reuse (the
+            texts are tokenised once per run).
 
     Returns:
         One cluster id per row, and (i, j, decision) for every linked pair.
@@ -441,64 +446,75 @@ def cluster_text_claims(
     n = len(claims)
     if n == 0:
         return [], []
-    cols = [c for c in ("claim_id", "text", "speaker", "quote", "published") if c in claims.columns]
-    # One small dict per claim from column lists (Series.tolist gives the values to_dict does,
-    # without its per-value boxing).
-    rows = [dict(zip(cols, vals)) for vals in zip(*(claims[c].tolist() for c in cols))]
-    toks = claim_tokens(r["text"] or "" for r in rows)
-    # Each claim's token set once: document frequencies, and every pair's overlap, use it.
-    sets = [set(t) for t in toks]
-    if token_sets is not None:
-        token_sets.update(zip((r["claim_id"] for r in rows), sets))
-    df = token_document_frequency(sets)
-    overlap = WeightedOverlap(idf_weights(df, n), default=1.0)
-    keys = text_block_keys(toks, [r.get("speaker") for r in rows], per_claim=settings.rare_tokens_per_claim,
-                           max_share=settings.max_token_share, df=df)
-    days = [day_number(r.get("published")) for r in rows]
+    # Column arrays and token ids, not a dict and a set of strings per claim (842k claims on
+    # ABP): texts and quotes are read from their Arrow buffers only for the pairs compared.
+    text = StringColumn(claims["text"])
+    quote = StringColumn(claims["quote"]) if "quote" in claims.columns else None
+    speakers = claims["speaker"].tolist() if "speaker" in claims.columns else [None] * n
+    tokenizer = tokens.tokenizer if tokens is not None and tokens.tokenizer is not None else Tokenizer()
+    table = tokenizer.table(text[i] for i in range(n))
+    if tokens is not None:
+        tokens.tokenizer, tokens.claim_ids, tokens.table = tokenizer, claims["claim_id"], table
+    df = table.document_frequency()
+    idf = idf_array(df, n)
+    weights = row_weights(table.indptr, table.ids, idf)
+    item, key, _, n_speaker = rare_token_keys(table, df, per_claim=settings.rare_tokens_per_claim,
+                                              max_share=settings.max_token_share, speakers=speakers)
+    del df
+    published = claims["published"].tolist() if "published" in claims.columns else [None] * n
+    days = np.array([day_number(p) for p in published], dtype=np.int64)
+    del published
     # A claim of an undated article cannot be placed inside anyone's window: it is not linked
     # (day 0 put every undated claim of a corpus in one window, and single links chained
     # 32,658 unrelated ABP claims into one cluster).
-    keys = [k if d else [] for k, d in zip(keys, days)]
-    del toks
-    # Each claim's weight once (WeightedOverlap per pair rebuilt both sets and summed both).
-    weights = [overlap.weight(s) for s in sets]
-    quoted = [isinstance(r.get("quote"), str) for r in rows]
+    dated = days[item] != 0
+    blocks = make_blocks(item[dated], key[dated], n_speaker, days)
+    del item, key, dated
+    quoted = quote.is_str() if quote is not None else np.zeros(n, dtype=np.bool_)
+    no_overlap = WeightedOverlap({})  # every call below passes the overlap already computed
+    cutoff = settings.overlap_cutoff
 
-    def decide(a: int, b: int) -> PairDecision | None:
+    def decide(a: int, b: int, ov: float) -> PairDecision | None:
         """compare_text_claims on claims a and b; None when no rule can link them (the first
         rule needs two quotes, the others this much overlap), without the call."""
-        ov = overlap.of_sets(sets[a], sets[b], weights[a], weights[b])
-        if ov < settings.overlap_cutoff and not (quoted[a] and quoted[b]):
+        if ov < cutoff and not (quoted[a] and quoted[b]):
             return None
-        return compare_text_claims(rows[a], rows[b], sets[a], sets[b], settings, overlap, text_cutoff, ov)
+        ra = {"speaker": speakers[a], "quote": quote[a] if quote is not None else None, "text": text[a]}
+        rb = {"speaker": speakers[b], "quote": quote[b] if quote is not None else None, "text": text[b]}
+        return compare_text_claims(ra, rb, (), (), settings, no_overlap, text_cutoff, ov)
 
     uf = UnionFind(n)
+    find = uf.find
     # Each set's first and last day: a link that would stretch a cluster beyond span_days is
     # not made (single links otherwise chain day after day into month-long clusters).
-    first, last = list(days), list(days)
+    first, last = days.tolist(), days.tolist()
+    span = settings.span_days
     linked: list[tuple[int, int, PairDecision]] = []
-    for i, j in iter_candidate_pairs(keys, days, window=settings.window_days, max_neighbours=settings.max_neighbours,
-                                     budget=settings.budget, stats=stats):
-        ri, rj = uf.find(i), uf.find(j)
-        if ri == rj:
-            continue  # already linked (possibly through another key): nothing to decide
-        lo, hi = min(first[ri], first[rj]), max(last[ri], last[rj])
-        if hi - lo > settings.span_days:
-            continue  # the merged cluster would span too many days
-        if stats is not None:
-            stats.comparisons += 1
-        d = decide(i, j)
-        if d is None or not d.linked:
-            continue
-        if {ri, rj} != {i, j}:
-            anchors = decide(ri, rj)
-            if anchors is None or not anchors.linked:
-                continue  # the pair links, but the two clusters' first claims do not: no chaining
-        uf.union(i, j)
-        r = uf.find(i)
-        first[r], last[r] = lo, hi
-        linked.append((i, j, d))
-    ids = [r["claim_id"] for r in rows]
+    for ci, cj in block_pairs(blocks, days, window=settings.window_days, max_neighbours=settings.max_neighbours,
+                              budget=settings.budget, n_items=n, stats=stats):
+        ovs = pair_overlaps(table.indptr, table.ids, idf, weights, ci, cj).tolist()
+        for i, j, ov in zip(ci.tolist(), cj.tolist(), ovs):
+            ri, rj = find(i), find(j)
+            if ri == rj:
+                continue  # already linked (possibly through another key): nothing to decide
+            lo = min(first[rj], first[ri])
+            hi = max(last[rj], last[ri])
+            if hi - lo > span:
+                continue  # the merged cluster would span too many days
+            if stats is not None:
+                stats.comparisons += 1
+            d = decide(i, j, ov)
+            if d is None or not d.linked:
+                continue
+            if (ri != i or rj != j) and (ri != j or rj != i):
+                anchors = decide(ri, rj, overlap(table.indptr, table.ids, idf, weights, ri, rj))
+                if anchors is None or not anchors.linked:
+                    continue  # the pair links, but the two clusters' first claims do not: no chaining
+            uf.union(i, j)
+            r = find(i)
+            first[r], last[r] = lo, hi
+            linked.append((i, j, d))
+    ids = claims["claim_id"].tolist()
     out = [""] * n
     for g in uf.groups():
         cid = cluster_id("c", (ids[i] for i in g))

@@ -11,19 +11,24 @@ reprinting one AP story count as one independent report, not 30.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Mapping
+from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from provenance.match.blocking import (
-    BlockingStats,
-    day_number,
-    iter_candidate_pairs,
-    text_block_keys,
-)
+from provenance.match.blocking import BlockingStats, day_number
 from provenance.match.cluster import UnionFind, cluster_id
-from provenance.match.comparisons import TextSimilarity, content_tokens, strip_dateline, strip_outlet_suffix
+from provenance.match.comparisons import TextSimilarity, strip_dateline, strip_outlet_suffix
+from provenance.match.tokens import (
+    StringColumn,
+    TokenCache,
+    Tokenizer,
+    block_pairs,
+    concat_tables,
+    make_blocks,
+    rare_token_keys,
+)
 
 SYNDICATION_COLUMNS = [
     "syndication_id", "claim_id", "article_id", "source", "outlet", "published", "start", "end",
@@ -32,16 +37,15 @@ SYNDICATION_COLUMNS = [
 
 
 def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: BlockingStats | None = None,
-                     *, token_sets: Mapping[str, Collection[str]] | None = None) -> pd.DataFrame:
+                     *, tokens: TokenCache | None = None) -> pd.DataFrame:
     """Groups of near-identical claims across outlets.
 
     Args:
         claims: The claims table.
         config: Settings (``[match]``).
         stats: Filled with blocking counts.
-        token_sets: Claim id -> content tokens of its text, from ``cluster_text_claims``;
-            used for a claim whose compared text is its text (nothing stripped), instead of
-            tokenising it again.
+        tokens: Content tokens of text claims, from ``cluster_text_claims``; used for a claim
+            whose compared text is its text (nothing stripped), instead of tokenising it again.
 
     Returns:
         syndication.csv: one row per claim in a group of two or more outlets.
@@ -51,71 +55,100 @@ def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: Blocki
     sim = TextSimilarity(s["syndication_scorer"], "default_process", s["syndication_cutoff"])
     if not len(claims):
         return pd.DataFrame(columns=SYNDICATION_COLUMNS)
-    # Column lists, not one dict per claim (860k claims on ABP): only these columns are read.
-    col = {c: claims[c].tolist() for c in ("claim_id", "article_id", "source", "outlet", "published", "start",
-                                           "end", "text")}
-    outlet, published = col["outlet"], col["published"]
-    # A republished wire story drops the agency's dateline: compare the text after it.
-    raw = col.pop("text")
-    texts = [strip_dateline(strip_outlet_suffix(t or "")) for t in raw]
-    known = token_sets or {}
-    # content_tokens are distinct, so a set of them has the list's length and blocking keys.
-    toks: list[Collection[str]] = [
-        known[c] if s == r and c in known else content_tokens(s) for c, s, r in zip(col["claim_id"], texts, raw)]
-    del raw
-    n = len(texts)
+    n = len(claims)
+    min_tokens = m["syndication_min_tokens"]
+    # Arrays, not a Python list per column of 851k claims: outlets as codes (a missing outlet
+    # differs from every outlet, itself included, as NaN != NaN did), texts read from Arrow.
+    codes, _ = pd.factorize(claims["outlet"], use_na_sentinel=True)
+    outlet = np.where(codes < 0, -1 - np.arange(n), codes)
+    raw = StringColumn(claims["text"])
+
+    def compared(k: int) -> str:
+        """A republished wire story drops the agency's dateline: the text after it."""
+        return strip_dateline(strip_outlet_suffix(raw[k] or ""))
+
+    # content_tokens are distinct, so a claim's token count is its list's length.
+    tokenizer = tokens.tokenizer if tokens is not None and tokens.tokenizer is not None else Tokenizer()
+    cached = tokens.table if tokens is not None and tokens.table is not None and len(tokens.table) else None
+    known = (pd.Index(tokens.claim_ids).get_indexer(claims["claim_id"]) if tokens is not None and cached is not None
+             else np.full(n, -1, dtype=np.int64))
+    fresh: list[int] = []
+
+    def fresh_texts() -> Iterator[str]:
+        """The compared texts that were not tokenised already (their rows noted in ``fresh``)."""
+        for k in range(n):
+            r = raw[k] or ""
+            t = strip_dateline(strip_outlet_suffix(r))
+            if not (t == r and known[k] >= 0):
+                fresh.append(k)
+                yield t
+
+    new = tokenizer.table(fresh_texts())
+    # Row of every claim in concat(known table, new table).
+    row = known.copy()
+    base = len(cached) if cached is not None else 0
+    row[np.asarray(fresh, dtype=np.int64)] = base + np.arange(len(fresh), dtype=np.int64)
+    table = (concat_tables([cached, new]) if cached is not None else new).take(row)
+    del new, row
+    fresh.clear()
+    ntok = table.lengths()
+    long_enough = ntok >= min_tokens
     uf = UnionFind(n)
     scores: dict[int, float] = {}
     rule: dict[int, str] = {}
-    # Exact copies: same normalised text (no comparison needed).
-    by_hash: dict[str, int] = {}
-    for i, t in enumerate(texts):
-        if len(toks[i]) < m["syndication_min_tokens"]:  # toks[i] is content_tokens(t)
-            continue
-        h = hashlib.sha1(" ".join(t.lower().split()).encode()).hexdigest()
-        if h in by_hash:
-            j = by_hash[h]
+    # Exact copies: same normalised text (no comparison needed); each joins the first claim
+    # with its text.
+    cand = np.flatnonzero(long_enough)
+    digests = np.array([hashlib.sha1(" ".join(compared(k).lower().split()).encode()).digest() for k in cand.tolist()],
+                       dtype="S20")
+    if len(cand):
+        _, first_at, inverse = np.unique(digests, return_index=True, return_inverse=True)
+        firsts = cand[first_at[inverse.ravel()]]
+        for i, j in zip(cand[firsts != cand].tolist(), firsts[firsts != cand].tolist()):
             if outlet[i] != outlet[j]:
                 uf.union(i, j)
                 scores[i] = scores[j] = 100.0
                 rule[i] = rule[j] = "exact_text"
-        else:
-            by_hash[h] = i
-    keys = text_block_keys(toks, [None] * n, per_claim=b["rare_tokens_per_claim"], max_share=b["max_token_share"])
-    days = [day_number(p) for p in published]
-    pairs = iter_candidate_pairs(keys, days, window=m["text_window_days"], max_neighbours=b["max_neighbours"],
-                                 budget=b["max_pairs_per_claim"], stats=stats)
+    del digests
+    item, key, _, n_speaker = rare_token_keys(table, table.document_frequency(), per_claim=b["rare_tokens_per_claim"],
+                                              max_share=b["max_token_share"])
+    days = np.array([day_number(p) for p in claims["published"].tolist()], dtype=np.int64)
+    blocks = make_blocks(item, key, n_speaker, days)
+    del item, key, table
     prepared: dict[int, str] = {}  # processed text of each claim compared, made once
-    for i, j in pairs:
-        if outlet[i] == outlet[j] or uf.find(i) == uf.find(j):
-            continue
-        if len(toks[i]) < m["syndication_min_tokens"] or len(toks[j]) < m["syndication_min_tokens"]:
-            continue
-        for k in (i, j):
-            if k not in prepared:
-                prepared[k] = sim.prepare(texts[k])
-        sc = sim.score(prepared[i], prepared[j])
-        if sc > 0:
-            uf.union(i, j)
+    for ci, cj in block_pairs(blocks, days, window=m["text_window_days"], max_neighbours=b["max_neighbours"],
+                              budget=b["max_pairs_per_claim"], n_items=n, stats=stats):
+        keep = (outlet[ci] != outlet[cj]) & long_enough[ci] & long_enough[cj]
+        for i, j in zip(ci[keep].tolist(), cj[keep].tolist()):
+            if uf.find(i) == uf.find(j):
+                continue
             for k in (i, j):
-                scores[k] = max(scores.get(k, 0.0), sc)
-                rule.setdefault(k, "near_identical_text")
-    del texts, toks, keys, prepared
+                if k not in prepared:
+                    prepared[k] = sim.prepare(compared(k))
+            sc = sim.score(prepared[i], prepared[j])
+            if sc > 0:
+                uf.union(i, j)
+                for k in (i, j):
+                    scores[k] = max(scores.get(k, 0.0), sc)
+                    rule.setdefault(k, "near_identical_text")
+    del prepared, blocks
+    groups = [g for g in uf.groups() if len({int(outlet[i]) for i in g}) >= 2]
+    rows = sorted(i for g in groups for i in g)
+    col = {c: dict(zip(rows, claims[c].take(rows).tolist())) for c in
+           ("claim_id", "article_id", "source", "outlet", "published", "start", "end")}
+    published = col["published"]
     out = []
-    claim_id = col["claim_id"]
-    for g in uf.groups():
-        if len({outlet[i] for i in g}) < 2:
-            continue
-        order = sorted(g, key=lambda i: (str(published[i] or "9999"), str(outlet[i]), i))
+    for g in groups:
+        order = sorted(g, key=lambda i: (str(published[i] or "9999"), str(col["outlet"][i]), i))
         orig = order[0]
-        sid = cluster_id("s", (claim_id[i] for i in g))
+        sid = cluster_id("s", (col["claim_id"][i] for i in g))
         for i in order:
             out.append({
-                "syndication_id": sid, "claim_id": claim_id[i], "article_id": col["article_id"][i],
-                "source": col["source"][i], "outlet": outlet[i], "published": published[i], "start": col["start"][i],
-                "end": col["end"][i], "is_original": i == orig, "original_claim_id": claim_id[orig],
-                "original_outlet": outlet[orig], "score": scores.get(i, 100.0),
-                "rule": rule.get(i, "near_identical_text"),
+                "syndication_id": sid, "claim_id": col["claim_id"][i], "article_id": col["article_id"][i],
+                "source": col["source"][i], "outlet": col["outlet"][i], "published": published[i],
+                "start": col["start"][i], "end": col["end"][i], "is_original": i == orig,
+                "original_claim_id": col["claim_id"][orig], "original_outlet": col["outlet"][orig],
+                "score": scores.get(i, 100.0), "rule": rule.get(i, "near_identical_text"),
             })
     return pd.DataFrame(out, columns=SYNDICATION_COLUMNS)
 
