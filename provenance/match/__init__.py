@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from provenance.match.blocking import MATCHED_METRICS, BlockingStats
-from provenance.match.claims import build_claims, prepare_figures
+from provenance.match.claims import build_claims, prepare_figures, release_arrow_memory
 from provenance.match.cluster import FigureSettings, TextSettings, cluster_figures, cluster_text_claims
 from provenance.match.comparisons import FigureInterval
 from provenance.match.reference import ReferenceIndex, load_reference
@@ -90,15 +90,18 @@ def cluster_claims(
     fig_group = dict(zip(figs["figure_id"], figs["source_group"])) if len(figs) else {}
     claims["speaker"] = [fig_group.get(f) or group_of(sp, groups) if isinstance(f, str) and fig_group.get(f)
                          else group_of(sp, groups) for f, sp in zip(claims["figure_id"], claims["speaker"])]
+    del fig_group, groups
     fig_cluster = dict(zip(figs["figure_id"], figs["cluster_id"])) if len(figs) else {}
     by_figure = claims["figure_id"].notna() & claims["metric"].isin(MATCHED_METRICS)
     claims["cluster_id"] = claims["figure_id"].map(fig_cluster).where(by_figure)
+    del fig_cluster
     if (~by_figure).any():
         # Only the columns text clustering reads (a filtered copy of all 35 took ~400 MB on ABP).
         rest = claims.loc[~by_figure, ["claim_id", "text", "speaker", "quote", "published"]]
         ids, _ = cluster_text_claims(rest, TextSettings.from_config(m), m["similarity"]["text_cutoff"], stats.text,
                                      tokens=tokens)
         del rest
+        release_arrow_memory()
         claims.loc[~by_figure, "cluster_id"] = ids
     return claims, figs
 
@@ -133,6 +136,7 @@ def match_frames(
     claims, figs = cluster_claims(frames, config, texts=texts, stats=stats, tokens=tokens)
     synd = find_syndication(claims, config, stats.syndication, tokens=tokens)
     del tokens
+    release_arrow_memory()
     if reference is None and m["reference"]["path"]:
         reference = load_reference(m["reference"]["path"])
     ref_index = None
