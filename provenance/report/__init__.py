@@ -12,6 +12,7 @@ import pandas as pd
 
 from provenance.config import dump_config
 from provenance.errors import OutputError
+from provenance.report.csvfile import write_csv
 
 # Tables written to every run folder, in this order; others follow alphabetically.
 ORDER = ("articles", "rejected", "claims", "figures", "attributions", "dates", "actors")
@@ -56,14 +57,13 @@ def prepare_out_dir(out: str | Path) -> Path:
 
 
 def write_table(df: pd.DataFrame, path: Path, fmt: str = "csv", bom: bool = False) -> Path:
-    """Write one table atomically: CSV (UTF-8, optional BOM, no index) or Parquet."""
+    """Write one table atomically: CSV (UTF-8, optional BOM, no index; ``csvfile.write_csv``) or Parquet."""
     if fmt == "parquet":
         target = path.with_suffix(".parquet")
         atomic_write(target, lambda tmp: df.to_parquet(tmp, index=False))
         return target
     target = path.with_suffix(".csv")
-    enc = "utf-8-sig" if bom else "utf-8"
-    atomic_write(target, lambda tmp: df.to_csv(tmp, index=False, encoding=enc, lineterminator="\n"))
+    atomic_write(target, lambda tmp: write_csv(df, tmp, bom))  # the bytes of df.to_csv, a slice at a time
     return target
 
 
