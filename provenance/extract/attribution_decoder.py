@@ -72,6 +72,14 @@ class EmissionModel:
             if v is None:
                 v = weights[attr] = np.zeros(nl)
             v[lab[label]] += w
+        # One stacked table of the state weights (row 0: zeros, a feature the model lacks),
+        # so ``_add_types`` gathers the rows of many word types at once; ``weights`` maps each
+        # feature to its row (a view of the table, no copy).
+        self._wrow: dict[str, int] = {attr: i + 1 for i, attr in enumerate(weights)}
+        self._wtable = np.zeros((len(weights) + 1, nl))
+        for attr, i in self._wrow.items():
+            self._wtable[i] = weights[attr]
+        weights = {attr: self._wtable[i] for attr, i in self._wrow.items()}
         self.weights = weights
         self.zero = np.zeros(nl)
         self.trans = np.zeros((nl, nl))
@@ -173,51 +181,67 @@ class EmissionModel:
         self._hashed = 0
 
     def _add_type(self, w: str) -> int:
-        """Compute and cache the tables of one word type; returns its id.
+        """Compute and cache the tables of one word type; returns its id (see ``_add_types``)."""
+        self._add_types([w])
+        return self._types[w]
+
+    def _add_types(self, words: Sequence[str]) -> None:
+        """Compute and cache the tables of new word types (distinct, none known yet).
 
         Properties: lower-case id (context and bigram tables), shape id, cue word, capitalised,
         colon, quotation mark (1 opening, 2 closing, 3 straight), gate word (a quotation
-        mark, a colon or a candidate cue word).
+        mark, a colon or a candidate cue word). A type's own row is the sum of its features'
+        weight rows, added in feature order (the same floats as one type at a time).
         """
-        lw, shape, own, _win = at._static(w)
-        tid = len(self._types)
-        if tid < self._hashed:  # _types was emptied directly: the hash table is stale
+        if not words:
+            return
+        tid0 = len(self._types)
+        if tid0 < self._hashed:  # _types was emptied directly: the hash table is stale
             self._hkeys[:] = 0
             self._hashed = 0
-        if tid == len(self._own):
+        k = len(words)
+        while tid0 + k > len(self._own):
             self._own = np.concatenate([self._own, np.zeros_like(self._own)])
             self._props = np.concatenate([self._props, np.zeros_like(self._props)])
             self._toff = np.concatenate([self._toff, np.zeros(len(self._toff) - 1, dtype=np.int64)])
-        cps = np.frombuffer(w.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        a = self._toff[tid]
+        cps = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        a = self._toff[tid0]
         b = a + len(cps)
-        if b > len(self._tcodes):
+        while b > len(self._tcodes):
             self._tcodes = np.concatenate([self._tcodes, np.zeros(max(b, len(self._tcodes)), dtype=np.uint32)])
         self._tcodes[a:b] = cps
-        self._toff[tid + 1] = b
-        wt, z = self.weights, self.zero
-        row = self._own[tid]
-        row[:] = 0.0
-        for f in own:
-            row += wt.get(f, z)
-        qcode = 0
-        if w in at._OPEN_Q:
-            qcode = 1
-        elif w in "”»":
-            qcode = 2
-        elif w == '"':
-            qcode = 3
-        self._props[tid] = (
-            self.lower_ids.get(lw, self.n_lower - 1),
-            self.shape_ids.get(shape, self.n_shapes - 1),
-            int(lw in at.cue_lexicon()),
-            int(shape in ("Xx", "X")),
-            int(w == ":"),
-            qcode,
-            int((qcode > 0 and w != "‘") or w == ":" or lw in at.candidate_words()),
-        )
-        self._types[w] = tid
-        return tid
+        self._toff[tid0 + 1:tid0 + k + 1] = a + np.cumsum(np.fromiter(map(len, words), np.int64, k))
+        wrow = self._wrow
+        lower_ids, shape_ids = self.lower_ids, self.shape_ids
+        n_lower, n_shapes = self.n_lower, self.n_shapes
+        cues, cands, open_q = at.cue_lexicon(), at.candidate_words(), at._OPEN_Q
+        feat_rows: list[list[int]] = []
+        props: list[tuple[int, ...]] = []
+        for w in words:
+            lw, shape, own, _win = at._static(w)
+            feat_rows.append([wrow.get(f, 0) for f in own])
+            qcode = 1 if w in open_q else 2 if w in "”»" else 3 if w == '"' else 0
+            props.append((
+                lower_ids.get(lw, n_lower - 1),
+                shape_ids.get(shape, n_shapes - 1),
+                int(lw in cues),
+                int(shape in ("Xx", "X")),
+                int(w == ":"),
+                qcode,
+                int((qcode > 0 and w != "‘") or w == ":" or lw in cands),
+            ))
+        width = max(map(len, feat_rows))
+        idx = np.zeros((k, width), dtype=np.int64)  # padded with row 0 (zeros)
+        for i, r in enumerate(feat_rows):
+            idx[i, :len(r)] = r
+        rows = np.zeros((k, self._own.shape[1]))
+        for j in range(width):
+            rows += self._wtable[idx[:, j]]
+        self._own[tid0:tid0 + k] = rows
+        self._props[tid0:tid0 + k] = props
+        types = self._types
+        for i, w in enumerate(words):
+            types[w] = tid0 + i
 
     def type_ids(self, words: Sequence[str]) -> np.ndarray:
         """Type ids of ``words``, computing the tables of new word types."""
@@ -227,8 +251,7 @@ class EmissionModel:
         try:
             return np.fromiter(map(types.__getitem__, words), np.int64, len(words))
         except KeyError:
-            for w in [w for w in set(words) if w not in types]:
-                self._add_type(w)
+            self._add_types([w for w in set(words) if w not in types])
             return np.fromiter(map(types.__getitem__, words), np.int64, len(words))
 
     def _sync_hash(self) -> None:
@@ -261,11 +284,10 @@ class EmissionModel:
         ids = jit.lookup_types(codes, starts, ends, self._hkeys, self._hvals, self._tcodes, self._toff)
         miss = np.flatnonzero(ids < 0)
         if len(miss):
-            get = types.get
-            for k, a, b in zip(miss.tolist(), starts[miss].tolist(), ends[miss].tolist()):
-                w = text[a:b]
-                t = get(w)
-                ids[k] = self._add_type(w) if t is None else t
+            words = [text[a:b] for a, b in zip(starts[miss].tolist(), ends[miss].tolist())]
+            # New types get ids in order of first occurrence (as one at a time would).
+            self._add_types([w for w in dict.fromkeys(words) if w not in types])
+            ids[miss] = np.fromiter(map(types.__getitem__, words), np.int64, len(words))
             self._sync_hash()
         return ids
 

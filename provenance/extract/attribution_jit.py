@@ -37,10 +37,24 @@ ASCII_CLASS = np.array(
 )
 
 
+_CLASS_OF: dict[int, int] = {}  # non-ASCII code point -> its class (texts repeat the same few)
+
+
+def _class_of(c: int) -> int:
+    """``token_spans`` class of one code point (memoised in ``_CLASS_OF``)."""
+    ch = chr(c)
+    k = _CLASS_OF[c] = 1 if ch.isalnum() or ch == "_" else 0 if ch.isspace() else 2
+    return k
+
+
 def char_classes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The non-ASCII code points of ``codes`` (sorted) and their ``token_spans`` classes."""
-    extra = np.unique(codes[codes > 127])
-    cls = [1 if ch.isalnum() or ch == "_" else 0 if ch.isspace() else 2 for ch in map(chr, extra.tolist())]
+    high = codes[codes > 127]
+    if not len(high):
+        return high, np.zeros(0, dtype=np.int8)
+    extra = np.unique(high)
+    get = _CLASS_OF.get
+    cls = [k if (k := get(c)) is not None else _class_of(c) for c in extra.tolist()]
     return extra, np.array(cls, dtype=np.int8)
 
 
