@@ -5,10 +5,11 @@ its inputs (issue 9): ``--frames`` (the extraction tables, a dict of DataFrames)
 ``--matched`` (``match_frames``' output on them). The comparison tables are rebuilt with the
 current code (``report.tables.build_tables`` on the matched claims, figures and syndication),
 then written as ``pipeline.run`` writes them (``write_report``) and recorded in a fresh store
-(``Store.record_run``). Prints CPU seconds and peak RSS per step as Markdown table rows.
+(``Store.record_run``). Prints CPU seconds and RSS per step as Markdown table rows: before the
+step, its own peak (sampled every 50 ms) and after it.
 
     python benchmarks/bench_reports.py --frames /tmp/perf9/abp_frames.pkl \\
-        --matched /tmp/s3/matched.pkl --out /tmp/bench_reports
+        --matched /tmp/r9/matched.pkl --out /tmp/bench_reports
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import os
 import pickle
 import resource
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -31,11 +33,29 @@ def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
 def _rss_gb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1e6
-    return 0.0
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * _PAGE / 1e9
+
+
+class _Sampler:
+    """The highest RSS seen since ``reset``, sampled every 50 ms by a thread (a step's own peak,
+    which ``ru_maxrss`` hides once an earlier step went higher)."""
+
+    def __init__(self) -> None:
+        self.high = 0.0
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            self.high = max(self.high, _rss_gb())
+            time.sleep(0.05)
+
+    def reset(self) -> None:
+        self.high = _rss_gb()
 
 
 def main() -> None:
@@ -47,11 +67,17 @@ def main() -> None:
     cfg = load_config()
     rows: list[str] = []
 
+    sampler = _Sampler()
+
     def step(name: str, fn):  # type: ignore[no-untyped-def]
         before = _rss_gb()
+        sampler.reset()
         t = time.process_time()
         out = fn()
-        rows.append(f"| {name} | {time.process_time() - t:.1f} | {before:.2f} | {_rss_gb():.2f} | {_peak_gb():.2f} |")
+        cpu = time.process_time() - t
+        high = max(sampler.high, _rss_gb())
+        rows.append(f"| {name} | {cpu:.1f} | {before:.2f} | {high:.2f} (+{high - before:.2f}) | {_rss_gb():.2f} | "
+                    f"{_peak_gb():.2f} |")
         print(rows[-1], flush=True)
         return out
 
@@ -62,7 +88,8 @@ def main() -> None:
     for name in ("clusters", "figure_cells", "figure_table", "attribution_table", "first_reports", "discrepancies"):
         matched.pop(name, None)  # rebuilt below with the current code
     print(f"inputs loaded: rss {_rss_gb():.2f} GB, peak {_peak_gb():.2f} GB", flush=True)
-    print("| step | CPU s | RSS before GB | RSS after GB | peak so far GB |\n|---|---|---|---|---|", flush=True)
+    print("| step | CPU s | RSS before GB | step's peak GB | RSS after GB | process peak so far GB |\n"
+          "|---|---|---|---|---|---|", flush=True)
     claims = matched["claims"].drop(columns=["syndication_id", "syndicated_from"], errors="ignore")
     tables = step("report.tables.build_tables", lambda: build_tables(
         claims, matched["figures"], matched["syndication"], cfg, frames.get("articles")))
