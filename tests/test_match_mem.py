@@ -113,6 +113,8 @@ def test_string_column_reads_values_and_missing() -> None:
     col = StringColumn(s.iloc[[2, 1, 0, 3]])
     assert [col[i] for i in range(4)] == ["ccc", None, "a", "é"]
     assert col.is_str().tolist() == [True, False, True, True]
+    sliced = StringColumn(s.iloc[1:])  # an Arrow slice: offsets start past zero
+    assert [sliced[i] for i in range(3)] == list(sliced) == [None, "ccc", "é"]
     assert [StringColumn(pd.Series([None, None], dtype=object))[i] for i in range(2)] == [None, None]
 
 

@@ -450,9 +450,9 @@ def cluster_text_claims(
     # ABP): texts and quotes are read from their Arrow buffers only for the pairs compared.
     text = StringColumn(claims["text"])
     quote = StringColumn(claims["quote"]) if "quote" in claims.columns else None
-    speakers = claims["speaker"].tolist() if "speaker" in claims.columns else [None] * n
+    speakers: Any = StringColumn(claims["speaker"]) if "speaker" in claims.columns else [None] * n
     tokenizer = tokens.tokenizer if tokens is not None and tokens.tokenizer is not None else Tokenizer()
-    table = tokenizer.table(text[i] for i in range(n))
+    table = tokenizer.table(text)
     if tokens is not None:
         tokens.tokenizer, tokens.claim_ids, tokens.table = tokenizer, claims["claim_id"], table
     df = table.document_frequency()

@@ -62,10 +62,15 @@ def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: Blocki
     codes, _ = pd.factorize(claims["outlet"], use_na_sentinel=True)
     outlet = np.where(codes < 0, -1 - np.arange(n), codes)
     raw = StringColumn(claims["text"])
+    # A republished wire story drops the agency's dateline: the text after it (and before a
+    # headline's " - Outlet") is compared. Both strips cut the text, so the compared text is
+    # kept as its [start, end) in the text, found once (not a second string per claim).
+    cut_start = np.zeros(n, dtype=np.int64)
+    cut_end = np.zeros(n, dtype=np.int64)
 
     def compared(k: int) -> str:
-        """A republished wire story drops the agency's dateline: the text after it."""
-        return strip_dateline(strip_outlet_suffix(raw[k] or ""))
+        """The compared text of claim ``k``."""
+        return (raw[k] or "")[cut_start[k]:cut_end[k]]
 
     # content_tokens are distinct, so a claim's token count is its list's length.
     tokenizer = tokens.tokenizer if tokens is not None and tokens.tokenizer is not None else Tokenizer()
@@ -76,9 +81,12 @@ def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: Blocki
 
     def fresh_texts() -> Iterator[str]:
         """The compared texts that were not tokenised already (their rows noted in ``fresh``)."""
-        for k in range(n):
-            r = raw[k] or ""
-            t = strip_dateline(strip_outlet_suffix(r))
+        for k, r in enumerate(raw):
+            r = r or ""
+            lead = len(r) - len(r.lstrip())
+            t1 = strip_outlet_suffix(r)
+            t = strip_dateline(t1)
+            cut_start[k], cut_end[k] = lead + len(t1) - len(t), lead + len(t1)
             if not (t == r and known[k] >= 0):
                 fresh.append(k)
                 yield t

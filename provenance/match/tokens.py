@@ -16,6 +16,7 @@ plain Python on the same arrays (same results, slower).
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -106,8 +107,9 @@ class Tokenizer:
     def table(self, texts: Iterable[str | None]) -> TokenTable:
         """``content_tokens`` of every text, as ids."""
         vocab, words = self.vocab, self.words
-        flat: list[int] = []
-        bounds = [0]
+        # Compact arrays as they grow: a list of 9M Python ints (ABP's claims) took ~300 MB.
+        flat = array("i")
+        bounds = array("q", [0])
         for t in texts:
             for w in content_tokens(t or ""):
                 k = vocab.get(w)
@@ -116,9 +118,9 @@ class Tokenizer:
                     words.append(w)
                 flat.append(k)
             bounds.append(len(flat))
-        indptr = np.asarray(bounds, dtype=np.int64)
-        ids = np.asarray(flat, dtype=np.int32)
-        del flat
+        indptr = np.frombuffer(bounds, dtype=np.int64).copy()
+        ids = np.frombuffer(flat, dtype=np.int32).copy()
+        del flat, bounds
         _sort_rows(indptr, ids)
         return TokenTable(words, indptr, ids)
 
@@ -365,32 +367,53 @@ def block_pairs(blocks: Blocks, days: np.ndarray, *, window: int, max_neighbours
 
 
 class StringColumn:
-    """A string column read one value at a time from its Arrow buffer (``None`` when missing),
+    """A string column read one value at a time from its Arrow buffers (``None`` when missing),
     instead of a Python ``str`` for every row held at once (``Series.tolist``)."""
 
     def __init__(self, values: pd.Series | Sequence[Any]) -> None:
+        self._list: list[str | None] | None = None
         try:
             arr = pa.array(values, from_pandas=True)
             if isinstance(arr, pa.ChunkedArray):
-                arr = arr.combine_chunks()
+                arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
             if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
                 arr = arr.cast(pa.large_string())
-            self._arr: Any = arr
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-            self._arr = [v if isinstance(v, str) else None for v in values]
+            self._list = [v if isinstance(v, str) else None for v in values]
+            return
+        self._arr = arr
+        self._n = len(arr)
+        _, offsets, data = arr.buffers()
+        width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+        offs = np.frombuffer(offsets, dtype=width)[arr.offset:arr.offset + len(arr) + 1] if offsets is not None \
+            else np.zeros(len(arr) + 1, dtype=width)
+        # array('q') gives Python ints fast, at 8 bytes each; the data stays in Arrow's buffer.
+        self._offs = array("q", offs.astype(np.int64).tobytes())
+        self._data = memoryview(data) if data is not None else memoryview(b"")
+        self._valid = arr.is_valid().to_numpy(zero_copy_only=False).tobytes()
 
     def __len__(self) -> int:
-        return len(self._arr)
+        return len(self._list) if self._list is not None else self._n
 
     def __getitem__(self, i: int) -> str | None:
-        v = self._arr[i]
-        return v if isinstance(self._arr, list) else v.as_py()
+        if self._list is not None:
+            return self._list[i]
+        if not self._valid[i]:
+            return None
+        return str(self._data[self._offs[i]:self._offs[i + 1]], "utf-8")
+
+    def __iter__(self) -> Iterator[str | None]:
+        if self._list is not None:
+            yield from self._list
+            return
+        for at in range(0, self._n, 65536):  # a slice's values at a time
+            yield from self._arr.slice(at, 65536).to_pylist()
 
     def is_str(self) -> np.ndarray:
         """Which values are strings (not missing)."""
-        if isinstance(self._arr, list):
-            return np.array([v is not None for v in self._arr], dtype=np.bool_)
-        return self._arr.is_valid().to_numpy(zero_copy_only=False)
+        if self._list is not None:
+            return np.array([v is not None for v in self._list], dtype=np.bool_)
+        return np.frombuffer(self._valid, dtype=np.bool_).copy()
 
 
 @_njit
