@@ -62,3 +62,21 @@ def test_seed_sentences() -> None:
     sents = _split(text)
     assert any(s.startswith("Israel has killed more than 8,300") and s.endswith("since October 7.") for s in sents)
     assert any(s.startswith("Gaza City, October 31 (RHC)") and s.endswith("besieged Gaza Strip.") for s in sents)
+
+
+def test_word_before_reads_the_same_word_as_the_regex() -> None:
+    """``_word_before`` (a backward walk) gives ``_WORD_BEFORE``'s word at every period of
+    real articles, and at every offset of edge cases (a newline before the period)."""
+    import gzip
+    import json
+    from itertools import islice
+
+    from provenance.extract import sentences as S
+
+    with gzip.open(shared_path("abp", "abp_articles.jsonl.gz"), "rt", encoding="utf-8") as f:
+        texts = [json.loads(line)["content_original"] for line in islice(f, 200)]
+    for t in texts + ["U.S\n.", "a\n.", "..x.", "ab..", "\n\n.", "J. Smith", "x" * 30 + ".", "é."]:
+        offsets = range(len(t) + 1) if len(t) < 50 else [i for i, c in enumerate(t) if c in ".!?"]
+        for dot in offsets:
+            m = S._WORD_BEFORE.search(t, max(0, dot - 20), dot)
+            assert S._word_before(t, dot) == (m.group(1) if m else None)

@@ -35,12 +35,29 @@ def abbreviations() -> frozenset[str]:
     )
 
 
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.")
+
+
+def _word_before(text: str, dot: int) -> str | None:
+    """``_WORD_BEFORE.search(text, dot - 20, dot)``'s word, read backwards from ``dot``: the
+    regex tries every start in the window, this walks it once (same word)."""
+    lo = max(0, dot - 20)
+    if dot > lo and text[dot - 1] == "\n":  # "$" also matches before a final newline
+        m = _WORD_BEFORE.search(text, lo, dot)
+        return m.group(1) if m else None
+    p = dot
+    while p > lo and text[p - 1] in _WORD_CHARS:
+        p -= 1
+    while p < dot and text[p] == ".":  # the word starts with a letter
+        p += 1
+    return text[p:dot] if p < dot else None
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at ``dot`` closes an abbreviation or initial."""
-    m = _WORD_BEFORE.search(text, max(0, dot - 20), dot)
-    if not m:
+    word = _word_before(text, dot)
+    if not word:
         return False
-    word = m.group(1)
     if "." in word:  # U.S, e.g, U.N: dotted initials
         parts = [p for p in word.split(".") if p]
         if parts and all(len(p) <= 2 for p in parts):
@@ -81,9 +98,10 @@ def split_sentences(text: str) -> list[Sentence]:
         # A blank line inside a sentence (a page-layout break before a lower-case word) is
         # not a boundary: the seed article breaks "against the\n\nbesieged Gaza Strip".
         following = text[m.end():m.end() + 1]
-        before = text[:m.start()].rstrip()[-1:]
-        if following.islower() and before and before not in ".!?:;" + _CLOSERS:
-            continue
+        if following.islower():  # only then is the character before the break needed
+            before = text[:m.start()].rstrip()[-1:]
+            if before and before not in ".!?:;" + _CLOSERS:
+                continue
         cuts.append(m.start())
     for m in _BOUNDARY.finditer(text):
         punct_start = m.start(1)
