@@ -75,19 +75,37 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def rows_from_extraction(x: Extraction) -> dict[str, list[dict[str, Any]]]:
     """Flat rows of one extraction, keyed by table name (articles, dates, figures, ...)."""
+    from bisect import bisect_right
+
     a = x.article
     ctx = _ctx(x)
+    text = a.text
+    sents = x.sentences
+    s_starts = [s.start for s in sents]
+    s_cache: dict[int, tuple[int, int, int, str]] = {}
+
+    def _sentence_of(start: int) -> tuple[int, int, int, str]:
+        """``_sentence(x, start)``, the sentence starts listed once and each text sliced once."""
+        if not sents:
+            return 0, 0, len(text), text
+        i = max(0, bisect_right(s_starts, start) - 1)
+        hit = s_cache.get(i)
+        if hit is None:
+            s = sents[i]
+            hit = s_cache[i] = (i, s.start, s.end, text[s.start:s.end])
+        return hit
+
     art = {k: getattr(a, k) for k in ARTICLE_COLUMNS if hasattr(a, k) and k not in ("sentences",)}
     art.update(chars=len(a.text), sentences=len(x.sentences), dates=len(x.dates), figures=len(x.figures),
                attributions=len(x.attributions), actors=len(x.actors), extractor_version=x.extractor_version)
     out: dict[str, list[dict[str, Any]]] = {"articles": [art], "dates": [], "figures": [], "attributions": [],
                                             "actors": []}
     for i, d in enumerate(x.dates):
-        si, ss, se, st = _sentence(x, d.start)
+        si, ss, se, st = _sentence_of(d.start)
         out["dates"].append({**ctx, "index": i, **_fields(d), "sentence_index": si, "sentence_start": ss,
                              "sentence_end": se, "sentence": st})
     for i, f in enumerate(x.figures):
-        si, ss, se, st = _sentence(x, f.start)
+        si, ss, se, st = _sentence_of(f.start)
         row = {**ctx, "index": i, **_fields(f, skip="source")}
         src = f.source
         row.update(
@@ -98,7 +116,7 @@ def rows_from_extraction(x: Extraction) -> dict[str, list[dict[str, Any]]]:
         )
         out["figures"].append(row)
     for i, at in enumerate(x.attributions):
-        si, ss, se, st = _sentence(x, at.cue.start)
+        si, ss, se, st = _sentence_of(at.cue.start)
         src = at.source
         out["attributions"].append({
             **ctx, "index": i, "kind": at.kind,
