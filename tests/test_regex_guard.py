@@ -8,8 +8,8 @@ import re
 from itertools import islice
 
 import pytest
-
 from conftest import shared_path
+
 from provenance.extract.attribution_rules import fallback_cue_regex
 from provenance.extract.regex_guard import guarded
 
