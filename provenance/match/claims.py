@@ -338,9 +338,10 @@ def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | 
         batch = all_ids[b:b + ARTICLES_PER_BATCH]
         figs, atts, dates = (t.rows(batch[0], batch[-1]) for t in tables)
         article_claims = [whole[a] for a in batch if a in whole]
-        for row in _claim_rows(figs, atts, dates, article_claims, whole_text, texts, meta):
-            for c in CLAIM_COLUMNS:
-                columns[c].append(row[c])
+        rows = _claim_rows(figs, atts, dates, article_claims, whole_text, texts, meta)
+        for c in CLAIM_COLUMNS:  # a column of the batch at a time
+            columns[c].extend([row[c] for row in rows])
+        del rows
         if len(columns["claim_id"]) >= CLAIMS_PER_PART:  # into compact (Arrow) columns
             parts.append(pd.DataFrame(columns, columns=CLAIM_COLUMNS))
             columns = {c: [] for c in CLAIM_COLUMNS}
