@@ -292,3 +292,12 @@ def test_group_aliases_length_filter_changes_no_group(scorer, cutoff) -> None:
     slow = group_aliases(names, scorer=unfiltered, **kw)
     assert fast == slow
     assert len(set(fast.values())) < len(set(names))  # some names were grouped
+
+
+def test_clean_source_drops_a_day_written_after_the_name() -> None:
+    from provenance.match.sources import clean_source
+
+    assert clean_source("The Supreme Court Monday") == "The Supreme Court"
+    assert clean_source("Trump on Tuesday") == "Trump"
+    assert clean_source("The Sunday Times") == "The Sunday Times"
+    assert clean_source("Friday") == "Friday"

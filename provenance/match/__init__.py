@@ -87,9 +87,12 @@ def cluster_claims(
     claims = build_claims({**frames, "figures": figs}, texts=texts)
     # Speakers compared as source groups ("Estranian Health Ministry" = "Estrania's Health
     # Ministry"); speaker_text keeps the words as written.
-    fig_group = dict(zip(figs["figure_id"], figs["source_group"])) if len(figs) else {}
-    claims["speaker"] = [fig_group.get(f) or group_of(sp, groups) if isinstance(f, str) and fig_group.get(f)
-                         else group_of(sp, groups) for f, sp in zip(claims["figure_id"], claims["speaker"])]
+    # A figure's own source group wins; a figure without one (NaN in the column, which is truthy,
+    # so test for a string) leaves the claim's attributed speaker in place.
+    fig_group = ({f: g for f, g in zip(figs["figure_id"], figs["source_group"]) if isinstance(g, str) and g}
+                 if len(figs) else {})
+    claims["speaker"] = [fig_group.get(f) or group_of(sp, groups) if isinstance(f, str) else group_of(sp, groups)
+                         for f, sp in zip(claims["figure_id"], claims["speaker"])]
     del fig_group, groups
     fig_cluster = dict(zip(figs["figure_id"], figs["cluster_id"])) if len(figs) else {}
     by_figure = claims["figure_id"].notna() & claims["metric"].isin(MATCHED_METRICS)

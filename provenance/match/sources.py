@@ -41,6 +41,10 @@ _SCORERS: dict[str, Callable[..., float]] = {
 _PROCESSORS: dict[str, Callable[[str], str] | None] = {"default_process": utils.default_process, "none": None}
 _RELATIVE = re.compile(r",?\s+(?:which|who|whose|that)\b.*$", re.IGNORECASE | re.DOTALL)
 _LEADING_LOWER = re.compile(r"^(?:[a-z][\w'’\-]*\s+)+(?=[A-Z])")
+# A day written right after the name, US-style ("The Supreme Court Monday issued ..."), is
+# not part of the name.
+_TRAILING_DAY = re.compile(r"\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                           r"yesterday|today|tonight)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -82,11 +86,14 @@ def clean_source(mention: Any) -> str | None:
         'Civic Front'
         >>> clean_source("the ministry")
         'the ministry'
+        >>> clean_source("The Supreme Court Monday")
+        'The Supreme Court'
     """
     if not isinstance(mention, str) or not mention.strip():
         return None
     t = _RELATIVE.sub("", " ".join(mention.split())).strip(" ,")
     t = _LEADING_LOWER.sub("", t) if re.search(r"[A-Z]", t) and not t[:1].isupper() else t
+    t = _TRAILING_DAY.sub("", t) if " " in t else t
     return t or None
 
 
