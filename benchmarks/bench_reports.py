@@ -30,7 +30,7 @@ from provenance.store.db import Store
 
 
 def _peak_gb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9  # KiB -> GB, as _rss_gb
 
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
