@@ -421,7 +421,7 @@ class Store:
     def record_run(
         self, *, command: str, started: str, inputs: Iterable[str], version: str, counts: dict[str, int],
         rejections: Iterable[Rejection] = (), seen: Iterable[tuple[str, str, int]] = (),
-        tables: dict[str, pd.DataFrame] | None = None,
+        tables: dict[str, pd.DataFrame] | None = None, ready: Callable[[], None] | None = None,
     ) -> int:
         """Record a finished run in one transaction: its row, rejections, sources seen, matching tables.
 
@@ -434,6 +434,9 @@ class Store:
             rejections: Rejected inputs and rows, in the order met.
             seen: ``(article_id, source, duplicates)`` of each article in the run's inputs.
             tables: Matching tables (claims, clusters, ...) to keep with the run.
+            ready: Called after the inserts, before the commit; if it raises, nothing is
+                recorded (``pipeline.run`` records while it writes the report, and commits
+                only once the report is written).
 
         Returns:
             The new run id.
@@ -454,6 +457,8 @@ class Store:
                           [(src, int(dup), aid) for aid, src, dup in seen])
             for name, df in (tables or {}).items():
                 self._put_table(run_id, name, df)
+            if ready is not None:
+                ready()
         return run_id
 
     def _put_table(self, run_id: int, name: str, df: pd.DataFrame) -> None:

@@ -107,8 +107,12 @@ class Session:
         for a in self.reused:
             yield self.store.load_rows(a.article_id, a.source)
 
-    def finish(self, frames: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame] | None = None) -> int:
-        """Commit what is left and record the run; returns its run id."""
+    def finish(self, frames: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame] | None = None,
+               ready: Callable[[], None] | None = None) -> int:
+        """Commit what is left and record the run; returns its run id.
+
+        ``ready`` is called just before the run's record is committed (see ``Store.record_run``).
+        """
         self.flush()
         arts = frames["articles"]
         rej = frames["rejected"]
@@ -120,7 +124,7 @@ class Session:
                   "rejected": sum(not r.skipped for r in rejections)}
         return self.store.record_run(command=self.command, started=self.started, inputs=self.inputs,
                                      version=self.version, counts=counts, rejections=rejections, seen=seen,
-                                     tables=tables)
+                                     tables=tables, ready=ready)
 
 
 @dataclass
