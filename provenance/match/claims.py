@@ -176,9 +176,9 @@ def figure_id(article_id: str, start: int, end: int) -> str:
     return content_hash("figure", article_id, int(start), int(end))
 
 
-def _figure_phrase(r: dict[str, Any]) -> str:
+def _figure_phrase(metric: Any, text: Any, counted: Any) -> str:
     """'killed: more than 8,300 Palestinians' for the claims table."""
-    return f"{r.get('metric')}: {r.get('text')}" + (f" {r['counted']}" if _s(r.get("counted")) else "")
+    return f"{metric}: {text}" + (f" {counted}" if _s(counted) else "")
 
 
 def prepare_figures(figures: pd.DataFrame) -> pd.DataFrame:
@@ -280,25 +280,39 @@ class _ByArticle:
         """Distinct article ids of the table, sorted."""
         return self.uniques
 
-    def rows(self, first: str, last: str) -> list[dict[str, Any]]:
-        """Rows of the articles with ids in [first, last], as dicts."""
+    def columns(self, first: str, last: str) -> _Rows:
+        """Rows of the articles with ids in [first, last], as one list per column (the values
+        ``to_dict("records")`` gives); a column the table lacks is absent."""
         lo = int(np.searchsorted(self.uniques, first, side="left"))
         hi = int(np.searchsorted(self.uniques, last, side="right"))
         a = int(np.searchsorted(self.codes, lo, side="left"))
         b = int(np.searchsorted(self.codes, hi, side="left"))
         if a >= b:
-            return []
+            return _Rows(0, {})
         part = self.df.iloc[self.order[a:b] if self.order is not None else slice(a, b)]
-        cols = [part[k].tolist() for k in self.keys]
-        return [dict(zip(self.keys, vals)) for vals in zip(*cols)]
+        return _Rows(b - a, {k: part[k].tolist() for k in self.keys})
+
+
+class _Rows:
+    """A batch of table rows as column lists; ``col`` gives a missing column as Nones."""
+
+    def __init__(self, n: int, cols: dict[str, list[Any]]) -> None:
+        self.n = n
+        self.cols = cols
+
+    def col(self, key: str) -> list[Any]:
+        """The column's values, or one None per row when the table has no such column."""
+        c = self.cols.get(key)
+        return c if c is not None else [None] * self.n
 
 
 def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One claim per sentence carrying a figure or an attribution.
 
     Rows are read a batch of ``ARTICLES_PER_BATCH`` articles at a time (claims never span
-    articles), so memory holds one batch of row dicts and the claims table, not a dict per
-    row of every table.
+    articles) as column lists, and claims are appended to the claims table's column lists
+    (no dict per table row or per claim), so memory holds one batch of columns, one part of
+    claims and the claims table.
 
     Args:
         frames: Extraction tables (``articles``, ``figures`` (after ``prepare_figures``),
@@ -336,12 +350,10 @@ def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | 
     columns: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
     for b in range(0, len(all_ids), ARTICLES_PER_BATCH):
         batch = all_ids[b:b + ARTICLES_PER_BATCH]
-        figs, atts, dates = (t.rows(batch[0], batch[-1]) for t in tables)
+        figs, atts, dates = (t.columns(batch[0], batch[-1]) for t in tables)
         article_claims = [whole[a] for a in batch if a in whole]
-        rows = _claim_rows(figs, atts, dates, article_claims, whole_text, texts, meta)
-        for c in CLAIM_COLUMNS:  # a column of the batch at a time
-            columns[c].extend([row[c] for row in rows])
-        del rows
+        _claim_columns(figs, atts, dates, article_claims, whole_text, texts, meta, columns)
+        del figs, atts, dates
         if len(columns["claim_id"]) >= CLAIMS_PER_PART:  # into compact (Arrow) columns
             parts.append(pd.DataFrame(columns, columns=CLAIM_COLUMNS))
             columns = {c: [] for c in CLAIM_COLUMNS}
@@ -365,96 +377,123 @@ def release_arrow_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
-def _claim_rows(figs: list[dict[str, Any]], atts: list[dict[str, Any]], dates: list[dict[str, Any]],
-                article_claims: list[dict[str, Any]], whole_text: bool, texts: Mapping[str, str],
-                meta: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Claims-table rows of a batch of articles (their figure, attribution and date rows, and in
-    whole-text mode the article claims of articles with none of those)."""
-    groups: dict[tuple[str, int], dict[str, Any]] = {}
-
-    def key_of(r: dict[str, Any]) -> tuple[str, int]:
-        return (r["article_id"], -1 if whole_text else int(r.get("sentence_index") or 0))
-
-    def claim_for(r: dict[str, Any]) -> dict[str, Any]:
-        k = key_of(r)
-        c = groups.get(k)
-        if c is None:
-            c = {"article_id": r["article_id"], "source": r.get("source"), "outlet": r.get("outlet"),
-                 "published": r.get("published"), "figs": [], "atts": [], "hedged_att": False,
-                 "sentence_index": None if whole_text else int(r.get("sentence_index") or 0),
-                 "start": int(r.get("sentence_start") or 0), "end": int(r.get("sentence_end") or 0),
-                 "text": r.get("sentence") or ""}
-            groups[k] = c
-        return c
-
-    for r in figs:
-        claim_for(r)["figs"].append(r)
-    for r in atts:
-        c = claim_for(r)
-        if not c["atts"]:  # only the first attribution is read, and whether any is hedged
-            c["atts"].append(r)
-        c["hedged_att"] = c["hedged_att"] or r.get("hedged") is True
-    for c in article_claims:
-        groups.setdefault((c["article_id"], -1), c)
+def _claim_columns(figs: _Rows, atts: _Rows, dates: _Rows, article_claims: list[dict[str, Any]],
+                   whole_text: bool, texts: Mapping[str, str], meta: dict[str, dict[str, Any]],
+                   out: dict[str, list[Any]]) -> None:
+    """Append the claims of a batch of articles to ``out`` (one list per claims-table column):
+    their figure, attribution and date rows, and in whole-text mode the article claims of
+    articles with none of those. Claims come in the order their first row is met (figures,
+    then attributions, then article claims)."""
+    # A claim: [opening rows, row index (or the article-claim dict), figure rows, first
+    # attribution row (-1: none), whether any attribution is hedged].
+    groups: dict[tuple[str, int], list[Any]] = {}
+    for t, is_fig in ((figs, True), (atts, False)):
+        if not t.n:
+            continue
+        hedged = t.col("hedged")
+        for i, k in enumerate(_claim_keys(t, whole_text)):
+            c = groups.get(k)
+            if c is None:
+                c = groups[k] = [t, i, [], -1, False]
+            if is_fig:
+                c[2].append(i)
+            else:
+                if c[3] < 0:  # only the first attribution is read, and whether any is hedged
+                    c[3] = i
+                c[4] = c[4] or hedged[i] is True
+    for w in article_claims:
+        groups.setdefault((w["article_id"], -1), [None, w, [], -1, False])
     date_vals: dict[tuple[str, int], list[str]] = {}
-    for r in dates:
-        if _s(r.get("value")) and r.get("role") not in ("dateline", "published"):
-            date_vals.setdefault(key_of(r), []).append(str(r["value"]))
-    rows = []
-    for k, c in groups.items():
+    if dates.n:
+        for k, v, role in zip(_claim_keys(dates, whole_text), dates.col("value"), dates.col("role")):
+            if _s(v) and role not in ("dateline", "published"):
+                date_vals.setdefault(k, []).append(str(v))
+    F = {k: figs.col(k) for k in _FIGURE_KEYS} if figs.n else {}
+    A = {k: atts.col(k) for k in _ATTRIBUTION_KEYS} if atts.n else {}
+    add = {c: out[c].append for c in CLAIM_COLUMNS}
+    for k, (t, i, fl, ai, hedged_att) in groups.items():
+        if t is None:  # an article claim (whole-text mode)
+            aid, source, outlet, published = i["article_id"], i["source"], i["outlet"], i["published"]
+            sentence_index, start, end, text = i["sentence_index"], i["start"], i["end"], i["text"]
+        else:
+            aid = t.cols["article_id"][i]
+            source, outlet, published = (t.cols[x][i] if x in t.cols else None for x in ("source", "outlet", "published"))
+            si, ss, se, sent = (t.cols[x][i] if x in t.cols else None
+                                for x in ("sentence_index", "sentence_start", "sentence_end", "sentence"))
+            sentence_index = None if whole_text else int(si or 0)
+            start, end, text = int(ss or 0), int(se or 0), sent or ""
+        m = meta.get(aid, {})
         if whole_text:
-            c["start"], c["end"] = 0, int(meta.get(c["article_id"], {}).get("chars") or c["end"])
-            c["text"] = texts.get(c["article_id"], c["text"])
-        rows.append(_claim_row(c, meta.get(c["article_id"], {}), date_vals.get(k, [])))
-    return rows
+            start, end = 0, int(m.get("chars") or end)
+            text = texts.get(aid, text)
+        f = (fl[0] if len(fl) == 1 else min(fl, key=lambda j: _figure_rank(
+            F["metric"][j], F["qualifier"][j], F["part_of"][j], F["group"][j], F["start"][j]))) if fl else -1
+        a = ai
+        kinds = (["figure"] if fl else []) + (["attribution"] if a >= 0 else [])
+        speaker = speaker_text = descriptor = None
+        if f >= 0 and _s(F["source_canonical"][f] or F["source_text"][f]):
+            speaker, speaker_text, descriptor = (_s(F["source_canonical"][f]), _s(F["source_text"][f]),
+                                                 _s(F["descriptor"][f]))
+        elif a >= 0:
+            speaker, speaker_text, descriptor = (_s(A["source_canonical"][a]), _s(A["source_text"][a]),
+                                                 _s(A["descriptor"][a]))
+        add["claim_id"](content_hash("claim", aid, start, end))
+        add["article_id"](aid)
+        add["source"](source)
+        add["outlet"](outlet)
+        add["published"](published)
+        add["published_precision"](m.get("published_precision"))
+        add["start"](start)
+        add["end"](end)
+        add["sentence_index"](sentence_index)
+        add["kind"]("+".join(kinds) or "assertion")
+        add["text"](text)
+        add["figures"]("; ".join(_figure_phrase(F["metric"][x], F["text"][x], F["counted"][x]) for x in fl) or None)
+        add["dates"](";".join(sorted(set(date_vals.get(k, [])))) or None)
+        add["speaker"](speaker)
+        add["speaker_text"](speaker_text)
+        add["descriptor"](descriptor)
+        add["cue"](_s(A["cue"][a]) if a >= 0 else None)
+        add["attribution_kind"](_s(A["kind"][a]) if a >= 0 else None)
+        add["quote"](_s(A["content"][a]) if a >= 0 and A["kind"][a] in ("direct", "mixed") else None)
+        add["hedged"](bool((f >= 0 and F["hedged"][f] is True) or hedged_att))
+        as_of = None
+        for x in ("figure_id", "metric", "value", "low", "high", "qualifier", "counted", "group", "side",
+                  "as_of", "cumulative"):
+            v = _s(F[x][f]) if f >= 0 else None
+            add[x](v)
+            if x == "as_of":
+                as_of = v
+        add["place"](_s(F["place_scope"][f]) if f >= 0 else None)
+        if f >= 0 and as_of is None:
+            out["as_of"][-1] = published
+
+
+def _claim_keys(t: _Rows, whole_text: bool) -> list[tuple[str, int]]:
+    """The claim (article, sentence) of each row; one claim per article in whole-text mode."""
+    if whole_text:
+        return [(a, -1) for a in t.cols["article_id"]]
+    return [(a, int(i or 0)) for a, i in zip(t.cols["article_id"], t.col("sentence_index"))]
+
+
+def _figure_rank(metric: Any, qualifier: Any, part_of: Any, group: Any, start: Any) -> tuple[int, int, int, int, int]:
+    """Precedence of a figure as a claim's primary figure (lowest first): the metric's rank, a
+    stated number before a vague one of the same metric ("kills hundreds ... at least 500" is
+    matched on 500), a whole population's count before a sub-group's ("413 people, including 78
+    children"), then the earliest."""
+    m = metric or "other"
+    return (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER),
+            1 if qualifier == "vague" else 0,
+            0 if _s(part_of) is None else 1, 0 if group in (None, "people") else 1,
+            int(start or 0))
 
 
 def primary_figure(figs: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The figure a claim is matched on: the highest-precedence metric, totals before events."""
     if not figs:
         return None
-    def rank(f: dict[str, Any]) -> tuple[int, int, int, int, int]:
-        m = f.get("metric") or "other"
-        # A stated number before a vague one of the same metric ("kills hundreds ... at least
-        # 500" is matched on 500); a whole population's count before a sub-group's ("413
-        # people, including 78 children").
-        return (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER),
-                1 if f.get("qualifier") == "vague" else 0,
-                0 if _s(f.get("part_of")) is None else 1, 0 if f.get("group") in (None, "people") else 1,
-                int(f.get("start") or 0))
-    return min(figs, key=rank)
-
-
-def _claim_row(c: dict[str, Any], meta: dict[str, Any], dates: list[str]) -> dict[str, Any]:
-    """Flatten one grouped claim into a claims-table row."""
-    f = primary_figure(c["figs"])
-    a = c["atts"][0] if c["atts"] else None
-    kinds = (["figure"] if c["figs"] else []) + (["attribution"] if c["atts"] else [])
-    speaker = speaker_text = descriptor = None
-    if f is not None and _s(f.get("source_canonical") or f.get("source_text")):
-        speaker, speaker_text, descriptor = _s(f.get("source_canonical")), _s(f.get("source_text")), _s(f.get("descriptor"))
-    elif a is not None:
-        speaker, speaker_text, descriptor = _s(a.get("source_canonical")), _s(a.get("source_text")), _s(a.get("descriptor"))
-    row: dict[str, Any] = {
-        "claim_id": content_hash("claim", c["article_id"], c["start"], c["end"]),
-        "article_id": c["article_id"], "source": c["source"], "outlet": c["outlet"], "published": c["published"],
-        "published_precision": meta.get("published_precision"),
-        "start": c["start"], "end": c["end"], "sentence_index": c["sentence_index"],
-        "kind": "+".join(kinds) or "assertion", "text": c["text"],
-        "figures": "; ".join(_figure_phrase(x) for x in c["figs"]) or None,
-        "dates": ";".join(sorted(set(dates))) or None,
-        "speaker": speaker, "speaker_text": speaker_text, "descriptor": descriptor,
-        "cue": _s(a.get("cue")) if a else None, "attribution_kind": _s(a.get("kind")) if a else None,
-        "quote": _s(a.get("content")) if a and a.get("kind") in ("direct", "mixed") else None,
-        "hedged": bool((f and f.get("hedged") is True) or c["hedged_att"]),
-    }
-    for k in ("figure_id", "metric", "value", "low", "high", "qualifier", "counted", "group", "side",
-              "as_of", "cumulative"):
-        row[k] = _s(f.get(k)) if f else None
-    row["place"] = _s(f.get("place_scope")) if f else None
-    if f is not None and row["as_of"] is None:
-        row["as_of"] = c["published"]
-    return row
+    return min(figs, key=lambda f: _figure_rank(f.get("metric"), f.get("qualifier"), f.get("part_of"),
+                                                f.get("group"), f.get("start")))
 
 
 __all__ = ["CLAIM_COLUMNS", "METRIC_ORDER", "build_claims", "figure_id", "figure_scope", "prepare_figures",
