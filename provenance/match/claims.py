@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from provenance.frames import concat_parts
 from provenance.ids import content_hash
+from provenance.match.prefilter import ascii_lower, may_match
 
 # Metrics in order of precedence when a claim holds several figures.
 METRIC_ORDER = ("killed", "injured", "hostage", "missing", "displaced", "arrested", "released", "other")
@@ -69,8 +70,9 @@ def _first(patterns: tuple[tuple[str, re.Pattern[str]], ...], *texts: str | None
     for t in texts:
         if not t:
             continue
+        low = ascii_lower(t)
         for name, pat in patterns:
-            if pat.search(t):
+            if may_match(pat, low) and pat.search(t):
                 return name
     return None
 
@@ -109,8 +111,14 @@ _IN_BEFORE = re.compile(r"\b(?:in|inside|across|throughout|within)\s+(?:the\s+)?
 def _blanked_sides(sentence: str) -> tuple[str, frozenset[str]]:
     """The sentence with attacker phrases blanked (offsets kept), and the sides it names."""
     sc = scopes()
-    blanked = sc.attackers.sub(lambda m: " " * len(m.group(0)), sentence)
-    return blanked, frozenset(name for name, pat in sc.sides if pat.search(blanked))
+    # Patterns that cannot match (no literal they need is in the sentence) are not run.
+    low = ascii_lower(sentence)
+    if may_match(sc.attackers, low):
+        blanked = sc.attackers.sub(lambda m: " " * len(m.group(0)), sentence)
+        low = ascii_lower(blanked)
+    else:
+        blanked = sentence
+    return blanked, frozenset(name for name, pat in sc.sides if may_match(pat, low) and pat.search(blanked))
 
 
 @lru_cache(maxsize=4096)
