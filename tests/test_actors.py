@@ -208,3 +208,41 @@ def test_compiled_alias_scan_finds_the_regex_positions(s: str) -> None:
     if not dec.USE_JIT:
         pytest.skip("numba is not installed")
     assert actors._alias_starts(s) == [m.start() for m in actors._alias_start_regex().finditer(" " + s)]
+
+
+def test_role_literals_start_every_role_alternative() -> None:
+    # _role_matches tries _ROLE_BEFORE only where one of _ROLE_LITERALS occurs.
+    import re
+
+    alts = re.search(r"\(\?P<role>(.*?)\)\\s\+", actors._ROLE_BEFORE.pattern).group(1).split("|")
+    for alt in alts:
+        plain = alt.replace("\\s+", " ").replace("\\.", ".")
+        assert any(plain.startswith(lit) for lit in actors._ROLE_LITERALS), alt
+
+
+@given(st.lists(st.sampled_from(["Prime", "Minister", "President", "spokesman", "Lt.", "Col.", "Gen.", "x", "-",
+                                 " ", "  ", "\n", "Ali", "of", "leader", "chief", "Secretary-General", "Rear Adm."]),
+                max_size=30).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_role_matches_are_finditers(s: str) -> None:
+    assert [m.span() for m in actors._role_matches(s)] == [m.span() for m in actors._ROLE_BEFORE.finditer(s)]
+
+
+_KEYED_TEXT = st.lists(
+    st.sampled_from([*"abdehimnrstu -'’\n.ſıK", "the ", "The ", "the\n", "Hamas", "UN", "un", "AP", "Israeli",
+                     "Iran-backed ", "Hamas-run ", "al ", "Al-", "WHO", "who", "U.N.", "Abu "]), max_size=30
+).map("".join)
+
+
+@given(_KEYED_TEXT)
+@settings(max_examples=400, deadline=None)
+def test_alias_keys_skip_only_candidates_that_cannot_match(s: str) -> None:
+    # The key filter in extract_actors must find what trying the pattern at every scan
+    # candidate finds.
+    low = s.lower()
+    if len(low) != len(s):
+        return
+    rx = actors._alias_regex()
+    every = [m.span() for p in actors._alias_starts(low) if (m := rx.match(s, p))]
+    found = [(a.start, a.end) for a in extract_actors(s, split_sentences(s), with_sources=False)]
+    assert set(every) <= set(found) | {sp for sp in every if any(f[0] <= sp[0] < f[1] for f in found)}

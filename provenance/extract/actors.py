@@ -87,6 +87,11 @@ _ROLE_BEFORE = re.compile(
     r"Secretary-General|Director-General|leader|official|chief|commander|Rear\s+Adm\.|Lt\.\s+Col\.|Gen\.)"
     r"\s+(?=[A-Z])"
 )
+# Every match of _ROLE_BEFORE starts with one of these (its alternatives' literal starts):
+# ``str.find`` locates them faster than the pattern's scan, which tests a set of eleven
+# first letters (four of them common lower-case ones) at every position.
+_ROLE_LITERALS = ("spokes", "Prime", "President", "Minister", "Secretary", "Director-General", "leader",
+                  "official", "chief", "commander", "Rear", "Lt.", "Gen.")
 _ORG_WORDS_BEFORE = re.compile(r"(?:(?:[A-Z][\w'’\-.]*|of|the)\s+){1,5}$")
 _WORD_START = re.compile(r"(?<![\w-])[A-Za-z]")
 
@@ -126,8 +131,8 @@ def _trie_pattern(words: Iterable[str], *, fold: bool) -> str:
 
 
 @lru_cache(maxsize=1)
-def _alias_regex() -> re.Pattern[str]:
-    """Every registry alias in one trie-shaped pattern, with an optional descriptor prefix."""
+def _alias_cores() -> tuple[frozenset[str], frozenset[str]]:
+    """The aliases the alias pattern matches: (case-insensitive, case-sensitive acronyms)."""
     reg = registry()
     ci: set[str] = set()
     cs: set[str] = set()
@@ -138,11 +143,99 @@ def _alias_regex() -> re.Pattern[str]:
             (cs if a.isupper() and len(a) <= 6 else ci).add(a)
             if not a.isupper() and " of " in a:  # "military wing of the Islamic Jihad"
                 ci.add(a.replace(" of ", " of the "))
-    suffixes = "|".join(r[1] for r in _lexicon_rows("descriptors.tsv") if r[0] == "suffix")
-    desc = r"(?:[A-Z][\w]*[-‑](?:" + suffixes + r")\s+)?"
+    return frozenset(ci), frozenset(cs)
+
+
+@lru_cache(maxsize=1)
+def _descriptor_suffixes() -> str:
+    """The descriptor suffixes ("run", "backed", ...) as a regex alternation."""
+    return "|".join(r[1] for r in _lexicon_rows("descriptors.tsv") if r[0] == "suffix")
+
+
+@lru_cache(maxsize=1)
+def _alias_regex() -> re.Pattern[str]:
+    """Every registry alias in one trie-shaped pattern, with an optional descriptor prefix."""
+    ci, cs = _alias_cores()
+    desc = r"(?:[A-Z][\w]*[-‑](?:" + _descriptor_suffixes() + r")\s+)?"
     pat = (r"(?<![\w-])(?:(?:the|The)\s+)?" + desc + r"(?:(?i:" + _trie_pattern(ci, fold=True) + r")|"
            + _trie_pattern(cs, fold=False) + r")(?![\w-])")
     return re.compile(pat)
+
+
+_ASCII_NON_WORD = [chr(c) for c in range(128) if not (chr(c).isalnum() or c in (45, 95))]  # not [\w-]
+
+
+def _alias_keys(aliases: Iterable[str]) -> frozenset[str]:
+    """The lower-cased four characters an alias of ``aliases`` can begin with, in ASCII text.
+
+    An alias's characters up to its first space or apostrophe (the pattern is looser there:
+    any whitespace run, either apostrophe), at most four; a shorter key stands for itself
+    followed by a character that is not ``[\\w-]`` (the space, apostrophe or alias end), then
+    any characters. Case-sensitive aliases are lower-cased too (a superset).
+    """
+    out: set[str] = set()
+    tails = [""]
+    for _ in range(2):
+        tails = [t + chr(c) for t in tails for c in range(128)] + tails
+    for a in aliases:
+        low = a.lower()
+        n = next((i for i, ch in enumerate(low[:4]) if ch.isspace() or ch in "'’"), min(4, len(low)))
+        key = low[:n]
+        if n == 0:
+            raise ValueError(a)  # cannot begin a word: ``_alias_index`` gives no keys then
+        if n == 4:
+            out.add(key)
+            continue
+        out.add(key)  # at the text's end
+        for c in _ASCII_NON_WORD:
+            out.update((key + c + t)[:4] for t in tails if len(key + c + t) <= 4)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> tuple[frozenset[str], frozenset[str]] | None:
+    """``_alias_keys`` of the alias cores at a candidate itself and after a leading "the".
+
+    An alias written with its article ("the UN") is keyed by what follows "the " and only
+    after a "the": its own key would let every "the" through.
+    """
+    ci, cs = _alias_cores()
+    own: list[str] = []
+    rest: list[str] = []
+    for a in (*ci, *cs):
+        the = _THE_ALIAS.match(a)
+        if the:
+            rest.append(a[the.end():])
+        else:
+            own.append(a)
+    try:
+        return _alias_keys(own), _alias_keys([*own, *rest])
+    except ValueError:  # an alias starting with a space or an apostrophe: try every candidate
+        return None
+
+
+_THE_ALIAS = re.compile(r"the\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _descriptor_tail() -> re.Pattern[str]:
+    """A descriptor's hyphen and suffix ("-run "); the pattern starts with a literal, which
+    the regex engine scans for fast (a two-character set would be tested at every position)."""
+    return re.compile(r"-(?:" + _descriptor_suffixes() + r")\s")
+
+
+def _descriptor_starts(text: str) -> set[int]:
+    """Offsets where the alias pattern's descriptor ``[A-Z]\\w*[-‑](suffix)\\s`` can start: the
+    first character of the word run before each descriptor hyphen, when it is A-Z."""
+    out: set[int] = set()
+    hyphens = text.replace("‑", "-") if "‑" in text else text  # same length, same offsets
+    for h in (m.start() for m in _descriptor_tail().finditer(hyphens)):
+        i = h
+        while i and (text[i - 1].isalnum() or text[i - 1] == "_"):
+            i -= 1
+        if i < h and "A" <= text[i] <= "Z":
+            out.add(i)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -196,6 +289,28 @@ def _alias_starts(lowered: str) -> list[int]:
     return [w.start() for w in _alias_start_regex().finditer(" " + lowered)]
 
 
+def _role_matches(text: str) -> list[re.Match[str]]:
+    """``_ROLE_BEFORE.finditer(text)``: the pattern tried where a role literal occurs, left to
+    right, skipping occurrences inside the previous match (as ``finditer`` does)."""
+    cands: list[int] = []
+    for lit in _ROLE_LITERALS:
+        i = text.find(lit)
+        while i >= 0:
+            cands.append(i)
+            i = text.find(lit, i + 1)
+    cands.sort()
+    out: list[re.Match[str]] = []
+    end = 0
+    for p in cands:
+        if p < end:
+            continue
+        m = _ROLE_BEFORE.match(text, p)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 def _affiliation(org_phrase: str) -> str | None:
     """Canonical (or cleaned) name of the body in an appositive's ``of/for`` phrase."""
     canon, _ = canonicalize(org_phrase)
@@ -237,7 +352,7 @@ def extract_actors(
         aff = _affiliation(m.group("org"))
         canon = reg.lookup(name) or name
         found.append(Actor(nm.start(), nm.end(), name, canon, "person", role, aff, None))
-    for m in _ROLE_BEFORE.finditer(text):
+    for m in _role_matches(text):
         if not _word_start(text, m.start()):
             continue
         nm = _NAME_START.match(text, m.end())
@@ -253,12 +368,41 @@ def extract_actors(
             aff = reg.entries[canon].affiliation
         found.append(Actor(nm.start(), nm.end(), name, canon, "person", role, aff, None))
     # Registry aliases: try the trie pattern only where a word starts with an alias's first
-    # letters (found by one regex scan, not a Python loop over every word).
+    # letters (found by one scan, not a Python loop over every word), and there only when its
+    # first four characters can begin an alias (``_alias_keys``) or, after "the ", the next
+    # word's can (most candidates are a "the"), or a descriptor ("Hamas-run") starts there.
     rx = _alias_regex()
     lowered = text.lower()
+    index = _alias_index()
     if len(lowered) == len(text):
         starts = _alias_starts(lowered)
-    else:  # a character whose lower case is longer ("İ"): offsets would shift
+    if len(lowered) == len(text) and index is not None:
+        own, after_the = index
+        descs: set[int] | None = None
+        kept: list[int] = []
+        for pos in starts:
+            k = lowered[pos:pos + 4]
+            if k in own:
+                kept.append(pos)
+                continue
+            if k == "the ":  # most candidates: keep those followed by an alias's first letters
+                q = pos + 4
+                k = lowered[q:q + 4]
+                if k in after_the or not k.isascii() or k[:1].isspace():
+                    kept.append(pos)
+                    continue
+            elif not k.isascii() or k[:3] == "the" and k[3:].isspace():  # case-insensitive matches of "ſ", "ı", ...: tried as is
+                kept.append(pos)
+                continue
+            else:
+                q = pos
+            if "A" <= text[q:q + 1] <= "Z":  # a descriptor ("Hamas-run") can start here
+                if descs is None:
+                    descs = _descriptor_starts(text)
+                if q in descs:
+                    kept.append(pos)
+        starts = kept
+    elif len(lowered) != len(text):  # a character whose lower case is longer ("İ"): offsets would shift
         firsts = _alias_first_words()
         starts = [w.start() for w in _WORD_START.finditer(text) if text[w.start():w.start() + 3].lower() in firsts]
     for pos in starts:
@@ -303,5 +447,6 @@ def _dedupe(actors: list[Actor]) -> list[Actor]:
 
 
 # Recognition caches built from the registry are rebuilt when it changes (load_aliases).
-for _cache in (_alias_regex, _alias_first_words, _alias_start_regex, _alias_start_keys):
+for _cache in (_alias_cores, _alias_regex, _alias_index, _alias_first_words, _alias_start_regex,
+               _alias_start_keys):
     _registry.on_change(_cache.cache_clear)
