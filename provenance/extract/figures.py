@@ -42,6 +42,7 @@ from provenance.extract.figure_sources import (
     sentence_sources,
 )
 from provenance.extract.numbers import Quantity, last_word, lexicon, scan_quantities
+from provenance.extract.regex_guard import guarded
 from provenance.models import Attribution, DateMention, Figure, Sentence, SourceRef
 
 VERSION = "7"
@@ -123,42 +124,42 @@ def _rules() -> _Rules:
 
     kw_any = _alt([k for m in _METRICS for k in met["keywords"].get(m, [])])
     return _Rules(
-        keyword=re.compile(groups(met["keywords"]), i),
-        object_verb=re.compile(rf"(?:{groups(met['object_verbs'])})\s+(?:a\s+total\s+of\s+)?$", i),
-        toll=re.compile(groups(met["toll_nouns"]), i),
-        near=re.compile(rf"(?:{groups(met['near_nouns'])})[\s,:]*(?:(?:were|was|are|is|stood at|reached|of)\s+)?$", i),
-        any_object_verb=re.compile(groups(met["object_verbs"]), i),
-        joint_before=re.compile(rf"\b(?:{kw_any})\s+(?:{_alt(met['joint']['joiners'], True)})\s+$", i),
+        keyword=guarded(groups(met["keywords"]), i),
+        object_verb=guarded(rf"(?:{groups(met['object_verbs'])})\s+(?:a\s+total\s+of\s+)?$", i),
+        toll=guarded(groups(met["toll_nouns"]), i),
+        near=guarded(rf"(?:{groups(met['near_nouns'])})[\s,:]*(?:(?:were|was|are|is|stood at|reached|of)\s+)?$", i),
+        any_object_verb=guarded(groups(met["object_verbs"]), i),
+        joint_before=guarded(rf"\b(?:{kw_any})\s+(?:{_alt(met['joint']['joiners'], True)})\s+$", i),
         # "killed or wounded", "killed, missing or wounded": several metrics counted together.
-        joint=re.compile(
+        joint=guarded(
             rf"(?:\s*,\s*(?:{kw_any}))*\s*,?\s*(?:{_alt(met['joint']['joiners'], True)})\s+(?:{kw_any})\b", i
         ),
-        subcount=re.compile(rf"(?:^|\W)(?:{_alt(fig['subcounts']['cues'], True)})\s*(?:[:—–-]\s*)?$", i),
+        subcount=guarded(rf"(?:^|\W)(?:{_alt(fig['subcounts']['cues'], True)})\s*(?:[:—–-]\s*)?$", i),
         # Matched on lower-cased sentences: a case-sensitive alternation is several times faster.
-        running=re.compile(rf"\b(?:{_alt([p.lower() for p in fig['cumulative']['running']], True)})\b"),
-        running_before=re.compile(rf"\b(?:{_alt(fig['cumulative']['running_before'])})\s*$", i),
-        event=re.compile(rf"\b(?:{_alt([p.lower() for p in fig['cumulative']['event']], True)})\b"),
-        hedge=re.compile(rf"\b(?:{_alt([p.lower() for p in fig['hedges']['phrases']], True)})\b"),
-        place=re.compile(
+        running=guarded(rf"\b(?:{_alt([p.lower() for p in fig['cumulative']['running']], True)})\b"),
+        running_before=guarded(rf"\b(?:{_alt(fig['cumulative']['running_before'])})\s*$", i),
+        event=guarded(rf"\b(?:{_alt([p.lower() for p in fig['cumulative']['event']], True)})\b"),
+        hedge=guarded(rf"\b(?:{_alt([p.lower() for p in fig['hedges']['phrases']], True)})\b"),
+        place=guarded(
             rf"\b(?P<prep>{_alt(fig['places']['prepositions'], True)})\s+"
             rf"(?P<place>{_alt(fig['places']['names'], True)})(?![\w-])"
         ),
-        clause_left=re.compile(r"(?:;|\s?[—–]\s?|\s--\s|:\s|(?<=[a-z]{2})[.!?][”\"’]?(?=[A-Z“]))"),
-        clause_right=re.compile(
+        clause_left=guarded(r"(?:;|\s?[—–]\s?|\s--\s|:\s|(?<=[a-z]{2})[.!?][”\"’]?(?=[A-Z“]))"),
+        clause_right=guarded(
             r"(?:;|\s?[—–]\s?|\s--\s|,\s+(?:and|but|while|whereas|where|when)\s|(?<=[a-z]{2})[.!?][”\"’]?(?=[A-Z“]))"
         ),
-        glued=re.compile(r"(?<=[a-z]{2}[.!?])[”\"’]?(?=[A-Z“\"])"),
-        as_of=re.compile(r"\b(?:as\s+of|by|through|until|as\s+at)\s+$", i),
-        counted_word=re.compile(r"[A-Za-z][\w’'.-]*|\d[\w,.-]*|[^\w\s]"),
-        transitive_ing=re.compile(
+        glued=guarded(r"(?<=[a-z]{2}[.!?])[”\"’]?(?=[A-Z“\"])"),
+        as_of=guarded(r"\b(?:as\s+of|by|through|until|as\s+at)\s+$", i),
+        counted_word=guarded(r"[A-Za-z][\w’'.-]*|\d[\w,.-]*|[^\w\s]"),
+        transitive_ing=guarded(
             r"^(?:killing|wounding|injuring|abducting|kidnapping|displacing|arresting|detaining|releasing"
             r"|freeing|holding|taking|seizing|capturing)$",
             i,
         ),
-        and_verb=re.compile(r"\b(?:and|or)\s+$", i),
-        coord=re.compile(r"^[^;:—–]{0,60}?(?:\b(?:and|or|among(?:\s+the)?|of)|,)\s*$", i),
-        aux=re.compile(r"\b(?:have|has|had|are|is|were|was|will|would)\b"),
-        population=re.compile(rf"\b(?:{_alt(met['population']['cues'], True)})\s+$", i),
+        and_verb=guarded(r"\b(?:and|or)\s+$", i),
+        coord=guarded(r"^[^;:—–]{0,60}?(?:\b(?:and|or|among(?:\s+the)?|of)|,)\s*$", i),
+        aux=guarded(r"\b(?:have|has|had|are|is|were|was|will|would)\b"),
+        population=guarded(rf"\b(?:{_alt(met['population']['cues'], True)})\s+$", i),
     )
 
 
