@@ -22,6 +22,7 @@ from provenance.config import load_config
 from provenance.engine import map_articles
 from provenance.engine.local import map_extract
 from provenance.errors import EngineError
+from provenance.extract import actors
 from provenance.models import Article
 
 distributed = pytest.importorskip("distributed")
@@ -129,6 +130,11 @@ def test_dask_workers_get_the_user_aliases(cluster: str, tmp_path: Path) -> None
     assert list(frames["attributions"]["source_canonical"]) == ["Marrow Water Authority"]
     local = pipeline.collect([str(d)], config=settings(workers=1), actors_files=[f])
     assert_same_frames(local, frames)
+    # The workers serve the next run too: without --actors it must not see these aliases.
+    actors.reset_registry()
+    plain = pipeline.collect([str(d)], config=cfg)
+    assert "Marrow Water Authority" not in set(plain["attributions"]["source_canonical"])
+    assert_same_frames(pipeline.collect([str(d)], config=settings(workers=1)), plain)
 
 
 def test_cli_run_dask_writes_the_same_report(cluster: str, tmp_path: Path) -> None:

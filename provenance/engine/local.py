@@ -43,13 +43,19 @@ def use_aliases(aliases: Sequence[str]) -> None:
     """Load user alias files (their contents) into this process's actor registry, once each.
 
     The stage functions take the contents rather than paths: a worker process, or a Dask worker
-    on another machine, starts with the packaged registry only.
+    on another machine, starts with the packaged registry only. A worker process (a Dask
+    worker serves run after run) is set to exactly these files: the packaged registry again
+    when another run's files are loaded. The main process (an in-process run) keeps what it
+    has loaded (``pipeline.user_aliases``, or ``actors.load_aliases`` in a notebook).
     """
-    if aliases:
-        from provenance.extract.actors import load_alias_text
+    from provenance.extract import actors
 
-        for text in aliases:
-            load_alias_text(text)
+    if mp.parent_process() is not None:
+        wanted = tuple(actors.alias_text_digest(t) for t in aliases)
+        if actors.user_alias_digests() != wanted:
+            actors.reset_registry()
+    for text in aliases:
+        actors.load_alias_text(text)
 
 
 def extract_partition(articles: list[Article], aliases: Sequence[str] = ()) -> list[Rows]:

@@ -193,6 +193,11 @@ def load_alias_text(text: str) -> int:
     return len(entries)
 
 
+def user_alias_digests() -> tuple[str, ...]:
+    """Digests of the user alias files loaded in this process, in loading order."""
+    return tuple(_USER_FILES)
+
+
 def user_aliases_digest() -> str:
     """One digest of every user alias file loaded in this process ("" when none is):
     part of ``extractor_version``, so a store never reuses rows extracted under other aliases."""

@@ -28,6 +28,7 @@ from provenance.extract.actor_registry import (
     _lexicon_rows,
     _pronouns,
     actor_type,
+    alias_text_digest,
     canonicalize,
     group_aliases,
     load_alias_text,
@@ -37,6 +38,7 @@ from provenance.extract.actor_registry import (
     reset_registry,
     role_of,
     split_descriptor,
+    user_alias_digests,
     user_aliases_digest,
 )
 from provenance.models import Actor, Sentence
@@ -50,6 +52,7 @@ __all__ = [
     "ActorEntry",
     "Registry",
     "actor_type",
+    "alias_text_digest",
     "canonicalize",
     "extract_actors",
     "group_aliases",
@@ -60,6 +63,7 @@ __all__ = [
     "reset_registry",
     "role_of",
     "split_descriptor",
+    "user_alias_digests",
     "user_aliases_digest",
 ]
 
