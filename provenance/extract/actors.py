@@ -166,38 +166,53 @@ def _alias_regex() -> re.Pattern[str]:
     return re.compile(pat)
 
 
-_ASCII_NON_WORD = [chr(c) for c in range(128) if not (chr(c).isalnum() or c in (45, 95))]  # not [\w-]
+_ASCII_NON_WORD = frozenset(chr(c) for c in range(128) if not (chr(c).isalnum() or c in (45, 95)))  # not [\w-]
 
 
-def _alias_keys(aliases: Iterable[str]) -> frozenset[str]:
-    """The lower-cased four characters an alias of ``aliases`` can begin with, in ASCII text.
+class _AliasKeys:
+    """The lower-cased four characters an alias can begin with, in ASCII text (``k in keys``).
 
     An alias's characters up to its first space or apostrophe (the pattern is looser there:
     any whitespace run, either apostrophe), at most four; a shorter key stands for itself
     followed by a character that is not ``[\\w-]`` (the space, apostrophe or alias end), then
-    any characters. Case-sensitive aliases are lower-cased too (a superset).
+    any ASCII characters. Case-sensitive aliases are lower-cased too (a superset). Tested by
+    membership rather than listing every completion of a short key (listing them cost ~6 s
+    at each process's first article).
     """
-    out: set[str] = set()
-    tails = [""]
-    for _ in range(2):
-        tails = [t + chr(c) for t in tails for c in range(128)] + tails
-    for a in aliases:
-        low = a.lower()
-        n = next((i for i, ch in enumerate(low[:4]) if ch.isspace() or ch in "'’"), min(4, len(low)))
-        key = low[:n]
-        if n == 0:
-            raise ValueError(a)  # cannot begin a word: ``_alias_index`` gives no keys then
-        if n == 4:
-            out.add(key)
-            continue
-        out.add(key)  # at the text's end
-        for c in _ASCII_NON_WORD:
-            out.update((key + c + t)[:4] for t in tails if len(key + c + t) <= 4)
-    return frozenset(out)
+
+    def __init__(self, aliases: Iterable[str]) -> None:
+        self.full: set[str] = set()
+        self.short: tuple[set[str], ...] = (set(), set(), set(), set())  # by key length 1-3
+        for a in aliases:
+            low = a.lower()
+            n = next((i for i, ch in enumerate(low[:4]) if ch.isspace() or ch in "'’"), min(4, len(low)))
+            if n == 0:
+                raise ValueError(a)  # cannot begin a word: ``_alias_index`` gives no keys then
+            (self.full if n == 4 else self.short[n]).add(low[:n])
+
+    def __contains__(self, k: object) -> bool:
+        if not isinstance(k, str):
+            return False
+        if k in self.full:
+            return True
+        for n in (1, 2, 3):
+            if len(k) >= n and k[:n] in self.short[n] and (
+                    len(k) == n or (k[n] in _ASCII_NON_WORD and k[n + 1:].isascii())):
+                return True
+        return False
+
+
+def _alias_keys(aliases: Iterable[str]) -> _AliasKeys:
+    """``_AliasKeys`` of ``aliases``.
+
+    Raises:
+        ValueError: An alias begins with a space or an apostrophe.
+    """
+    return _AliasKeys(aliases)
 
 
 @lru_cache(maxsize=1)
-def _alias_index() -> tuple[frozenset[str], frozenset[str]] | None:
+def _alias_index() -> tuple[_AliasKeys, _AliasKeys] | None:
     """``_alias_keys`` of the alias cores at a candidate itself and after a leading "the".
 
     An alias written with its article ("the UN") is keyed by what follows "the " and only
