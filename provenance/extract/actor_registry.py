@@ -159,8 +159,9 @@ def load_aliases(path: str | Path) -> int:
     return load_alias_text(Path(path).read_text("utf-8"))
 
 
-#: Digests of the user alias files loaded into this process's registry, in loading order.
-_USER_FILES: list[str] = []
+#: Digest -> number of actors of each user alias file loaded into this process's registry,
+#: in loading order.
+_USER_FILES: dict[str, int] = {}
 
 
 def alias_text_digest(text: str) -> str:
@@ -177,11 +178,11 @@ def load_alias_text(text: str) -> int:
     Returns:
         The number of actors in the file.
     """
-    entries = _read_registry(text)
     digest = alias_text_digest(text)
-    if digest in _USER_FILES:
-        return len(entries)
-    _USER_FILES.append(digest)
+    if digest in _USER_FILES:  # checked before parsing: workers are handed the files with every task
+        return _USER_FILES[digest]
+    entries = _read_registry(text)
+    _USER_FILES[digest] = len(entries)
     reg = registry()
     for e in entries:
         old = reg.entries.get(e.canonical)

@@ -178,6 +178,9 @@ class _AliasKeys:
     any ASCII characters. Case-sensitive aliases are lower-cased too (a superset). Tested by
     membership rather than listing every completion of a short key (listing them cost ~6 s
     at each process's first article).
+
+    Raises:
+        ValueError: An alias begins with a space or an apostrophe.
     """
 
     def __init__(self, aliases: Iterable[str]) -> None:
@@ -202,18 +205,9 @@ class _AliasKeys:
         return False
 
 
-def _alias_keys(aliases: Iterable[str]) -> _AliasKeys:
-    """``_AliasKeys`` of ``aliases``.
-
-    Raises:
-        ValueError: An alias begins with a space or an apostrophe.
-    """
-    return _AliasKeys(aliases)
-
-
 @lru_cache(maxsize=1)
 def _alias_index() -> tuple[_AliasKeys, _AliasKeys] | None:
-    """``_alias_keys`` of the alias cores at a candidate itself and after a leading "the".
+    """``_AliasKeys`` of the alias cores at a candidate itself and after a leading "the".
 
     An alias written with its article ("the UN") is keyed by what follows "the " and only
     after a "the": its own key would let every "the" through.
@@ -228,7 +222,7 @@ def _alias_index() -> tuple[_AliasKeys, _AliasKeys] | None:
         else:
             own.append(a)
     try:
-        return _alias_keys(own), _alias_keys([*own, *rest])
+        return _AliasKeys(own), _AliasKeys([*own, *rest])
     except ValueError:  # an alias starting with a space or an apostrophe: try every candidate
         return None
 
@@ -388,7 +382,7 @@ def extract_actors(
         found.append(Actor(nm.start(), nm.end(), name, canon, "person", role, aff, None))
     # Registry aliases: try the trie pattern only where a word starts with an alias's first
     # letters (found by one scan, not a Python loop over every word), and there only when its
-    # first four characters can begin an alias (``_alias_keys``) or, after "the ", the next
+    # first four characters can begin an alias (``_AliasKeys``) or, after "the ", the next
     # word's can (most candidates are a "the"), or a descriptor ("Hamas-run") starts there.
     rx = _alias_regex()
     lowered = text.lower()
