@@ -104,14 +104,11 @@ def user_aliases(files: Sequence[str | Path]) -> tuple[str, ...]:
         ConfigError: A file cannot be read, or holds no actor row under a ``canonical`` header.
     """
     from provenance.extract.actors import load_alias_text
+    from provenance.report.registries import read_user_file
 
     texts = []
     for f in files:
-        try:
-            text = Path(f).read_text("utf-8").lstrip("\ufeff")
-        except (OSError, UnicodeDecodeError) as exc:
-            why = getattr(exc, "strerror", None) or "not UTF-8 text"
-            raise ConfigError(f"cannot read actor file {f}: {why}. Check the path.") from exc
+        text = read_user_file(f, "actor").lstrip("\ufeff")
         if not load_alias_text(text):
             raise ConfigError(f"actor file {f} holds no actor: it needs a 'canonical,type,aliases,affiliation' "
                               "header and one row per actor (see `provenance actors --help`).")

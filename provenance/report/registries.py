@@ -69,11 +69,7 @@ def actors_frame(extra: str | Path | None = None, query: str | None = None) -> p
     from provenance.extract import actors
 
     if extra is not None:
-        try:
-            actors.load_aliases(extra)
-        except (OSError, UnicodeDecodeError) as exc:
-            why = getattr(exc, "strerror", None) or "not UTF-8 text"
-            raise ConfigError(f"cannot read actor file {extra}: {why}. Check the path.") from exc
+        actors.load_alias_text(read_user_file(extra, "actor"))
     rows = [[e.canonical, e.type, "|".join(a for a in e.aliases if a != e.canonical), e.affiliation or ""]
             for e in actors.registry().entries.values()]
     df = pd.DataFrame(rows, columns=ACTOR_COLUMNS).sort_values("canonical", key=lambda s: s.str.lower(),
@@ -81,16 +77,25 @@ def actors_frame(extra: str | Path | None = None, query: str | None = None) -> p
     return filter_rows(df.reset_index(drop=True), query)
 
 
+def read_user_file(path: str | Path, what: str) -> str:
+    """The text of a user's registry file (``what``: outlet, actor).
+
+    Raises:
+        ConfigError: The file cannot be read or is not UTF-8 text.
+    """
+    try:
+        return Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise ConfigError(f"cannot read {what} file {path}: {why}. Check the path.") from exc
+
+
 def _append(path: str | Path, columns: Sequence[str], row: Sequence[str], what: str) -> Path:
     """Append one CSV row to a user registry file, writing the header when the file is new."""
     p = Path(path)
     new = not p.exists() or p.stat().st_size == 0
     if not new:
-        try:
-            head = p.read_text("utf-8").lstrip("\ufeff")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read {what} file {p}: {getattr(exc, 'strerror', None) or 'not UTF-8 text'}. "
-                              "Check the path.") from exc
+        head = read_user_file(p, what).lstrip("\ufeff")
         first = next((ln for ln in head.splitlines() if ln.strip() and not ln.startswith("#")), "")
         if first.split(",")[0].strip() != columns[0]:
             raise ConfigError(f"{what} file {p} does not start with a '{','.join(columns)}' header. "
@@ -138,4 +143,4 @@ def add_actor(path: str | Path, canonical: str, type_: str = "other", aliases: S
 
 
 __all__ = ["ACTOR_COLUMNS", "ACTOR_TYPES", "OUTLET_COLUMNS", "actors_frame", "add_actor", "add_outlet",
-           "filter_rows", "outlets_frame"]
+           "filter_rows", "outlets_frame", "read_user_file"]
