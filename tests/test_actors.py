@@ -238,11 +238,16 @@ _KEYED_TEXT = st.lists(
 @settings(max_examples=400, deadline=None)
 def test_alias_keys_skip_only_candidates_that_cannot_match(s: str) -> None:
     # The key filter in extract_actors must find what trying the pattern at every scan
-    # candidate finds.
-    low = s.lower()
-    if len(low) != len(s):
-        return
-    rx = actors._alias_regex()
-    every = [m.span() for p in actors._alias_starts(low) if (m := rx.match(s, p))]
-    found = [(a.start, a.end) for a in extract_actors(s, split_sentences(s), with_sources=False)]
-    assert set(every) <= set(found) | {sp for sp in every if any(f[0] <= sp[0] < f[1] for f in found)}
+    # candidate finds: the same actors with the filter off (``_alias_index`` None is what an
+    # unkeyable registry gives). Comparing with raw pattern matches instead failed on
+    # "the the UN", where the pattern at 0 spans "the the UN" and extraction, with or
+    # without the filter, keeps "the UN".
+    sents = split_sentences(s)
+    found = extract_actors(s, sents, with_sources=False)
+    real = actors._alias_index
+    try:
+        actors._alias_index = lambda: None  # type: ignore[assignment]
+        every = extract_actors(s, sents, with_sources=False)
+    finally:
+        actors._alias_index = real  # type: ignore[assignment]
+    assert found == every
