@@ -256,10 +256,13 @@ def run(
     inputs = list(inputs)
     db = db if db is not None else (Path(out) / "store.sqlite" if out is not None else None)
     store = Store(db, on_wait=progress.waiting) if db is not None else None
+    session: Session | None = None
     try:
         session = Session(store, "run", inputs) if store is not None else None
         frames = collect(inputs, config=cfg, columns=columns, outlets_file=outlets_file, workers=workers,
                          progress=progress, session=session, actors_files=actors_files)
+        if session is not None:
+            session.derive_in_background()  # the store's query tables, on the core matching leaves idle
         if progress.stage:
             progress.stage("matching")
         matched = match_frames(frames, cfg)
@@ -273,6 +276,8 @@ def run(
         elif session is not None:
             session.finish(frames, matched)
     finally:
+        if session is not None:
+            session.stop()
         if store is not None:
             store.close()
     return RunResult(Path(out) if out is not None else None, frames, files)

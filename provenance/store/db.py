@@ -13,7 +13,6 @@ import json
 import logging
 import sqlite3
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
@@ -27,24 +26,22 @@ import pyarrow as pa
 from provenance.errors import StoreError
 from provenance.ids import content_hash
 from provenance.models import Article, Rejection
+from provenance.store import derive
+from provenance.store.payload import PLAIN, Rows, decode, encode, strip, unstrip
 from provenance.store.schema import (
     ARTICLE_FIELDS,
-    CONTEXT_KEYS,
-    EXTRACTION_TABLES,
     RESERVED,
     SCHEMA_VERSION,
     create_schema,
     match_table_ddl,
     quote,
     rows_format,
-    sql_type,
     sql_value,
     table_columns,
 )
 
 log = logging.getLogger(__name__)
 
-Rows = dict[str, list[dict[str, Any]]]
 # Article fields that do not change what extraction produces (so a copy under another path reuses it).
 _NOT_EXTRACTION_INPUTS = ("source", "duplicates")
 
@@ -60,73 +57,22 @@ def extract_key(article: Article, version: str) -> str:
     return content_hash("extract", version, rows_format(), *parts, length=20)
 
 
-def _strip(rows: Rows, text: str) -> Rows:
-    """Rows ready for JSON: the sentence text each child row repeats is dropped (restored from
-    ``text`` on load) and tuples are tagged so they come back as tuples; key order is kept."""
-    out: Rows = {}
-    for table, rs in rows.items():
-        slim = []
-        for r in rs:
-            ss = r.get("sentence_start")
-            from_text = ("sentence" in r and isinstance(ss, int)
-                         and r["sentence"] == text[ss:r["sentence_end"]])
-            tuples = [k for k, v in r.items() if isinstance(v, tuple)]
-            if not from_text and not tuples:
-                slim.append(r)
-                continue
-            s = dict(r)  # same key order
-            for k in tuples:
-                s[k] = {"__tuple__": list(r[k])}
-            if from_text:
-                s["sentence"] = None
-                s["__sentence_from_text__"] = True
-            slim.append(s)
-        out[table] = slim
-    return out
-
-
-def _unstrip(rows: Rows, text: str) -> Rows:
-    """The inverse of ``_strip``."""
-    for rs in rows.values():
-        for r in rs:
-            for k, v in r.items():
-                if isinstance(v, dict) and set(v) == {"__tuple__"}:
-                    r[k] = tuple(v["__tuple__"])
-            if r.pop("__sentence_from_text__", False):
-                r["sentence"] = text[r["sentence_start"]:r["sentence_end"]]
-    return rows
-
-
-_PLAIN = (str, int, float, bool, type(None))
-
-
-def _encode(rows: Rows) -> bytes:
-    """The rows payload: compact JSON, zlib-compressed (a sixth of the size, for little time)."""
-    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":"),
-                                    check_circular=False).encode("utf-8"), 1)
-
-
-def _decode(payload: bytes | str) -> Rows:
-    """The inverse of ``_encode`` (plain JSON text is read too)."""
-    if isinstance(payload, bytes):
-        payload = zlib.decompress(payload).decode("utf-8")
-    rows: Rows = json.loads(payload)
-    return rows
+# The payload codec (``store.payload``), under the names this module has always used.
+_strip, _unstrip, _encode, _decode, _PLAIN = strip, unstrip, encode, decode, PLAIN
 
 
 class Encoded(NamedTuple):
     """One extraction ready to insert: what ``Store.put_extractions`` writes, built by
     ``encode_extraction`` wherever the article was extracted (a worker process), so that the
-    process holding the store only binds values."""
+    process holding the store only binds values. The query tables' rows are not in it: they
+    are derived from ``payload`` later (``store.derive``)."""
 
     article_id: str
     version: str
     rows_format: str
     article: tuple[Any, ...]  # the articles row without ``added_at`` (set at commit)
     source: str  # the article source the rows were built with
-    payload: bytes  # ``_encode(_strip(rows))``
-    children: list[tuple[str, list[tuple[tuple[str, ...], list[list[Any]]]]]]  # table -> (columns, values)
-    sentences: list[tuple[Any, ...]]
+    payload: bytes  # ``encode(strip(rows))``
 
 
 def encode_extraction(art: Article, rows: Rows, version: str) -> Encoded:
@@ -141,22 +87,8 @@ def encode_extraction(art: Article, rows: Rows, version: str) -> Encoded:
         The encoded record (pickles compactly; bytes and plain values only).
     """
     fmt = rows_format()
-    aid = art.article_id
     article = (*(sql_value(v) for v in astuple_shallow(art)), len(art.text), version, fmt, extract_key(art, version))
-    spans: dict[int, tuple[int, int]] = {}
-    children = []
-    for table in EXTRACTION_TABLES:
-        groups: dict[tuple[str, ...], list[list[Any]]] = {}
-        for r in rows.get(table, []):
-            if "sentence_index" in r and r.get("sentence_start") is not None:
-                spans.setdefault(r["sentence_index"], (r["sentence_start"], r["sentence_end"]))
-            child = {k: v for k, v in r.items() if k not in CONTEXT_KEYS}
-            child.setdefault("extractor_version", version)
-            groups.setdefault(tuple(child), []).append(
-                [v if type(v) in _PLAIN else sql_value(v) for v in child.values()])
-        children.append((table, list(groups.items())))
-    sentences = [(aid, i, st, en, art.text[st:en], version) for i, (st, en) in sorted(spans.items())]
-    return Encoded(aid, version, fmt, article, art.source, _encode(_strip(rows, art.text)), children, sentences)
+    return Encoded(art.article_id, version, fmt, article, art.source, encode(strip(rows, art.text)))
 
 
 def _describe(exc: sqlite3.Error) -> str:
@@ -287,10 +219,7 @@ class Store:
         have = self._columns.get(table)
         if have is None:
             have = self._columns[table] = table_columns(self.conn, table)
-        for k, v in row.items():
-            if k not in have:
-                self.conn.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(k)} {sql_type(v)}".rstrip())
-                have.add(k)
+        derive.ensure_columns(self.conn, table, row, have)
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -358,11 +287,20 @@ class Store:
 
     # -- writes ------------------------------------------------------------------------------
 
-    def put_extractions(self, items: Sequence[tuple[Article, Rows] | Encoded], version: str) -> None:
+    def put_extractions(self, items: Sequence[tuple[Article, Rows] | Encoded], version: str, *,
+                        derive_rows: bool = True) -> None:
         """Store extracted articles (replacing older rows of the same ids) in one transaction.
 
         Items are ``(article, rows)`` pairs or records that ``encode_extraction`` already built
         (in the worker process that extracted the article, so this process only inserts).
+
+        Args:
+            items: The extractions.
+            version: The extractor version of their rows.
+            derive_rows: Also write their query-table rows (sentences, dates, figures, ...) in the
+                same transaction. When False, the articles are listed in ``pending_rows`` and
+                get their rows at ``derive_pending`` (a ``Session`` does this: a batch commit is
+                then the articles rows and payloads only).
         """
         if not items:
             return
@@ -372,51 +310,34 @@ class Store:
         upsert = (f"INSERT INTO articles ({', '.join(quote(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))}) "
                   "ON CONFLICT(article_id) DO UPDATE SET "
                   + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in cols if c != "article_id"))
-        ids = [r.article_id for r in recs]
-        marks = ", ".join("?" * len(ids))
-        children: dict[str, dict[tuple[str, ...], list[list[Any]]]] = {t: {} for t in EXTRACTION_TABLES}
-        for r in recs:
-            for table, groups in r.children:
-                dest = children[table]
-                for names, values in groups:
-                    dest.setdefault(names, []).extend(values)
         with self.transaction() as c:
-            for t in ("sentences", *EXTRACTION_TABLES, "extractions"):
-                c.execute(f"DELETE FROM {quote(t)} WHERE article_id IN ({marks})", ids)
             c.executemany(upsert, [(*r.article, stamp) for r in recs])
-            c.executemany("INSERT INTO extractions VALUES (?, ?, ?, ?)",
+            c.executemany("INSERT OR REPLACE INTO extractions VALUES (?, ?, ?, ?)",
                           [(r.article_id, version, r.source, r.payload) for r in recs])
-            for table, by_names in children.items():
-                for names, values in by_names.items():
-                    self._insert_values(table, names, values, "INSERT OR REPLACE")
-            c.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?, ?, ?, ?)",
-                          [s for r in recs for s in r.sentences])
+            c.executemany("INSERT OR IGNORE INTO pending_rows VALUES (?)", [(r.article_id,) for r in recs])
+            if derive_rows:
+                derive.derive_slice(c, sorted({r.article_id for r in recs}))
 
-    def _insert_values(self, table: str, names: tuple[str, ...], values: list[list[Any]], verb: str = "INSERT") -> None:
-        """Insert rows given as value lists under ``names``, adding missing columns first."""
-        have = self._columns.get(table)
-        if have is None or not all(n in have for n in names):
-            for v in values:  # declare each new column with the type of its first non-null value
-                if all(n in self._columns.get(table, ()) for n in names):
-                    break
-                self._ensure_columns(table, {n: x for n, x in zip(names, v) if x is not None})
-            self._ensure_columns(table, dict.fromkeys(names))
-        self.conn.executemany(
-            f"{verb} INTO {quote(table)} ({', '.join(quote(n) for n in names)}) VALUES ({', '.join('?' * len(names))})",
-            values)
+    def pending_rows(self) -> int:
+        """Articles whose query-table rows are still to be written (``derive_pending``)."""
+        return derive.count_pending(self.conn)
 
-    def _insert_rows(self, table: str, rows: list[dict[str, Any]], verb: str = "INSERT") -> None:
-        """Insert rows (dicts) with one statement per distinct key set, adding missing columns first."""
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for r in rows:
-            groups.setdefault(tuple(r), []).append(r)
-        for names, rs in groups.items():
-            for r in rs:  # declare each new column with the type of its first non-null value
-                if all(n in self._columns.get(table, ()) for n in names):
-                    break
-                self._ensure_columns(table, {k: v for k, v in r.items() if v is not None})
-            self._insert_values(table, names, [[v if type(v) in _PLAIN else sql_value(v) for v in r.values()]
-                                               for r in rs], verb)
+    def derive_pending(self) -> int:
+        """Write the query-table rows of every article listed in ``pending_rows`` (``store.derive``).
+
+        Returns:
+            How many articles got their rows.
+
+        Raises:
+            StoreError: The store stayed locked, or the disk is full or failing.
+        """
+        return derive.derive_pending(self.conn, self.transaction)
+
+    def derive_in_background(self) -> derive.Background | None:
+        """Start ``derive_pending`` in another process when rows are pending (None otherwise)."""
+        if not self.path.is_file() or not self.pending_rows():
+            return None
+        return derive.Background(self.path)
 
     def record_run(
         self, *, command: str, started: str, inputs: Iterable[str], version: str, counts: dict[str, int],

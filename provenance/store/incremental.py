@@ -3,7 +3,11 @@
 A ``Session`` sits between ingest and the engine: articles whose extraction inputs and
 extractor version match a stored row are not extracted again; every new extraction is
 committed in small batches as it arrives, so a run killed at any point restarts where the
-last commit left it, with the same outputs. The run itself is recorded only when it finishes.
+last commit left it, with the same outputs. A batch commit holds the articles rows and their
+rows payloads only; the query tables (sentences, dates, figures, ...) are derived from the
+payloads after extraction (``store.derive``: in another process while matching runs, when the
+caller asks for it) and are complete before the run is recorded, which happens only when it
+finishes.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from provenance.match import match_frames
 from provenance.models import Article, Rejection
 from provenance.report import prepare_out_dir, write_report
 from provenance.store.db import Encoded, Rows, Store, extract_key, now_utc
+from provenance.store.derive import Background
 from provenance.store.schema import rows_format
 
 if TYPE_CHECKING:
@@ -62,6 +67,7 @@ class Session:
         self._last_commit = time.monotonic()
         self.reused: list[Article] = []
         self.extracted = 0
+        self._background: Background | None = None
 
     def new_only(self, articles: Iterable[Article]) -> Iterator[Article]:
         """Pass on the articles that need extracting; remember the others as reused.
@@ -96,9 +102,31 @@ class Session:
     def flush(self) -> None:
         """Commit the buffered extractions."""
         if self._buffer:
-            self.store.put_extractions(self._buffer, self.version)
+            self.store.put_extractions(self._buffer, self.version, derive_rows=False)
             self._buffer = []
         self._last_commit = time.monotonic()
+
+    def derive_in_background(self) -> None:
+        """Commit what is buffered, then start writing the query tables' pending rows in another
+        process (while this one matches); ``complete_rows`` waits for it."""
+        self.flush()
+        if self._background is None:
+            self._background = self.store.derive_in_background()
+
+    def complete_rows(self) -> None:
+        """Make the query tables complete for every committed article: wait for the background
+        process, if any, then write whatever is still pending here."""
+        self.flush()
+        if self._background is not None:
+            self._background.join()
+            self._background = None
+        self.store.derive_pending()
+
+    def stop(self) -> None:
+        """End the background process if it still runs (the command failed: what it committed stays)."""
+        if self._background is not None:
+            self._background.stop()
+            self._background = None
 
     def reused_rows(self) -> Iterator[Rows]:
         """Stored rows of the reused articles, with each one's current source."""
@@ -111,9 +139,10 @@ class Session:
                ready: Callable[[], None] | None = None) -> int:
         """Commit what is left and record the run; returns its run id.
 
-        ``ready`` is called just before the run's record is committed (see ``Store.record_run``).
+        ``ready`` is called just before the run's record is committed (see ``Store.record_run``);
+        the query tables are completed before (``complete_rows``).
         """
-        self.flush()
+        self.complete_rows()
         arts = frames["articles"]
         rej = frames["rejected"]
         rejections = [Rejection(r.input, None if pd.isna(r.row) else int(r.row), r.reason, bool(r.skipped))
@@ -240,8 +269,6 @@ def report_from_store(
         StoreError: Some rows are stale and ``allow_stale`` is False.
         OutputError: The folder cannot be written (the store is then left unchanged).
     """
-    from provenance.pipeline import RunResult
-
     cfg = config or load_config()
     version = extractor_version()
     stale = store.stale(version)
@@ -250,6 +277,19 @@ def report_from_store(
     out_dir = prepare_out_dir(out)
     clean_partial_writes(out_dir)
     started = now_utc()
+    background = store.derive_in_background()  # rows a killed run left pending, while this one matches
+    try:
+        return _report(store, out_dir, cfg, fmt, version, started, background)
+    finally:
+        if background is not None:
+            background.stop()
+
+
+def _report(store: Store, out_dir: Path, cfg: dict[str, Any], fmt: str, version: str, started: str,
+            background: Background | None) -> RunResult:
+    """``report_from_store`` once the folder is ready."""
+    from provenance.pipeline import RunResult
+
     builder = FrameBuilder()
     dups: dict[str, int] = {}
     for rows, dup in store.iter_rows():
@@ -262,6 +302,9 @@ def report_from_store(
     tables = match_frames(frames, cfg)
     frames.update(tables)
     files = write_report(frames, out_dir, cfg, fmt)
+    if background is not None:
+        background.join()
+    store.derive_pending()
     store.record_run(command="report", started=started, inputs=[str(store.path)], version=version,
                      counts={"articles": len(arts), "reused": len(arts)}, tables=tables)
     return RunResult(out_dir, frames, files)

@@ -20,9 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from provenance import extract as _extract
-from provenance import frames as _frames
 from provenance import models as _models
-from provenance.frames import rows_from_extraction
 from provenance.models import Article, Extraction, Sentence
 
 SCHEMA_VERSION = 1
@@ -34,7 +32,7 @@ MATCH_TABLES = ("claims", "clusters")
 # Row keys that the articles table already holds (dropped from child tables, not from the payload).
 CONTEXT_KEYS = ("source", "outlet", "published", "sentence")
 RESERVED = frozenset({"store_meta", "runs", "articles", "extractions", "sentences", "rejections",
-                      *EXTRACTION_TABLES})
+                      "pending_rows", *EXTRACTION_TABLES})
 
 # Article fields stored as columns of ``articles`` (every Article field), in order.
 ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
@@ -86,6 +84,11 @@ CREATE TABLE IF NOT EXISTS extractions (
     extractor_version TEXT NOT NULL,
     rows_source       TEXT NOT NULL,       -- the article source the rows were built with
     rows              BLOB NOT NULL        -- zlib-compressed JSON: the exact rows of every table
+);
+-- Articles whose query rows (sentences, dates, figures, attributions, actors) are still to be
+-- written from their extractions payload (store.derive); empty once a command has finished.
+CREATE TABLE IF NOT EXISTS pending_rows (
+    article_id        TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE
 );
 CREATE TABLE IF NOT EXISTS sentences (
     article_id        TEXT NOT NULL REFERENCES articles(article_id) ON DELETE CASCADE,
@@ -139,6 +142,8 @@ def rows_format() -> str:
     """Fingerprint of the code and data behind stored rows: frames.py, models.py and every file of
     the extract package (rules, lexicons, models). Any change to them invalidates stored rows,
     even one made without bumping an extractor's VERSION."""
+    from provenance import frames as _frames  # here, not at import: pandas stays out of store.derive
+
     h = hashlib.sha1()
     for mod in (_frames, _models):
         h.update(inspect.getsource(mod).encode("utf-8"))
@@ -177,6 +182,8 @@ def _probe(cls: type, depth: int = 0) -> Any:
 @lru_cache(maxsize=1)
 def probe_columns() -> dict[str, dict[str, str]]:
     """Column name -> SQL type of every extraction table, from one probe extraction."""
+    from provenance.frames import rows_from_extraction
+
     out: dict[str, dict[str, str]] = {t: {} for t in EXTRACTION_TABLES}
     try:
         art = Article(article_id="probe", text="x" * 40, source="probe")
