@@ -9,18 +9,19 @@ ids are content hashes and rows are sorted, so reruns give identical tables.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from provenance.match.background import Deferred, side_by_side
 from provenance.match.blocking import MATCHED_METRICS, BlockingStats
 from provenance.match.claims import build_claims, prepare_figures, release_arrow_memory
 from provenance.match.cluster import FigureSettings, TextSettings, cluster_figures, cluster_text_claims
 from provenance.match.comparisons import FigureInterval
 from provenance.match.reference import ReferenceIndex, load_reference
-from provenance.match.sources import SourceSettings, group_of, source_groups
+from provenance.match.sources import SourceSettings, groups_of, source_groups
 from provenance.match.syndication import find_syndication
 from provenance.match.tokens import TokenCache
 
@@ -75,29 +76,61 @@ def cluster_claims(
     Returns:
         (claims, figures), both with ``cluster_id``.
     """
+    return _cluster_claims(frames, config, texts=texts, stats=stats, tokens=tokens)
+
+
+def _cluster_claims(
+    frames: Mapping[str, pd.DataFrame], config: dict[str, Any], *, texts: Mapping[str, str] | None = None,
+    stats: MatchStats | None = None, tokens: TokenCache | None = None,
+    before_text: Callable[[pd.DataFrame], None] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``cluster_claims``; ``before_text`` is called with the claims (speakers and figure
+    clusters set) before text clustering, so a stage that needs them can start beside it."""
     m = config["match"]
     stats = stats or MatchStats()
     figs = prepare_figures(frames.get("figures", pd.DataFrame()))
     atts = frames.get("attributions", pd.DataFrame())
-    extra = ([c if isinstance(c, str) and c else t for c, t in zip(atts["source_canonical"], atts["source_text"])]
-             if len(atts) and {"source_canonical", "source_text"} <= set(atts.columns) else [])
-    groups_of_figs, groups = source_groups(figs, frames.get("actors"), SourceSettings.from_config(m), extra)
+    apart = side_by_side(config, len(figs) + len(atts))
+
+    def groups_and_clusters() -> tuple[list[str | None], dict[str, str], list[str], BlockingStats]:
+        """Source groups and figure clusters: they read the figures only, not the claims, so
+        they run beside ``build_claims`` when the run has a second process."""
+        extra = ([c if isinstance(c, str) and c else t for c, t in
+                  zip(atts["source_canonical"].tolist(), atts["source_text"].tolist())]
+                 if len(atts) and {"source_canonical", "source_text"} <= set(atts.columns) else [])
+        groups_of_figs, groups = source_groups(figs, frames.get("actors"), SourceSettings.from_config(m), extra)
+        del extra
+        fstats = BlockingStats()
+        f = figs.assign(source_group=groups_of_figs) if len(figs) else figs
+        ids = figure_clusters(f, FigureSettings.from_config(m), config, fstats) if len(figs) else []
+        return groups_of_figs, groups, ids, fstats
+
+    pending = Deferred(groups_and_clusters, apart, "source groups and figure clusters")
+    claims = build_claims({**frames, "figures": figs}, texts=texts) if apart else None
+    groups_of_figs, groups, fig_ids, fstats = pending.result()
+    del pending
+    _add_stats(stats.figures, fstats)
     figs["source_group"] = groups_of_figs if len(figs) else pd.Series(dtype=object)
-    figs["cluster_id"] = figure_clusters(figs, FigureSettings.from_config(m), config, stats.figures) if len(figs) else []
-    claims = build_claims({**frames, "figures": figs}, texts=texts)
+    figs["cluster_id"] = fig_ids
+    del groups_of_figs, fig_ids
+    if claims is None:
+        claims = build_claims({**frames, "figures": figs}, texts=texts)
     # Speakers compared as source groups ("Estranian Health Ministry" = "Estrania's Health
     # Ministry"); speaker_text keeps the words as written.
     # A figure's own source group wins; a figure without one (NaN in the column, which is truthy,
     # so test for a string) leaves the claim's attributed speaker in place.
-    fig_group = ({f: g for f, g in zip(figs["figure_id"], figs["source_group"]) if isinstance(g, str) and g}
-                 if len(figs) else {})
-    claims["speaker"] = [fig_group.get(f) or group_of(sp, groups) if isinstance(f, str) else group_of(sp, groups)
-                         for f, sp in zip(claims["figure_id"], claims["speaker"])]
-    del fig_group, groups
+    fig_group = ({f: g for f, g in zip(figs["figure_id"].tolist(), figs["source_group"].tolist())
+                  if isinstance(g, str) and g} if len(figs) else {})
+    speaker_groups = groups_of(claims["speaker"].tolist(), groups)
+    claims["speaker"] = [(fig_group.get(f) or g) if isinstance(f, str) else g
+                         for f, g in zip(claims["figure_id"].tolist(), speaker_groups)]
+    del fig_group, groups, speaker_groups
     fig_cluster = dict(zip(figs["figure_id"], figs["cluster_id"])) if len(figs) else {}
     by_figure = claims["figure_id"].notna() & claims["metric"].isin(MATCHED_METRICS)
     claims["cluster_id"] = claims["figure_id"].map(fig_cluster).where(by_figure)
     del fig_cluster
+    if before_text is not None:
+        before_text(claims)
     if (~by_figure).any():
         # Only the columns text clustering reads (a filtered copy of all 35 took ~400 MB on ABP).
         rest = claims.loc[~by_figure, ["claim_id", "text", "speaker", "quote", "published"]]
@@ -107,6 +140,16 @@ def cluster_claims(
         release_arrow_memory()
         claims.loc[~by_figure, "cluster_id"] = ids
     return claims, figs
+
+
+def _add_stats(into: BlockingStats, other: BlockingStats) -> None:
+    """Add one stage's blocking counts to ``into``."""
+    into.items += other.items
+    into.blocks += other.blocks
+    into.largest_block = max(into.largest_block, other.largest_block)
+    into.comparisons += other.comparisons
+    for rule, pairs in other.by_rule.items():
+        into.add(rule, pairs)
 
 
 def match_frames(
@@ -136,8 +179,24 @@ def match_frames(
     m = config["match"]
     stats = stats or MatchStats()
     tokens = TokenCache()  # claim texts are tokenised once, for both
-    claims, figs = cluster_claims(frames, config, texts=texts, stats=stats, tokens=tokens)
-    synd = find_syndication(claims, config, stats.syndication, tokens=tokens)
+    apart = side_by_side(config, len(frames.get("figures", ())) + len(frames.get("attributions", ())))
+    syndication: list[Deferred[tuple[pd.DataFrame, BlockingStats]]] = []
+
+    def start_syndication(claims: pd.DataFrame) -> None:
+        """Syndication beside text clustering: it does not read the text clusters. The child
+        tokenises the texts itself (the same tokens, so the same groups)."""
+        def run() -> tuple[pd.DataFrame, BlockingStats]:
+            st = BlockingStats()
+            return find_syndication(claims, config, st), st
+        syndication.append(Deferred(run, True, "syndication"))
+
+    claims, figs = _cluster_claims(frames, config, texts=texts, stats=stats, tokens=tokens,
+                                   before_text=start_syndication if apart else None)
+    if syndication:
+        synd, sstats = syndication.pop().result()
+        _add_stats(stats.syndication, sstats)
+    else:
+        synd = find_syndication(claims, config, stats.syndication, tokens=tokens)
     del tokens
     release_arrow_memory()
     if reference is None and m["reference"]["path"]:
@@ -149,8 +208,10 @@ def match_frames(
                                    FigureInterval(m["relation_slack"], m["relation_slack"]), r["max_lead_days"])
     atts = frames.get("attributions", pd.DataFrame()).copy()
     if len(atts):
-        key = dict(zip(zip(claims["article_id"], claims["sentence_index"]), claims["cluster_id"]))
-        atts["cluster_id"] = [key.get((a, i)) for a, i in zip(atts["article_id"], atts["sentence_index"])]
+        key = dict(zip(zip(claims["article_id"].tolist(), claims["sentence_index"].tolist()),
+                       claims["cluster_id"].tolist()))
+        atts["cluster_id"] = [key.get((a, i)) for a, i in zip(atts["article_id"].tolist(),
+                                                              atts["sentence_index"].tolist())]
     elif "cluster_id" not in atts.columns:
         atts["cluster_id"] = pd.Series(dtype=object)
     out = build_tables(claims, figs, synd, config, frames.get("articles"), ref_index)

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from rapidfuzz import fuzz, utils
@@ -35,6 +35,7 @@ from rapidfuzz import fuzz, utils
 from provenance.extract.actors import group_aliases
 from provenance.match.claims import scopes
 
+_T = TypeVar("_T")
 _SCORERS: dict[str, Callable[..., float]] = {
     "ratio": fuzz.ratio, "token_sort_ratio": fuzz.token_sort_ratio, "QRatio": fuzz.QRatio,
 }
@@ -178,19 +179,23 @@ def source_groups(figs: pd.DataFrame, actors: pd.DataFrame | None, settings: Sou
     if n == 0:
         return [], {}
     def col(c: str) -> list[Any]:
-        return list(figs[c]) if c in figs.columns else [None] * n
-    written = [clean_source(c if isinstance(c, str) and c.strip() else t)
+        return figs[c].tolist() if c in figs.columns else [None] * n
+    # Each distinct mention is cleaned and classified once (ABP: ~1M mentions, ~100k distinct).
+    clean = _memo(clean_source)
+    is_named = _memo(_is_named)
+    written = [clean(c if isinstance(c, str) and c.strip() else t)
                for c, t in zip(col("source_canonical"), col("source_text"))]
     starts = [int(s) if isinstance(s, (int, float)) and not math.isnan(s) else int(a or 0)
               for s, a in zip(col("source_start"), col("start"))]
     named: dict[Any, list[tuple[int, str]]] = {}
     for a, at, w in zip(col("article_id"), starts, written):
-        if _is_named(w):
+        if is_named(w):
             named.setdefault(a, []).append((at, str(w)))
     if actors is not None and len(actors) and {"article_id", "start", "canonical"} <= set(actors.columns):
-        for a, at, c in zip(actors["article_id"], actors["start"], actors["canonical"]):
-            w = clean_source(c)
-            if w is not None and _is_named(w) and generic_kind_head(w):
+        head = _memo(generic_kind_head)
+        for a, at, c in zip(actors["article_id"].tolist(), actors["start"].tolist(), actors["canonical"].tolist()):
+            w = clean(c)
+            if w is not None and is_named(w) and head(w):
                 named.setdefault(a, []).append((int(at), str(w)))
     by_article: dict[Any, list[int]] = {}
     for i, a in enumerate(col("article_id")):
@@ -200,23 +205,47 @@ def source_groups(figs: pd.DataFrame, actors: pd.DataFrame | None, settings: Sou
         res = resolve_in_article([(starts[i], written[i]) for i in rows], named.get(a, []))
         for i, r in zip(rows, res):
             resolved[i] = r
-    mentions = [m for m in resolved if m] + [m for m in (clean_source(x) for x in extra_mentions or []) if m]
+    mentions = [m for m in resolved if m] + [m for m in (clean(x) for x in extra_mentions or []) if m]
+    del clean, is_named
     groups = group_aliases(mentions, scorer=_SCORERS[settings.scorer], processor=_PROCESSORS[settings.processor],
                            score_cutoff=settings.score_cutoff)
     kinds = {x: generic_kind(x) for x in set(groups) | set(groups.values())}  # one regex match per name
     named_groups = {g for m, g in groups.items() if kinds[m] is None and kinds[g] is None and m.strip() and g.strip()}
-    # Word sets once per named group, candidates once per kind (a few kinds, 100k+ groups).
-    words = [(g, _name_words(g)) for g in named_groups]
+    # Candidates once per kind (a few kinds, 100k+ groups): the named groups holding every
+    # word of the kind (``_same_kind``), as an intersection of per-word sets.
+    kind_words = {w for k in kinds.values() if k is not None for w in k.split()}
+    with_word: dict[str, set[str]] = {w: set() for w in kind_words}
+    for g in named_groups:
+        for w in _name_words(g) & kind_words:
+            with_word[w].add(g)
     of_kind: dict[str, set[str]] = {}
     for m in list(groups):
         kind = kinds[m]
         if kind is not None:
             if kind not in of_kind:
-                of_kind[kind] = {g for g, ws in words if _same_kind(kind, ws)}
+                need = kind.split()
+                of_kind[kind] = set.intersection(*(with_word[w] for w in need)) if need else set(named_groups)
             cands = of_kind[kind]
             if len(cands) == 1:
                 groups[m] = next(iter(cands))
     return [groups.get(m, m) if m else None for m in resolved], groups
+
+
+def _memo(fn: Callable[[Any], _T]) -> Callable[[Any], _T]:
+    """``fn`` computed once per distinct string argument, other arguments (None, NaN) every
+    time (a cache per run: a module-level ``lru_cache`` would keep a corpus's names alive)."""
+    cache: dict[str, _T] = {}
+
+    def call(x: Any) -> _T:
+        if not isinstance(x, str):
+            return fn(x)
+        try:
+            return cache[x]
+        except KeyError:
+            r = cache[x] = fn(x)
+            return r
+
+    return call
 
 
 def generic_kind_head(name: str) -> bool:
@@ -230,4 +259,11 @@ def group_of(mention: Any, groups: Mapping[str, str]) -> str | None:
     return groups.get(m, m) if m else None
 
 
-__all__ = ["SourceSettings", "clean_source", "generic_kind", "group_of", "resolve_in_article", "source_groups"]
+def groups_of(mentions: Iterable[Any], groups: Mapping[str, str]) -> list[str | None]:
+    """``group_of`` every mention (each distinct one cleaned once: 850k claim speakers on ABP)."""
+    of = _memo(lambda m: group_of(m, groups))
+    return [of(m) for m in mentions]
+
+
+__all__ = ["SourceSettings", "clean_source", "generic_kind", "group_of", "groups_of", "resolve_in_article",
+           "source_groups"]
