@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from provenance.config import load_config
-from provenance.engine import extract_partition, map_articles, store_partition
+from provenance.engine import block_partition, map_articles
 from provenance.errors import ConfigError
 from provenance.extract import extract_article
 from provenance.frames import FrameBuilder
@@ -187,17 +187,16 @@ def collect(
     eng = cfg["engine"]
     n_workers = eng["workers"] if workers is None else workers
     todo = unique if session is None else session.new_only(unique)
-    # With a store, each article's store record is built where it is extracted (store_partition).
-    for item in map_articles(todo, engine=eng["engine"], workers=n_workers, chunk_size=eng["chunk_size"],
+    # Each partition comes back as its rows in columns and, with a store, each article's store
+    # record: both built where it is extracted, so this process only extends columns and inserts.
+    for part in map_articles(todo, engine=eng["engine"], workers=n_workers, chunk_size=eng["chunk_size"],
                              scheduler=eng["scheduler"] or None, partition_size=eng["partition_size"],
                              on_done=progress.extracted,
-                             partition=partial(extract_partition if session is None else store_partition,
-                                               aliases=aliases)):
-        if session is None:
-            builder.add(item)
-        else:
-            builder.add(item[0])
-            session.save(*item)
+                             partition=partial(block_partition, aliases=aliases, store=session is not None)):
+        builder.add_block(part.block)
+        if session is not None:
+            for record in part.records:
+                session.save_record(record)
     if session is not None:
         session.flush()
         for rows in session.reused_rows():

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from provenance.engine.local import (
+    Extracted,
+    block_partition,
     extract_partition,
     extract_rows,
     map_extract,
@@ -39,12 +41,13 @@ def map_articles(
         scheduler: Dask scheduler address (``tcp://host:8786``); required by ``dask``.
         partition_size: Articles per Dask task.
         on_done: Progress callback, called with the number of articles finished.
-        partition: The stage function mapped over partitions: ``extract_partition`` (rows) or
-            ``store_partition`` ((rows, store record) pairs, for a run that writes a store).
+        partition: The stage function mapped over partitions: ``extract_partition`` (rows),
+            ``store_partition`` ((rows, store record) pairs) or ``block_partition`` (one
+            ``Extracted`` per partition: its rows as columns and, for a store, its records).
 
     Yields:
-        One item per article (by default its rows dict, ``provenance.frames.rows_from_extraction``),
-        in input order.
+        The items of the partitions' results (by default one rows dict per article,
+        ``provenance.frames.rows_from_extraction``), in input order.
 
     Raises:
         EngineError: Unknown engine, or the Dask cluster is unusable.
@@ -59,5 +62,5 @@ def map_articles(
         raise EngineError(f"unknown engine '{engine}'. Use one of: {', '.join(ENGINES)}.")
 
 
-__all__ = ["ENGINES", "extract_partition", "extract_rows", "map_articles", "map_extract", "resolve_workers",
+__all__ = ["ENGINES", "Extracted", "block_partition", "extract_partition", "extract_rows", "map_articles", "map_extract", "resolve_workers",
            "store_partition"]

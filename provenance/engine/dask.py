@@ -126,8 +126,8 @@ def map_extract_dask(
         partition_size: Articles per task (a partition).
         on_done: Called with the number of articles finished after each partition.
         client: An existing ``distributed.Client`` (tests, notebooks).
-        partition: The stage function run on each partition (``extract_partition`` or
-            ``store_partition``, as in the local engine).
+        partition: The stage function run on each partition (``extract_partition``,
+            ``store_partition`` or ``block_partition``, as in the local engine).
 
     Yields:
         One rows dict per article, in input order (identical to ``local.map_extract``).

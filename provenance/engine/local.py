@@ -14,10 +14,11 @@ import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from provenance.extract import extract_article
-from provenance.frames import rows_from_extraction
+from provenance.frames import ColumnBlock, rows_from_extraction
 from provenance.models import Article
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -88,6 +89,39 @@ def store_partition(articles: list[Article], aliases: Sequence[str] = ()) -> lis
     return out
 
 
+@dataclass
+class Extracted:
+    """A partition's extraction as one item: its table rows as columns and, when the run keeps a
+    store, each article's store record (``store.db.Encoded``), in input order."""
+
+    block: ColumnBlock
+    records: list[Any] = field(default_factory=list)
+
+
+def block_partition(articles: list[Article], aliases: Sequence[str] = (), store: bool = False) -> list[Extracted]:
+    """Extract a partition into one ``Extracted`` item (what ``pipeline.collect`` maps).
+
+    The rows travel back as a ``frames.ColumnBlock`` (lists of values, 13 KB per ABP article
+    instead of 26 KB of row dicts; the main process extends its columns instead of walking every
+    row), and with ``store`` each article's store record is built here too.
+
+    Args:
+        articles: The partition.
+        aliases: Contents of user alias files to load first (``provenance run --actors``).
+        store: Also build each article's store record (``store.db.encode_extraction``).
+    """
+    use_aliases(aliases)
+    rows = [extract_rows(a) for a in articles]
+    records = []
+    if store:
+        from provenance.extract import extractor_version
+        from provenance.store.db import encode_extraction
+
+        version = extractor_version()
+        records = [encode_extraction(a, r, version) for a, r in zip(articles, rows)]
+    return [Extracted(ColumnBlock.of(rows), records)]
+
+
 def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Consecutive lists of ``size`` items (the last may be shorter), read lazily."""
     buf: list[T] = []
@@ -104,24 +138,26 @@ def ordered_bounded(
     parts: Iterable[list[T]], submit: Callable[[list[T]], Pending[list[R]]], max_in_flight: int,
     on_done: Callable[[int], None] | None = None,
 ) -> Iterator[R]:
-    """Submit partitions with at most ``max_in_flight`` outstanding; yield rows in input order.
+    """Submit partitions with at most ``max_in_flight`` outstanding; yield results in input order.
 
     The bound is what keeps memory flat: the input iterator is advanced only when a result
     has been taken, so neither the task queue nor the result buffer grows with the corpus.
+    ``on_done`` is called with the number of articles of each partition done (a partition's
+    result may be one item per article or one for all of them: ``block_partition``).
     """
-    pending: deque[Pending[list[R]]] = deque()
+    pending: deque[tuple[int, Pending[list[R]]]] = deque()
     for part in parts:
-        pending.append(submit(part))
+        pending.append((len(part), submit(part)))
         if len(pending) >= max_in_flight:
-            res = pending.popleft().get()
-            yield from res
+            n, res = pending.popleft()
+            yield from res.get()
             if on_done:
-                on_done(len(res))
+                on_done(n)
     while pending:
-        res = pending.popleft().get()
-        yield from res
+        n, res = pending.popleft()
+        yield from res.get()
         if on_done:
-            on_done(len(res))
+            on_done(n)
 
 
 def resolve_workers(workers: int) -> int:
@@ -149,11 +185,12 @@ def map_extract(
         workers: Processes; 0 = all cores, 1 = in this process.
         chunk_size: Articles per task.
         on_done: Called with the number of articles finished after each chunk (for progress).
-        partition: The stage function mapped over chunks: ``extract_partition`` (rows) or
-            ``store_partition`` ((rows, store record) pairs).
+        partition: The stage function mapped over chunks: ``extract_partition`` (rows),
+            ``store_partition`` ((rows, store record) pairs) or ``block_partition`` (one
+            ``Extracted`` per chunk).
 
     Yields:
-        One item of ``partition``'s result per article (a rows dict by default), in input order.
+        The items of ``partition``'s results (a rows dict per article by default), in input order.
 
     Examples:
         >>> from provenance.models import Article

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: Articles whose query rows are written per transaction.
 SLICE_ARTICLES = 2000
+#: Added to the background process's niceness.
+NICENESS = 5
 #: Query tables, in the order their rows are deleted and written.
 QUERY_TABLES = ("sentences", *EXTRACTION_TABLES)
 _SKIP = frozenset((*CONTEXT_KEYS, FROM_TEXT))
@@ -224,6 +226,10 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 def main(argv: list[str] | None = None) -> int:
     """``python -m provenance.store.derive STORE PARENT_PID``: derive what is pending, then exit."""
     path, parent = (argv if argv is not None else sys.argv[1:])[:2]
+    if argv is None:
+        # Below matching (and the matching stages it forks) when they want both cores: these
+        # rows are needed only when the run is recorded, and the run waits for them then.
+        os.nice(NICENESS)
     conn = sqlite3.connect(path, timeout=600.0, isolation_level=None)
     try:
         conn.execute("PRAGMA foreign_keys = ON")

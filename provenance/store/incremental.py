@@ -31,6 +31,7 @@ from provenance.models import Article, Rejection
 from provenance.report import prepare_out_dir, write_report
 from provenance.store.db import Encoded, Rows, Store, extract_key, now_utc
 from provenance.store.derive import Background
+from provenance.store.payload import decode, unstrip
 from provenance.store.schema import rows_format
 
 if TYPE_CHECKING:
@@ -90,11 +91,25 @@ class Session:
                 built here when None or made by another extractor version or row format.
         """
         aid = rows["articles"][0]["article_id"]
-        art = self._pending.pop(aid)
         if encoded is not None and encoded.version == self.version and encoded.rows_format == rows_format():
-            self._buffer.append(encoded)
+            self._keep(encoded, aid)
         else:
-            self._buffer.append((art, rows))
+            self._keep((self._pending[aid], rows), aid)
+
+    def save_record(self, encoded: Encoded) -> None:
+        """Keep one article's store record built by the worker (``engine.local.block_partition``);
+        commit a batch when it is due. A record from another extractor version or row format
+        (a Dask worker running other code) is stored under this session's version, as ``save``
+        does with the rows."""
+        if encoded.version == self.version and encoded.rows_format == rows_format():
+            self._keep(encoded, encoded.article_id)
+        else:
+            art = self._pending[encoded.article_id]
+            self.save(unstrip(decode(encoded.payload), art.text))
+
+    def _keep(self, item: tuple[Article, Rows] | Encoded, article_id: str) -> None:
+        self._pending.pop(article_id)
+        self._buffer.append(item)
         self.extracted += 1
         if len(self._buffer) >= self.commit_every or time.monotonic() - self._last_commit >= self.commit_seconds:
             self.flush()
