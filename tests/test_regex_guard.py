@@ -10,8 +10,14 @@ from itertools import islice
 import pytest
 from conftest import shared_path
 
-from provenance.extract.attribution_rules import fallback_cue_regex
+from provenance.extract.attribution_rules import (
+    _matches_at,
+    fallback_cue_literals,
+    fallback_cue_regex,
+    rule_attributions,
+)
 from provenance.extract.regex_guard import guarded
+from provenance.extract.sentences import split_sentences
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +92,17 @@ def test_guard_keeps_matches(pattern: str, flags: int, text: str) -> None:
 )
 def test_no_guard_when_the_first_characters_are_unknown(pattern: str, flags: int) -> None:
     assert guarded(pattern, flags).pattern == pattern
+
+
+def test_cue_pattern_tried_at_cue_words_finds_its_matches(abp_texts: list[str]) -> None:
+    # rule_attributions with cue_starts tries the cue pattern only where a cue word begins:
+    # the same matches as scanning each sentence, and the same attributions.
+    rx, lits = fallback_cue_regex(fold=False), fallback_cue_literals()
+    assert lits is not None
+    for text in abp_texts:
+        low = text.lower()
+        starts = lits.positions(low)
+        for sent in split_sentences(text):
+            got = [(m.span(), m.groups()) for m in _matches_at(rx, low, starts, sent.start, sent.end)]
+            assert got == [(m.span(), m.groups()) for m in rx.finditer(low, sent.start, sent.end)]
+            assert rule_attributions(text, sent, lowered=low, cue_starts=starts) == rule_attributions(text, sent, lowered=low)

@@ -37,6 +37,9 @@ _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 # Words that never distinguish two actors' names once the rest agrees.
 _OPTIONAL = frozenset({"the", "of", "in", "for", "strip", "s", "based", "and", "on"})
 _APOS = re.compile(r"[’']s\b")
+_WORD = re.compile(r"[\w]+")
+_LEAD_ARTICLE = re.compile(r"(?:the|a|an)\s+", re.IGNORECASE)
+_MULTI_SPACE = re.compile(r"\s{2,}")
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def _key(s: str) -> frozenset[str]:
     s = _APOS.sub("", s.replace("’", "'"))
     s = s.replace("U.N.", "UN").replace("U.S.", "US")
     words = []
-    for w in re.findall(r"[\w]+", s.lower()):
+    for w in _WORD.findall(s.lower()):
         w = {"gazan": "gaza", "israel": "israeli", "defence": "defense", "organisation": "organization",
              "programme": "program", "health's": "health"}.get(w, w)
         if w in _OPTIONAL:
@@ -251,7 +254,7 @@ def split_descriptor(mention: str) -> tuple[str, str | None]:
     found: list[tuple[int, int, str]] = []
     for m in suf.finditer(mention):
         start = m.start()
-        lead = re.match(r"(?:the|a|an)\s+", m.group(0), re.IGNORECASE)  # "The Hamas-run": not the owner
+        lead = _LEAD_ARTICLE.match(m.group(0))  # "The Hamas-run": not the owner
         if lead:
             start += lead.end()
         found.append((start, m.end(), mention[start:m.end()]))
@@ -268,7 +271,7 @@ def split_descriptor(mention: str) -> tuple[str, str | None]:
     found.sort()
     for a, b, _ in reversed(found):
         name = name[:a] + name[b:]
-    name = re.sub(r"\s{2,}", " ", name).strip(" ,")
+    name = _MULTI_SPACE.sub(" ", name).strip(" ,")
     return name, ", ".join(t for _, _, t in found)
 
 
@@ -385,7 +388,7 @@ def actor_type(canonical: str | None, mention: str) -> str:
     if canonical and canonical in reg.entries:
         return reg.entries[canonical].type
     types, _ = _types()
-    words = [w.lower() for w in re.findall(r"[\w]+", mention)]
+    words = [w.lower() for w in _WORD.findall(mention)]
     for w in reversed(words):
         if w in types:
             return types[w]

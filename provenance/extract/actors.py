@@ -41,6 +41,7 @@ from provenance.extract.actor_registry import (
     user_alias_digests,
     user_aliases_digest,
 )
+from provenance.extract.literal_scan import LiteralSet
 from provenance.models import Actor, Sentence
 
 VERSION = "2"
@@ -92,8 +93,8 @@ _ROLE_BEFORE = re.compile(
     r"\s+(?=[A-Z])"
 )
 # Every match of _ROLE_BEFORE starts with one of these (its alternatives' literal starts):
-# ``str.find`` locates them faster than the pattern's scan, which tests a set of eleven
-# first letters (four of them common lower-case ones) at every position.
+# ``LiteralSet`` locates them in one pass, faster than the pattern's scan, which tests a set
+# of eleven first letters (four of them common lower-case ones) at every position.
 _ROLE_LITERALS = ("spokes", "Prime", "President", "Minister", "Secretary", "Director-General", "leader",
                   "official", "chief", "commander", "Rear", "Lt.", "Gen.")
 _ORG_WORDS_BEFORE = re.compile(r"(?:(?:[A-Z][\w'’\-.]*|of|the)\s+){1,5}$")
@@ -294,27 +295,24 @@ def _alias_starts(lowered: str) -> list[int]:
     from provenance.extract import attribution_decoder as dec
 
     if dec.USE_JIT:
-        import numpy as np
-
         jit = dec.jit
-        codes = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = jit.code_points(lowered)
         return jit.alias_starts(codes, jit.ASCII_CLASS, *jit.char_classes(codes), _alias_start_keys()).tolist()
     return [w.start() for w in _alias_start_regex().finditer(" " + lowered)]
+
+
+@lru_cache(maxsize=1)
+def _role_literal_set() -> LiteralSet:
+    """``_ROLE_LITERALS``, found in one pass over the text (``literal_scan``)."""
+    return LiteralSet(_ROLE_LITERALS)
 
 
 def _role_matches(text: str) -> list[re.Match[str]]:
     """``_ROLE_BEFORE.finditer(text)``: the pattern tried where a role literal occurs, left to
     right, skipping occurrences inside the previous match (as ``finditer`` does)."""
-    cands: list[int] = []
-    for lit in _ROLE_LITERALS:
-        i = text.find(lit)
-        while i >= 0:
-            cands.append(i)
-            i = text.find(lit, i + 1)
-    cands.sort()
     out: list[re.Match[str]] = []
     end = 0
-    for p in cands:
+    for p in _role_literal_set().positions(text):
         if p < end:
             continue
         m = _ROLE_BEFORE.match(text, p)
@@ -391,11 +389,14 @@ def extract_actors(
         starts = _alias_starts(lowered)
     if len(lowered) == len(text) and index is not None:
         own, after_the = index
+        # ``k in own`` inlined for the common miss: a key is in ``own`` only if it is a full
+        # key or begins with a short one (same answer without a Python call per candidate).
+        own_full, (_, own1, own2, own3) = own.full, own.short
         descs: set[int] | None = None
         kept: list[int] = []
         for pos in starts:
             k = lowered[pos:pos + 4]
-            if k in own:
+            if k in own_full or ((k[:1] in own1 or k[:2] in own2 or k[:3] in own3) and k in own):
                 kept.append(pos)
                 continue
             if k == "the ":  # most candidates: keep those followed by an alias's first letters

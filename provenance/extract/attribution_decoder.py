@@ -113,6 +113,8 @@ class EmissionModel:
         keys = np.array([lower_ids[a] * self.n_lower + lower_ids[b] for a, b in pairs], dtype=np.int64)
         order = np.argsort(keys)
         self.pair_keys = keys[order]
+        # pair_keys[pair_lo[a]:pair_lo[a + 1]]: the pairs whose left word has lower-case id a.
+        self.pair_lo = np.searchsorted(self.pair_keys, np.arange(self.n_lower + 1, dtype=np.int64) * self.n_lower)
         vecs = list(pairs.values())
         # Row 0 of each pair table: no weight (a pair the model does not know).
         self.pair_minus = np.vstack([z] + [vecs[i][0] for i in order])  # "b-=" at the right word
@@ -353,7 +355,7 @@ def emissions(model: EmissionModel, text: str, sentences: Sequence[Sentence], *,
     nl = len(model.labels)
     if USE_JIT:
         # Code points (lone surrogates kept as such, as ``re`` sees them) -> token spans.
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = jit.code_points(text)
         starts, ends = jit.token_spans(codes, jit.ASCII_CLASS, *jit.char_classes(codes))
         if not len(starts) or not sentences:
             e = np.zeros(0, dtype=np.int64)
@@ -383,7 +385,7 @@ def emissions(model: EmissionModel, text: str, sentences: Sequence[Sentence], *,
             return Tokens(e, e, e, e, np.zeros((0, nl)))
         em = jit.emission_scores(
             tid_all[keep], np.take(props_all, keep, axis=0), sid, rid, qs, model._own, model.static, model.row_map,
-            model.pair_keys, _DIST, model.jit_ints,
+            model.pair_keys, model.pair_lo, _DIST, model.jit_ints,
         )
         return Tokens(starts[keep], ends[keep], sid, rid, em)
     sid_all = np.searchsorted(s_start, starts, side="right") - 1
@@ -579,6 +581,10 @@ def viterbi_numpy(trans: np.ndarray, em: np.ndarray, chain: np.ndarray) -> np.nd
     return labs[tok_pos, tok_chain]
 
 
+#: label names -> (type of each label: 0 O, 1 SRC, 2 CUE, 3 CON; is it an ``I-`` label)
+_LABEL_KINDS: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+
+
 def label_runs(
     toks: Tokens, labels: np.ndarray, names: Sequence[str]
 ) -> list[tuple[str, int, int, int]]:
@@ -592,8 +598,11 @@ def label_runs(
         labels: Their label indices into ``names`` (``O``, ``B-SRC``, ``I-CON``, ...).
         names: The label names.
     """
-    kind = np.array([0 if x == "O" else 1 + ("SRC", "CUE", "CON").index(x[2:]) for x in names])
-    inside = np.array([x.startswith("I-") for x in names])
+    key = tuple(names)
+    if key not in _LABEL_KINDS:
+        _LABEL_KINDS[key] = (np.array([0 if x == "O" else 1 + ("SRC", "CUE", "CON").index(x[2:]) for x in names]),
+                             np.array([x.startswith("I-") for x in names]))
+    kind, inside = _LABEL_KINDS[key]
     k = kind[labels]
     n = len(k)
     if not n:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 
 from provenance.extract.actors import _trie_pattern
 from provenance.extract.attribution_tagger import cue_table
+from provenance.extract.literal_scan import LiteralSet
 from provenance.extract.regex_guard import guarded
 from provenance.models import Sentence, Span
 
@@ -108,7 +109,10 @@ def _trim(text: str, span: Span, lead: str = "#*_>•-–— ", trail: str = ",;
         a += 1
     while b > a and (text[b - 1] in trail or text[b - 1].isspace()):
         b -= 1
-    return Span(a, b, text[a:b]) if b > a else None
+    if b <= a:
+        return None
+    t = text[a:b]
+    return span if a == span.start and b == span.end and span.text == t else Span(a, b, t)  # most need no trim
 
 
 def clean_source(text: str, span: Span) -> Span | None:
@@ -281,20 +285,37 @@ def clause_subject(text: str, sent: Sentence, cue: Span, *, after_comma: bool = 
     return Span(a, toks[j][1], text[a:toks[j][1]])
 
 
+@lru_cache(maxsize=1)
+def _fallback_words() -> frozenset[str]:
+    """The words of ``fallback_cue_regex`` (besides "according to")."""
+    words = {w for w, (c, r, _h) in cue_table().items()
+             if (r >= FALLBACK_RATIO and c >= FALLBACK_COUNT) or c == 0}
+    words |= set(_manual_cues())
+    words.discard("according")
+    return frozenset(w for w in words if w.isalpha())
+
+
 @lru_cache(maxsize=2)
 def fallback_cue_regex(fold: bool = True) -> re.Pattern[str]:
     """Speech cues reliable enough to stand without the tagger (lexicon/cues.tsv: a cue at
     least ``FALLBACK_RATIO`` of the time in train and ``FALLBACK_COUNT`` times, plus the
     hand-listed cues); case-insensitive, or with ``fold=False`` for lower-cased text."""
-    words = {w for w, (c, r, _h) in cue_table().items()
-             if (r >= FALLBACK_RATIO and c >= FALLBACK_COUNT) or c == 0}
-    words |= set(_manual_cues())
-    words.discard("according")
+    words = _fallback_words()
     # A trie-shaped alternation (longest word first, as a flat longest-first list would be):
     # one pass per position instead of trying every word, a third of the untagged cost.
-    alt = _trie_pattern((w for w in words if w.isalpha()), fold=True)
+    alt = _trie_pattern(words, fold=True)
     # The first-character guard (``regex_guard``) skips positions no cue starts at: same matches.
     return guarded(r"\b(?:according\s+to|(?:" + alt + r"))\b", re.IGNORECASE if fold else 0)
+
+
+@lru_cache(maxsize=1)
+def fallback_cue_literals() -> LiteralSet | None:
+    """The words a ``fallback_cue_regex(fold=False)`` match begins with, for
+    ``LiteralSet.positions`` on lower-cased text (None if one is not plain ASCII)."""
+    words = {w.lower() for w in _fallback_words()} | {"according"}
+    if not all(w.isascii() and len(w) >= 2 for w in words):
+        return None
+    return LiteralSet(words)
 
 
 @lru_cache(maxsize=1)
@@ -328,8 +349,23 @@ def following_source(text: str, sent: Sentence, cue: Span) -> Span | None:
     return Span(m.start(1), m.end(1), m.group(1)) if m else None
 
 
+def _matches_at(rx: re.Pattern[str], s: str, starts: Sequence[int], lo: int, hi: int) -> list[re.Match[str]]:
+    """``rx.finditer(s, lo, hi)`` when every match of ``rx`` begins at one of ``starts``
+    (sorted): ``rx.match`` at each start in ``lo``-``hi``, past the previous match."""
+    out: list[re.Match[str]] = []
+    end = lo
+    for p in starts[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]:
+        if p < end:
+            continue
+        m = rx.match(s, p, hi)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 def rule_attributions(
-    text: str, sent: Sentence, *, lowered: str | None = None
+    text: str, sent: Sentence, *, lowered: str | None = None, cue_starts: Sequence[int] | None = None
 ) -> list[tuple[Span | None, Span, list[Span]]]:
     """Attributions a sentence's structure gives around a reliable speech cue.
 
@@ -342,9 +378,15 @@ def rule_attributions(
         sent: The sentence to read.
         lowered: ``text.lower()``, when the caller has it: the cue scan is then
             case-sensitive on it, twice as fast as a case-insensitive scan.
+        cue_starts: With ``lowered``, the sorted offsets where a cue can begin
+            (``fallback_cue_literals().positions(lowered)``, computed once per text): the
+            cue pattern is then tried there only (the same matches as its scan).
     """
     out: list[tuple[Span | None, Span, list[Span]]] = []
-    if lowered is not None and len(lowered) == len(text):
+    scan: Iterable[re.Match[str]]
+    if lowered is not None and len(lowered) == len(text) and cue_starts is not None:
+        scan = _matches_at(fallback_cue_regex(fold=False), lowered, cue_starts, sent.start, sent.end)
+    elif lowered is not None and len(lowered) == len(text):
         scan = fallback_cue_regex(fold=False).finditer(lowered, sent.start, sent.end)
     else:  # a character whose lower case is longer ("İ") would shift offsets
         scan = fallback_cue_regex().finditer(text, sent.start, sent.end)

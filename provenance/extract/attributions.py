@@ -34,6 +34,7 @@ from provenance.extract.attribution_rules import (
     clause_subject,
     clean_source,
     complete_content,
+    fallback_cue_literals,
     following_source,
     headline_attribution,
     infer_source,
@@ -159,7 +160,8 @@ def assemble(
             k = ks[0]
             g = _gap((s, e), cues[k][:2])
             for k2 in ks[1:]:
-                g2 = _gap((s, e), cues[k2][:2])
+                cs, ce, _ = cues[k2]
+                g2 = max(0, max(s, cs) - min(e, ce))  # _gap, inlined: sentences can hold many runs
                 if g2 < g:
                     k, g = k2, g2
             if lab == "SRC":
@@ -183,9 +185,10 @@ def assemble(
             contents[kn].append(span)
     del last_attr_sent
     if sentences and extend_content:
-        starts_by_sent: dict[int, list[int]] = {}
+        last_start: dict[int, int] = {}  # sentence -> the latest start of a run in it
         for _, s0, _, sid in spans:
-            starts_by_sent.setdefault(sid, []).append(s0)
+            if s0 > last_start.get(sid, -1):
+                last_start[sid] = s0
         for k, (s, e, sid) in enumerate(cues):
             if sid >= len(sentences):
                 continue
@@ -193,7 +196,7 @@ def assemble(
             if not mine or mine[-1].start < e:
                 continue
             last = mine[-1]
-            if any(last.end <= x for x in starts_by_sent.get(sid, ())):
+            if last_start.get(sid, -1) >= last.end:  # another run starts after it
                 continue
             ext = _strip_span(text, last.start, sentences[sid].end)
             if ext is not None and ext.end > last.end:
@@ -273,10 +276,13 @@ def extract_attributions(
             for sp in (cue, *content):
                 tagged.update(range(sentence_of(sp.start), sentence_of(sp.end - 1) + 1))
         lowered = text.lower()
+        cue_starts: list[int] | None = None
         extra: list[tuple[tuple[Span | None, Span, list[Span]], int]] = []
         for sid, sent in enumerate(sentences):
             if sid not in tagged:
-                extra.extend((t, sid) for t in rule_attributions(text, sent, lowered=lowered))
+                if cue_starts is None and len(lowered) == len(text) and (lits := fallback_cue_literals()) is not None:
+                    cue_starts = lits.positions(lowered)  # once per text, for every untagged sentence
+                extra.extend((t, sid) for t in rule_attributions(text, sent, lowered=lowered, cue_starts=cue_starts))
         if extra:
             triples = sorted(triples + [t for t, _ in extra], key=lambda t: t[1].start)
         lines = line_attributions(text, triples) + headline_attribution(text, triples)

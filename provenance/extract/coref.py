@@ -29,6 +29,13 @@ from provenance.models import Actor, Sentence, SourceRef, Span
 
 _GROUP_TYPES = frozenset({"organisation", "government", "armed_group", "ministry", "agency", "media"})
 _DET = re.compile(r"^(?:the|a|an|this|that|its|his|her|their)\s+", re.IGNORECASE)
+_HEAD_ROLE = re.compile(
+    r"^(?:(?:the|a|an)\s+)?(?:[\w\-]+\s+){0,2}?" + r"(?:spokes\w+|head|chief|leader|director\S*|minister|president|"
+    r"official|commander|secretary\S*|ambassador|envoy|chairman|founder|advis[eo]r|member|"
+    r"negotiator|representative|officer|deputy)\b"
+)
+_FOR_BODY = re.compile(r"\b(?:for|of|at)\s+(.+)$")
+_WORD = re.compile(r"[\w\-]+")
 # Sources that name nobody in particular: no antecedent search for these.
 _VAGUE = frozenset({"i", "we", "you", "me", "us", "one", "someone", "somebody", "people", "many",
                     "some", "others", "critics", "experts", "observers", "analysts", "supporters"})
@@ -140,10 +147,7 @@ class SourceResolver:
         inside = self._inside(span)
         role = _actors.role_of(written)
         nominal = bool(_DET.match(written)) or written[:1].islower()
-        head_role = role is not None and nominal and re.match(
-            r"^(?:(?:the|a|an)\s+)?(?:[\w\-]+\s+){0,2}?" + r"(?:spokes\w+|head|chief|leader|director\S*|minister|president|"
-            r"official|commander|secretary\S*|ambassador|envoy|chairman|founder|advis[eo]r|member|"
-            r"negotiator|representative|officer|deputy)\b", low) is not None
+        head_role = role is not None and nominal and _HEAD_ROLE.match(low) is not None
 
         # 1. A named actor heads the span.
         named = [a for a in inside if a.type == "person" or not head_role]
@@ -154,7 +158,7 @@ class SourceResolver:
         # 2. A role noun with its body: the person with that role and affiliation.
         if head_role:
             body = None
-            m = re.search(r"\b(?:for|of|at)\s+(.+)$", written)
+            m = _FOR_BODY.search(written)
             if m:
                 body = _actors.canonicalize(m.group(1))[0]
             if body is None and inside:
@@ -176,7 +180,7 @@ class SourceResolver:
 
         # 4. A bare head noun ("the ministry", "the group").
         if nominal and not inside:
-            words = re.findall(r"[\w\-]+", low)
+            words = _WORD.findall(low)
             head = words[-1] if words else ""
             types, _ = _registry._types()
             htype = types.get(head)

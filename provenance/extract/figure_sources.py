@@ -212,6 +212,21 @@ def trim_mention(mention: str) -> str:
 
 
 _JUNK_VERB = re.compile(r"\b(?:have|has|had|are|is|were|was|will|would|killed|said)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_LEAD_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE_END = re.compile(r"[’']s$")
+_RELATIVE_CLAUSE_END = re.compile(r",\s*(?:who|which)\b[^,]*,\s*$")
+_RUN_BY = re.compile(r"[\w-]+-(?:run|controlled|led|backed)")
+_LEAD_LINKS = re.compile(r"(?:(?:and|of|for|in)\s+)+", re.IGNORECASE)
+_SPACED_DASH = re.compile(r"\s+-{1,2}\s")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_COMMA_OR_QUOTE_END = re.compile(r"[,”\"]\s*$")
+_NEXT_CAPITAL = re.compile(r"\s+(?:the\s+|a\s+|an\s+)?[A-Z]")
+_NEXT_WORD = re.compile(r"\s*([\w’'-]+)")
+_NEXT_NAME = re.compile(r"\s+(?:the\s+)?(?:[A-Z][\w’'.-]*\s*)+")
+_QUOTE_END = re.compile(r"[”\"],?\s*$")
+_DASH = re.compile(r"\s[—–]\s|—|\s--\s")
+_COMMA_VERB = re.compile(r",\s+[a-z]+(?:ed|s)\b")
 
 
 def is_junk_source(mention: str) -> bool:
@@ -226,7 +241,7 @@ def is_junk_source(mention: str) -> bool:
     m = " ".join(trim_mention(mention).split())
     if not m or m in _rules().not_sources:
         return True
-    return bool(re.search(r"\d", m) and _JUNK_VERB.search(m))
+    return bool(_DIGIT.search(m) and _JUNK_VERB.search(m))
 
 
 def _clean_mention(text: str) -> tuple[str, str | None]:
@@ -239,8 +254,8 @@ def _clean_mention(text: str) -> tuple[str, str | None]:
         desc = m.group(0)
         text = text[: m.start()] + text[m.end():]
     name = " ".join(text.split())
-    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
-    name = re.sub(r"[’']s$", "", name).strip(" ,")
+    name = _LEAD_ARTICLE.sub("", name)
+    name = _POSSESSIVE_END.sub("", name).strip(" ,")
     return name, desc
 
 
@@ -289,7 +304,7 @@ def _np_before(text: str, lo: int, cue: int) -> tuple[int, int, str] | None:
     r = _rules()
     seg = text[lo:cue]
     # "A paramedic, who was not authorized to speak, said": the speaker is before the clause.
-    rel = re.search(r",\s*(?:who|which)\b[^,]*,\s*$", seg)
+    rel = _RELATIVE_CLAUSE_END.search(seg)
     if rel:
         seg = seg[: rel.start()]
         cue = lo + len(seg)
@@ -310,7 +325,7 @@ def _np_before(text: str, lo: int, cue: int) -> tuple[int, int, str] | None:
         t = toks[k]
         w = t.group(0)
         lw = w.lower()
-        if w[0].isupper() or lw in _NP_LOWER or re.fullmatch(r"[\w-]+-(?:run|controlled|led|backed)", lw):
+        if w[0].isupper() or lw in _NP_LOWER or _RUN_BY.fullmatch(lw):
             start = lo + t.start()
             continue
         if start is None and w.isalpha():
@@ -336,7 +351,7 @@ def _np_before(text: str, lo: int, cue: int) -> tuple[int, int, str] | None:
     if start is None:
         return None
     # Trim leading connectors ("and officials" -> "officials").
-    m = re.match(r"(?:(?:and|of|for|in)\s+)+", text[start:end], re.IGNORECASE)
+    m = _LEAD_LINKS.match(text[start:end])
     if m:
         start += m.end()
     np = text[start:end]
@@ -388,11 +403,11 @@ def np_after(text: str, pos: int, hi: int) -> tuple[int, int] | None:
     cut = r.np_cut.search(np)
     if cut:
         np = np[: cut.start()]
-    dash = re.search(r"\s+-{1,2}\s", np)
+    dash = _SPACED_DASH.search(np)
     if dash:
         np = np[: dash.start()]
     np = np.rstrip()
-    if not np or not re.search(r"[A-Za-z]", np):
+    if not np or not _ASCII_LETTER.search(np):
         return None
     return pos + skip, pos + skip + len(np)
 
@@ -431,8 +446,8 @@ def sentence_sources(text: str, a: int, b: int, figure_starts: Sequence[int] = (
             continue  # "more than 900 Israelis reported killed"
         # ", said X" / "”, said X": inverted speaker after the cue.
         if (
-            re.search(r"[,”\"]\s*$", before)
-            and re.match(r"\s+(?:the\s+|a\s+|an\s+)?[A-Z]", rest)
+            _COMMA_OR_QUOTE_END.search(before)
+            and _NEXT_CAPITAL.match(rest)
             and not _TIME_WORD.match(rest)
         ):
             np = np_after(text, cue_e + len(rest) - len(rest.lstrip()), b)
@@ -458,17 +473,17 @@ def sentence_sources(text: str, a: int, b: int, figure_starts: Sequence[int] = (
             # "strikes that Gaza officials said killed 80": the relative clause is the content;
             # "airstrikes that Israel says target Hamas forces have killed ...": it ends at the
             # main clause's auxiliary.
-            first = re.match(r"\s*([\w’'-]+)", rest)
+            first = _NEXT_WORD.match(rest)
             end_m = _RELATIVE_END.search(text, cue_e + (first.end() if first else 0), b)
             out.append(Src(s0, e0, cue_e, end_m.start() if end_m else b, cue_s, "said", hedged))
             continue
         at_start = not text[prev_cue_end:s0].strip(" \n“\"‘'(")
         tail_rest = rest
         if m.group(0).lower() in _OBJECT_CUES:
-            obj = re.match(r"\s+(?:the\s+)?(?:[A-Z][\w’'.-]*\s*)+", rest)
+            obj = _NEXT_NAME.match(rest)
             tail_rest = rest[obj.end() - 1:] if obj else rest
         tail = r.tail_adverbial.match(tail_rest)
-        quote_before = re.search(r"[”\"],?\s*$", text[a:s0])
+        quote_before = _QUOTE_END.search(text[a:s0])
         if quote_before or (not at_start and tail):
             tail_end = tail_rest[tail.end() - 1:tail.end()] if tail else ""
             ends = tail is None or tail.end() >= len(tail_rest.rstrip())
@@ -500,7 +515,7 @@ def background(text: str, start: int, q: Quantity) -> bool:
     seg = strip_dateline(text[start:q.start])  # "CITY, date (AGENCY) -- " is no parenthetical
     if r.background.search(seg) or r.background_event.search(seg):
         return True
-    return len(re.findall(r"\s[—–]\s|—|\s--\s", seg)) % 2 == 1
+    return len(_DASH.findall(seg)) % 2 == 1
 
 
 def pick(srcs: list[Src], q: Quantity) -> Src | None:
@@ -527,7 +542,7 @@ def _usable(att: Attribution, text: str) -> bool:
         return False
     words = att.source.text.split()
     if len(words) > 12 or words[-1].strip(",").lower() in ("and", "or", "but") or (
-        re.search(r",\s+[a-z]+(?:ed|s)\b", att.source.text)
+        _COMMA_VERB.search(att.source.text)
     ):
         return False  # a clause, not a speaker: "the Council, played down the rupture,"
     first = words[0].lower()

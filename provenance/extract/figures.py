@@ -194,7 +194,7 @@ def _after_keyword(text: str, q: Quantity, right: int) -> re.Match[str] | None:
             continue
         if first is None:
             first = kw
-            if kw.lastgroup != "hostage" or not re.match(r"hostages?|captives?", word, re.IGNORECASE):
+            if kw.lastgroup != "hostage" or not _HOSTAGE.match(word):
                 return kw
             continue
         if kw.lastgroup in ("killed", "injured", "released", "missing"):
@@ -226,7 +226,7 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
             return metric, "object_verb"
     kw = _after_keyword(text, q, right)
     near = r.near.search(text, max(left, q.start - 30), q.start)
-    if kw and near and re.match(r"hostages?|captives?", kw.group(0), re.IGNORECASE) and _metric_from(near):
+    if kw and near and _HOSTAGE.match(kw.group(0)) and _metric_from(near):
         return _metric_from(near) or "other", "before"  # "the bodies of three hostages"
     if kw:
         metric = _metric_from(kw)
@@ -259,6 +259,8 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
 
 
 _RELATIVE_PRONOUN = re.compile(r"\b(?:that|which|who|whom)\b")
+_HOSTAGE = re.compile(r"hostages?|captives?", re.IGNORECASE)
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 _WEEKDAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 _COUNTED_STOP = frozenset(
     [
@@ -293,7 +295,7 @@ def _counted(text: str, q: Quantity, right: int) -> str | None:
             w = w[:-1]
         lw = w.lower()
         if (
-            not re.match(r"[A-Za-z]", w)
+            not _ASCII_LETTER.match(w)
             or lw in _COUNTED_STOP
             or (lw.endswith("ing") and lw not in ("offspring",))
             or w in _WEEKDAYS
