@@ -7,6 +7,7 @@ ministry", "He added that ..."). Real article text is read from ../shared/data a
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -214,6 +215,21 @@ def test_signed_quotations_in_a_quote_list() -> None:
         assert a.source is not None and a.source.text[:1].isupper()
         assert a.content[0].text.startswith(("“", '"', "”"))
         assert a.source.start > a.cue.end > a.content[-1].end - 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["“Yes.” ― A", "“Yes.”\t\xa0 — A", "“Yes.” x — A", "— “Yes.”", "”—", '"—', "x —", "—", "", "“Yes,” he said ― A"],
+)
+def test_quote_before_dash_is_the_signed_quotation_gate(text: str) -> None:
+    # line_attributions skips the _SIGNED_QUOTE scan when no closing quote precedes a dash:
+    # the same answer as searching for that piece of the pattern (here and on dev articles).
+    from provenance.extract.attribution_rules import _quote_before_dash
+
+    piece = re.compile(r"[”\"][ \t\xa0]*[―—]")
+    texts = [text] + [p.read_text("utf-8") for p in sorted(shared_path("polnear", "data", "dev", "text").glob("*.txt"))[:40]]
+    for t in texts:
+        assert _quote_before_dash(t) == bool(piece.search(t))
 
 
 def test_line_attributions_leave_tagged_lines_alone() -> None:

@@ -431,6 +431,22 @@ _SIGNED_QUOTE = re.compile(
 )
 
 
+def _quote_before_dash(text: str) -> bool:
+    """True when a signature dash (―, —) follows a closing quotation mark with only spaces,
+    tabs or no-break spaces between, as in every ``_SIGNED_QUOTE`` match (found with
+    ``str.find``, a fraction of the pattern's scan)."""
+    for dash in ("―", "—"):
+        i = text.find(dash)
+        while i != -1:
+            j = i
+            while j > 0 and text[j - 1] in " \t\xa0":
+                j -= 1
+            if j > 0 and text[j - 1] in "”\"":
+                return True
+            i = text.find(dash, i + 1)
+    return False
+
+
 def line_attributions(
     text: str, triples: Sequence[tuple[Span | None, Span, list[Span]]]
 ) -> list[tuple[Span | None, Span, list[Span]]]:
@@ -444,7 +460,7 @@ def line_attributions(
         New (source, cue, contents) triples.
     """
     out: list[tuple[Span | None, Span, list[Span]]] = []
-    if "―" not in text and "—" not in text:  # the signature dash _SIGNED_QUOTE requires
+    if not _quote_before_dash(text):  # what every _SIGNED_QUOTE match holds: its scan costs more
         return out
     taken = sorted(t[1].start for t in triples)
     for m in _SIGNED_QUOTE.finditer(text):
