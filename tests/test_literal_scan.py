@@ -70,6 +70,30 @@ def test_same_offsets_as_find(words: tuple[str, ...], text: str) -> None:
     assert LiteralSet(words).positions(text) == _finds(text, words)
 
 
+@pytest.mark.parametrize("use_jit", [True, False])
+def test_occurrences_name_the_first_word_found(use_jit: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if use_jit and not jit.AVAILABLE:
+        pytest.skip("numba is not installed")
+    monkeypatch.setattr(jit, "AVAILABLE", use_jit)
+    words = ("abc", "ab", "bcd", "20", "day")
+    text = "abcd ab 2020 today abc"
+    ls = LiteralSet(words)
+    got = ls.occurrences(text)
+    assert [i for i, _ in got] == ls.positions(text) == _finds(text, words)
+    # Where "ab" and "abc" both begin, the one listed first ("abc").
+    assert got == [(0, "abc"), (1, "bcd"), (5, "ab"), (8, "20"), (10, "20"), (15, "day"), (19, "abc")]
+
+
+def test_date_trigger_words_form_one_set() -> None:
+    # _trigger_positions finds its literal triggers together: one word per offset.
+    from provenance.extract import date_scan
+
+    ls = date_scan._trigger_words(date_scan.lexicon().word_triggers)
+    assert {"20", "day", "quarter", "this "} <= set(ls.words)
+    with pytest.raises(ValueError):
+        date_scan._trigger_words(("days",))  # "day" begins it
+
+
 @pytest.mark.parametrize("words", [("a",), ("é",), ("ok", "")])
 def test_words_must_be_ascii_and_two_characters(words: tuple[str, ...]) -> None:
     with pytest.raises(ValueError):

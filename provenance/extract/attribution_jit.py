@@ -434,7 +434,8 @@ def alias_starts(codes, ascii_class, extra_cp, extra_class, keys):  # type: igno
 
 @_njit
 def literal_positions(codes, head, gstart, wcodes, woff):  # type: ignore[no-untyped-def]
-    """Offsets where one of the words of a ``literal_scan.LiteralSet`` begins, in order.
+    """Offsets where one of the words of a ``literal_scan.LiteralSet`` begins, in order, and
+    the word found there (the first of its group that matches).
 
     ``head[c0 * 128 + c1]``: the group of the words starting with the ASCII characters c0 c1
     (-1: none); group g holds words ``gstart[g]:gstart[g + 1]``; word w is the characters
@@ -442,6 +443,7 @@ def literal_positions(codes, head, gstart, wcodes, woff):  # type: ignore[no-unt
     """
     n = len(codes)
     out = np.empty(n, dtype=np.int64)
+    word = np.empty(n, dtype=np.int64)
     k = 0
     for p in range(n - 1):
         c0 = codes[p]
@@ -463,9 +465,10 @@ def literal_positions(codes, head, gstart, wcodes, woff):  # type: ignore[no-unt
                     break
             if same:
                 out[k] = p
+                word[k] = w
                 k += 1
                 break
-    return out[:k].copy()
+    return out[:k].copy(), word[:k].copy()
 
 
 @_njit

@@ -20,6 +20,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from provenance.extract.literal_scan import LiteralSet
+
 # --------------------------------------------------------------------------- lexicon
 
 
@@ -368,17 +370,6 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
         if (a and text[a - 1].isalpha()) or (b < n and text[b].isalpha()):
             continue
         pos.append((a, 2 if m.group() in _CAPITALISED_WORDS else 0))
-    # Years 1800-2099 start with "18", "19" or "20": str.find beats a regex digit class here.
-    for head in ("20", "19", "18"):
-        a = text.find(head)
-        while a != -1:
-            if (
-                text[a + 2:a + 4].isdigit()
-                and not text[a + 4:a + 5].isdigit()
-                and not (a and (text[a - 1].isdigit() or text[a - 1] in ",."))
-            ):
-                pos.append((a, 1))
-            a = text.find(head, a + 2)
     if "/" in text:  # "10/7/23": a slash between digits, trigger at the first digit
         i = text.find("/")
         while i != -1:
@@ -388,51 +379,49 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
                     a -= 1
                 pos.append((a, 1))
             i = text.find("/", i + 1)
-    # Lower-case calendar words are found with str.find on the text itself (no lower-cased
-    # copy): their capitalised forms ("Yesterday", "Today") are in the name trigger, and
-    # all-capitals headlines ("LAST WEEK") are given up for speed.
-    find = text.find
-    for needle, phrases in _GROUPED_TRIGGERS:
-        i = find(needle)
-        while i != -1:
-            for phrase, k in phrases:
+    # The other triggers are literal words, found together in one pass (``LiteralSet``; no
+    # lower-cased copy: the capitalised forms, "Yesterday", "Today", are in the name trigger,
+    # and all-capitals headlines, "LAST WEEK", are given up for speed).
+    grouped = dict(_GROUPED_TRIGGERS)
+    for i, w in _trigger_words(lx.word_triggers).occurrences(text):
+        if w in _YEAR_HEADS:
+            # Years 1800-2099 start with "18", "19" or "20".
+            if (
+                text[i + 2:i + 4].isdigit()
+                and not text[i + 4:i + 5].isdigit()
+                and not (i and (text[i - 1].isdigit() or text[i - 1] in ",."))
+            ):
+                pos.append((i, 1))
+        elif w == "day":
+            # "day" stands for "today", "yesterday", "that (same) day" and "two days
+            # ago/earlier/later" ("ago", "earlier", "later" are read right after the unit).
+            if i and text[i - 1].isalpha():
+                if text.startswith("to", i - 2) and not (i > 2 and text[i - 3].isalpha()):
+                    pos.append((i - 2, 2))
+                elif text.startswith("yester", i - 6) and not (i > 6 and text[i - 7].isalpha()):
+                    pos.append((i - 6, 2))
+            else:
+                if _AFTER_UNIT.match(text, i + 3):
+                    pos.append((i, 2))
+                if text.startswith("that ", i - 5) and not (i > 5 and text[i - 6].isalpha()):
+                    pos.append((i - 5, 2))
+                elif text.startswith("that same ", i - 10) and not (i > 10 and text[i - 11].isalpha()):
+                    pos.append((i - 10, 2))
+        elif w == "quarter":
+            if not (i and text[i - 1].isalpha()):
+                pos.append((i, 3))
+        elif w in grouped:
+            for phrase, k in grouped[w]:
                 a = i - k
                 if a >= 0 and text.startswith(phrase, a) and not (a and text[a - 1].isalpha()):
                     pos.append((a, 2))
-            i = find(needle, i + 1)
-    # "day" stands for "today", "yesterday", "that (same) day" and "two days ago/earlier/later";
-    # the units for "last week" and "a year ago/earlier/later": one pass each instead of a
-    # pass for every word ("ago", "earlier", "later" are read right after the unit).
-    i = find("day")
-    while i != -1:
-        if i and text[i - 1].isalpha():
-            if text.startswith("to", i - 2) and not (i > 2 and text[i - 3].isalpha()):
-                pos.append((i - 2, 2))
-            elif text.startswith("yester", i - 6) and not (i > 6 and text[i - 7].isalpha()):
-                pos.append((i - 6, 2))
-        else:
-            if _AFTER_UNIT.match(text, i + 3):
-                pos.append((i, 2))
-            if text.startswith("that ", i - 5) and not (i > 5 and text[i - 6].isalpha()):
-                pos.append((i - 5, 2))
-            elif text.startswith("that same ", i - 10) and not (i > 10 and text[i - 11].isalpha()):
-                pos.append((i - 10, 2))
-        i = find("day", i + 3)
-    for w in lx.word_triggers:
-        end = len(w)
-        i = find(w)
-        while i != -1:
+        else:  # lx.word_triggers: "tonight", "week", "a year ago", ...
+            end = len(w)
             # Plural units ("years") count only before "ago"/"earlier"/"later".
             if not (i and text[i - 1].isalpha()) and (
                 w not in _UNIT_WORDS or text[i + end:i + end + 1] != "s" or _AFTER_UNIT.match(text, i + end)
             ):
                 pos.append((i, 2))
-            i = find(w, i + 1)
-    i = find("quarter")
-    while i != -1:
-        if not (i and text[i - 1].isalpha()):
-            pos.append((i, 3))
-        i = find("quarter", i + 7)
     return sorted(set(pos))
 
 
@@ -443,6 +432,20 @@ _GROUPED_TRIGGERS: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
     ("this ", (("this morning", 0), ("this afternoon", 0), ("this evening", 0))),
     ("ineteen", (("nineteen", 1), ("Nineteen", 1))),
 )
+
+_YEAR_HEADS = ("20", "19", "18")
+
+
+@lru_cache(maxsize=4)
+def _trigger_words(word_triggers: tuple[str, ...]) -> LiteralSet:
+    """Every literal trigger of ``_trigger_positions``: year heads, the grouped needles, "day",
+    the word triggers and "quarter" (each handled by its own rule there, so none may begin
+    another: one word is found at each offset)."""
+    words = (*_YEAR_HEADS, *(needle for needle, _ in _GROUPED_TRIGGERS), "day", *word_triggers, "quarter")
+    if len(set(words)) != len(words) or any(a != b and b.startswith(a) for a in words for b in words):
+        raise ValueError(f"date trigger words must be distinct and none a prefix of another: {words}")
+    return LiteralSet(words)
+
 
 # A calendar word that starts a date by itself: "yesterday", "today", "year-end".
 _UNIT_WORDS = frozenset({"week", "month", "year"})

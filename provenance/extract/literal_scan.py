@@ -37,6 +37,7 @@ class LiteralSet:
             gstart.append(len(order))
             order.extend(ws)
         self.gstart = np.array([*gstart, len(order)], dtype=np.int64)  # group g: words gstart[g]:gstart[g+1]
+        self._order = [self.words.index(w) for w in order]  # kernel word number -> index in words
         self.wcodes = np.frombuffer("".join(order).encode("ascii"), dtype=np.uint8).astype(np.uint32)
         self.woff = np.concatenate([[0], np.cumsum([len(w) for w in order])]).astype(np.int64)
 
@@ -46,12 +47,28 @@ class LiteralSet:
 
         if jit.AVAILABLE:
             codes = jit.code_points(text)
-            out: list[int] = jit.literal_positions(codes, self.head, self.gstart, self.wcodes, self.woff).tolist()
+            out: list[int] = jit.literal_positions(codes, self.head, self.gstart, self.wcodes, self.woff)[0].tolist()
             return out
-        found: set[int] = set()
-        for w in self.words:
+        return [i for i, _ in self._find_all(text)]
+
+    def occurrences(self, text: str) -> list[tuple[int, str]]:
+        """``(offset, word)`` at each offset of ``positions``; where several words begin at
+        one offset (one is a prefix of another), the first of them in ``words``."""
+        from provenance.extract import attribution_jit as jit
+
+        if jit.AVAILABLE:
+            codes = jit.code_points(text)
+            pos, word = jit.literal_positions(codes, self.head, self.gstart, self.wcodes, self.woff)
+            words, order = self.words, self._order
+            return [(i, words[order[w]]) for i, w in zip(pos.tolist(), word.tolist())]
+        return [(i, self.words[k]) for i, k in self._find_all(text)]
+
+    def _find_all(self, text: str) -> list[tuple[int, int]]:
+        """(offset, index of the first word found there) by ``str.find``, sorted by offset."""
+        found: dict[int, int] = {}
+        for k, w in enumerate(self.words):
             i = text.find(w)
             while i != -1:
-                found.add(i)
+                found.setdefault(i, k)
                 i = text.find(w, i + 1)
-        return sorted(found)
+        return sorted(found.items())
