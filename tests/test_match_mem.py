@@ -176,3 +176,17 @@ def test_text_clusters_equal_the_string_definition(seed: int) -> None:
     assert ids == _cluster_reference(claims, settings, 50.0)
     assert linked and len(set(ids)) < len(ids)  # the data does link claims
     assert cache.table is not None and len(cache.table) == len(claims)
+
+
+def test_a_filled_token_cache_is_reused_not_tokenised_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    claims = _claims(800, 3)
+    settings = TextSettings(overlap_cutoff=0.3, strong_cutoff=70.0, budget=10)
+    expected, linked = cluster_text_claims(claims, settings, 50.0)
+    cache = TokenCache()
+    cache.fill(claims)
+
+    def no_second_tokenising(self: object, texts: object) -> None:
+        raise AssertionError("tokenised again")
+
+    monkeypatch.setattr(Tokenizer, "table", no_second_tokenising)
+    assert cluster_text_claims(claims, settings, 50.0, tokens=cache) == (expected, linked)

@@ -92,27 +92,27 @@ def _cluster_claims(
     atts = frames.get("attributions", pd.DataFrame())
     apart = side_by_side(config, len(figs) + len(atts))
 
-    def groups_and_clusters() -> tuple[list[str | None], dict[str, str], list[str], BlockingStats]:
-        """Source groups and figure clusters: they read the figures only, not the claims, so
-        they run beside ``build_claims`` when the run has a second process."""
+    def grouped_sources() -> tuple[list[str | None], dict[str, str]]:
+        """Source groups: they read the figures and attributions, not the claims, so they are
+        made beside ``build_claims`` and figure clustering when the run has a second process."""
         extra = ([c if isinstance(c, str) and c else t for c, t in
                   zip(atts["source_canonical"].tolist(), atts["source_text"].tolist())]
                  if len(atts) and {"source_canonical", "source_text"} <= set(atts.columns) else [])
-        groups_of_figs, groups = source_groups(figs, frames.get("actors"), SourceSettings.from_config(m), extra)
-        del extra
-        fstats = BlockingStats()
-        f = figs.assign(source_group=groups_of_figs) if len(figs) else figs
-        ids = figure_clusters(f, FigureSettings.from_config(m), config, fstats) if len(figs) else []
-        return groups_of_figs, groups, ids, fstats
+        return source_groups(figs, frames.get("actors"), SourceSettings.from_config(m), extra)
 
-    pending = Deferred(groups_and_clusters, apart, "source groups and figure clusters")
+    def clusters() -> list[str]:
+        """Figure clusters (blocked on metric, counted group and side: source groups are not read)."""
+        return figure_clusters(figs, FigureSettings.from_config(m), config, stats.figures) if len(figs) else []
+
+    pending = Deferred(grouped_sources, apart, "source groups")
     claims = build_claims({**frames, "figures": figs}, texts=texts) if apart else None
-    groups_of_figs, groups, fig_ids, fstats = pending.result()
+    fig_ids = clusters() if apart else None
+    groups_of_figs, groups = pending.result()
     del pending
-    _add_stats(stats.figures, fstats)
     figs["source_group"] = groups_of_figs if len(figs) else pd.Series(dtype=object)
-    figs["cluster_id"] = fig_ids
-    del groups_of_figs, fig_ids
+    del groups_of_figs
+    figs["cluster_id"] = fig_ids if fig_ids is not None else clusters()
+    del fig_ids
     if claims is None:
         claims = build_claims({**frames, "figures": figs}, texts=texts)
     # Speakers compared as source groups ("Estranian Health Ministry" = "Estrania's Health
@@ -129,13 +129,19 @@ def _cluster_claims(
     by_figure = claims["figure_id"].notna() & claims["metric"].isin(MATCHED_METRICS)
     claims["cluster_id"] = claims["figure_id"].map(fig_cluster).where(by_figure)
     del fig_cluster
-    if before_text is not None:
-        before_text(claims)
+    rest = None
     if (~by_figure).any():
         # Only the columns text clustering reads (a filtered copy of all 35 took ~400 MB on ABP).
         rest = claims.loc[~by_figure, ["claim_id", "text", "speaker", "quote", "published"]]
+    if before_text is not None:
+        if rest is not None and tokens is not None:
+            tokens.fill(rest)  # tokenised once, before the stage started beside text clustering
+        before_text(claims)
+    if rest is not None:
         ids, _ = cluster_text_claims(rest, TextSettings.from_config(m), m["similarity"]["text_cutoff"], stats.text,
                                      tokens=tokens)
+        if tokens is not None:
+            tokens.claims = None
         del rest
         release_arrow_memory()
         claims.loc[~by_figure, "cluster_id"] = ids
@@ -182,12 +188,13 @@ def match_frames(
     apart = side_by_side(config, len(frames.get("figures", ())) + len(frames.get("attributions", ())))
     syndication: list[Deferred[tuple[pd.DataFrame, BlockingStats]]] = []
 
-    def start_syndication(claims: pd.DataFrame) -> None:
-        """Syndication beside text clustering: it does not read the text clusters. The child
-        tokenises the texts itself (the same tokens, so the same groups)."""
+    def start_syndication(claims: pd.DataFrame, cache: TokenCache = tokens) -> None:
+        """Syndication beside text clustering: it does not read the text clusters, and the
+        text claims' tokens are in ``cache`` already (``TokenCache.fill``)."""
         def run() -> tuple[pd.DataFrame, BlockingStats]:
             st = BlockingStats()
-            return find_syndication(claims, config, st), st
+            return find_syndication(claims, config, st, tokens=cache), st
+
         syndication.append(Deferred(run, True, "syndication"))
 
     claims, figs = _cluster_claims(frames, config, texts=texts, stats=stats, tokens=tokens,

@@ -90,11 +90,21 @@ class TokenCache:
         tokenizer: The tokenizer (and vocabulary) of the run.
         claim_ids: Claim id of every row of ``table``.
         table: Their tokens.
+        claims: The claims frame ``table`` was made from (``fill``), which text clustering
+            then reuses instead of tokenising it again.
     """
 
     tokenizer: Tokenizer | None = None
     claim_ids: Any = None
     table: TokenTable | None = None
+    claims: Any = None
+
+    def fill(self, claims: pd.DataFrame) -> None:
+        """Tokenise the ``text`` of ``claims`` now (before syndication is started beside text
+        clustering, so both use this table); ``cluster_text_claims(claims, ...)`` reuses it."""
+        self.tokenizer = self.tokenizer or Tokenizer()
+        self.table = self.tokenizer.table(StringColumn(claims["text"]))
+        self.claim_ids, self.claims = claims["claim_id"], claims
 
 
 class Tokenizer:
@@ -417,6 +427,62 @@ class StringColumn:
 
 
 @_njit
+def find_root(parent, x):  # type: ignore[no-untyped-def]
+    """``UnionFind.find`` on a parent array (path halving)."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@_njit
+def next_undecided(parent, first, last, quoted, ovs, ci, cj, cutoff, span, state):  # type: ignore[no-untyped-def]
+    """Walk the pairs (ci[k], cj[k]) from ``state[0]`` past those no rule needs to decide, and
+    stop at the next one that a comparison must decide (``cluster_text_claims``' loop).
+
+    Passed over: pairs already in one set, pairs whose merged set would span more than
+    ``span`` days (``first``/``last``: each root's first and last day), and pairs with overlap
+    under ``cutoff`` that are not two quotes (no rule can link them). Every pair past the
+    first two tests counts as a comparison in ``state[5]``.
+
+    Returns:
+        True with ``state[:5]`` = (k, root of ci[k], root of cj[k], merged first day, merged
+        last day), or False (``state[0]`` = len(ci)) when no pair is left.
+    """
+    n = len(ci)
+    k = state[0]
+    while k < n:
+        i = ci[k]
+        j = cj[k]
+        ri = find_root(parent, i)
+        rj = find_root(parent, j)
+        if ri != rj:
+            lo = min(first[rj], first[ri])
+            hi = max(last[rj], last[ri])
+            if hi - lo <= span:
+                state[5] += 1
+                if ovs[k] >= cutoff or (quoted[i] and quoted[j]):
+                    state[0] = k
+                    state[1] = ri
+                    state[2] = rj
+                    state[3] = lo
+                    state[4] = hi
+                    return True
+        k += 1
+    state[0] = n
+    return False
+
+
+@_njit
+def all_roots(parent):  # type: ignore[no-untyped-def]
+    """The root of every item."""
+    out = np.empty(len(parent), dtype=np.int64)
+    for i in range(len(parent)):
+        out[i] = find_root(parent, i)
+    return out
+
+
+@_njit
 def pair_overlaps(indptr, ids, idf, weights, ai, bj):  # type: ignore[no-untyped-def]
     """``overlap`` of every pair (ai[k], bj[k])."""
     out = np.empty(len(ai), dtype=np.float64)
@@ -425,5 +491,6 @@ def pair_overlaps(indptr, ids, idf, weights, ai, bj):  # type: ignore[no-untyped
     return out
 
 
-__all__ = ["Blocks", "StringColumn", "TokenCache", "TokenTable", "Tokenizer", "block_pairs", "concat_tables", "idf_array", "make_blocks",
-           "overlap", "pair_overlaps", "rare_token_keys", "row_weights"]
+__all__ = ["Blocks", "StringColumn", "TokenCache", "TokenTable", "Tokenizer", "all_roots", "block_pairs", "concat_tables",
+           "find_root", "idf_array", "make_blocks", "next_undecided", "overlap", "pair_overlaps", "rare_token_keys",
+           "row_weights"]
