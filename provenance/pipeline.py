@@ -169,7 +169,9 @@ def collect(
 
     Exact duplicates (same outlet and text) are extracted once and counted in ``duplicates``.
     With a store ``session``, articles already extracted by this extractor version are taken
-    from the store and new extractions are committed to it as they arrive. ``actors_files``
+    from the store and new extractions are committed to it as they arrive; the store's query
+    tables are then written in another process (``Session.derive_in_background``), which the
+    session's ``finish`` waits for. ``actors_files``
     (user alias CSVs) are loaded here and in every extraction worker; they stay loaded in this
     process, and they are part of the extractor version (so the store re-extracts under them).
     """
@@ -198,7 +200,9 @@ def collect(
             for record in part.records:
                 session.save_record(record)
     if session is not None:
-        session.flush()
+        # Commit the last batch and start writing the store's query tables in another process,
+        # on the core the extraction workers just left, while this one builds the tables.
+        session.derive_in_background()
         for rows in session.reused_rows():
             builder.add(rows)
     frames = builder.frames(rejections)
@@ -260,8 +264,6 @@ def run(
         session = Session(store, "run", inputs) if store is not None else None
         frames = collect(inputs, config=cfg, columns=columns, outlets_file=outlets_file, workers=workers,
                          progress=progress, session=session, actors_files=actors_files)
-        if session is not None:
-            session.derive_in_background()  # the store's query tables, on the core matching leaves idle
         if progress.stage:
             progress.stage("matching")
         matched = match_frames(frames, cfg)

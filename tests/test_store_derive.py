@@ -142,3 +142,17 @@ def test_a_run_leaves_nothing_pending_and_the_documented_query_answers(tmp_path:
         hits = c.execute(q).fetchall()
         n_killed = c.execute("SELECT count(*) FROM figures WHERE metric = 'killed'").fetchone()[0]
     assert hits and len(hits) == n_killed  # every figure finds its sentence
+
+
+def test_a_failed_background_process_is_logged_and_the_command_writes_the_rows(
+        tmp_path: Path, reference: dict[str, list[tuple]], caplog: pytest.LogCaptureFixture) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database" * 100)
+    assert derive.Background(junk).join() != 0
+    assert "in the background stopped" in caplog.text and "this process" in caplog.text
+    db = tmp_path / "s.sqlite"
+    session = committed_session(db)
+    session._background = derive.Background(junk)  # fails: the rows are written by complete_rows
+    session.complete_rows()
+    session.store.close()
+    assert pending(db) == 0 and query_rows(db) == reference

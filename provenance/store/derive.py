@@ -20,6 +20,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from operator import itemgetter
@@ -31,8 +32,9 @@ from provenance.store.schema import CONTEXT_KEYS, EXTRACTION_TABLES, quote, sql_
 
 log = logging.getLogger(__name__)
 
-#: Articles whose query rows are written per transaction.
-SLICE_ARTICLES = 2000
+#: Articles whose query rows are written per transaction (the process peaks at 89 MB RSS with 500
+#: on ABP articles, 200 MB with 2,000, for the same CPU time).
+SLICE_ARTICLES = 500
 #: Added to the background process's niceness.
 NICENESS = 5
 #: Query tables, in the order their rows are deleted and written.
@@ -189,26 +191,30 @@ class Background:
         root = str(Path(provenance.__file__).resolve().parent.parent)  # this provenance, not another install
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.path = Path(path)
+        # A file, not a pipe: nothing the process writes can block it. Closed by join().
+        self._err = tempfile.TemporaryFile()  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "provenance.store.derive", str(self.path), str(os.getpid())],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._err, env=env)
 
-    def join(self) -> int:
-        """Wait for the process to end; returns its exit code (a failure is logged, not raised)."""
-        if self.proc.stderr is None or self.proc.stderr.closed:
-            return self.proc.wait()
-        _, err = self.proc.communicate()
-        if self.proc.returncode:
-            log.warning("deriving the query tables of %s in the background stopped (exit code %s): %s; "
-                        "the rest is written in this process", self.path, self.proc.returncode,
-                        err.decode("utf-8", "replace").strip()[-400:])
-        return self.proc.returncode
+    def join(self, quiet: bool = False) -> int:
+        """Wait for the process to end; returns its exit code (a failure is logged unless ``quiet``,
+        never raised: ``Store.derive_pending`` writes what it left)."""
+        code = self.proc.wait()
+        if not self._err.closed:
+            self._err.seek(0)
+            err = self._err.read().decode("utf-8", "replace").strip()
+            self._err.close()
+            if code and not quiet:
+                log.warning("deriving the query tables of %s in the background stopped (exit code %s): %s; "
+                            "the rest is written in this process", self.path, code, err[-400:])
+        return code
 
     def stop(self) -> None:
         """End the process if it still runs (its open transaction rolls back; committed slices stay)."""
         if self.proc.poll() is None:
             self.proc.terminate()
-        self.join()
+        self.join(quiet=True)
 
 
 @contextmanager
