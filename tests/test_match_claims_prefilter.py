@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import provenance.match.claims as claims_mod
@@ -79,3 +81,22 @@ def test_figure_scope_is_the_same_without_the_prefilter(text: str, monkeypatch: 
     claims_mod._blanked_sides.cache_clear()
     claims_mod._place_in.cache_clear()
     assert with_filter == without
+
+
+@pytest.mark.parametrize("value", ["x", "", 0, 3, True, False, 1.5, float("nan"), None, pd.NA, pd.NaT,
+                                   np.float64("nan"), np.float64(2.0), np.int64(4), [1, 2], ("a",)])
+def test_missing_value_shortcut_agrees_with_pd_isna(value) -> None:
+    def reference(v):
+        if v is None:
+            return None
+        try:
+            if pd.isna(v):
+                return None
+        except (TypeError, ValueError):
+            pass
+        return v
+
+    got, want = claims_mod._s(value), reference(value)
+    assert (got is None) == (want is None)
+    if want is not None:
+        assert got is value

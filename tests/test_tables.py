@@ -142,3 +142,67 @@ def test_wide_pivot_matches_a_groupby_unstack() -> None:
     assert list(got.columns) == ["k", "label", "X", "Y", "Z"]
     pd.testing.assert_frame_equal(got, expected, check_column_type=False, check_dtype=False)
     assert got.loc[2, "X"] == "1 | 4" and pd.isna(got.loc[3, "X"])
+
+
+def test_tables_built_in_small_parts_equal_tables_built_whole(monkeypatch) -> None:
+    import provenance.report.tables as tables_module
+    from provenance.pipeline import collect
+
+    frames = collect([str(Path(__file__).resolve().parents[1] / "corpora" / "sample")], workers=1)
+    whole = match_frames(frames, load_config())
+    # Several parts and slices below (clusters of text claims, discrepancies of both kinds).
+    assert len(whole["clusters"]) > 10 and (whole["clusters"]["kind"] == "claim").sum() > 4
+    assert whole["discrepancies"]["series_id"].isna().sum() > 2 and len(whole["first_reports"]) > 4
+    monkeypatch.setattr(tables_module, "TABLE_PART_ROWS", 2)
+    monkeypatch.setattr(tables_module, "TEXT_CLUSTER_SLICE_ROWS", 3)
+    small = match_frames(frames, load_config())
+    for name in ("clusters", "discrepancies", "first_reports", "figure_table", "attribution_table", "figure_cells"):
+        pd.testing.assert_frame_equal(small[name], whole[name])
+
+
+def test_table_parts_give_the_dtypes_of_one_frame() -> None:
+    from provenance.report.tables import _TableParts
+
+    rows = [("a", None, 1, None, True), ("b", None, 2, 1.5, False), ("c", "x", 3, None, True),
+            ("d", None, 4, 2.0, False), (None, "y", 5, None, True)]
+    cols = ["s", "late", "n", "f", "b"]
+    parts = _TableParts(cols, part_rows=2)
+    for r in rows:
+        parts.append(r)
+    pd.testing.assert_frame_equal(parts.frame(), pd.DataFrame(rows, columns=cols))
+    assert_empty = _TableParts(cols).frame()
+    pd.testing.assert_frame_equal(assert_empty, pd.DataFrame([], columns=cols))
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_group_order_is_a_stable_sort_with_run_starts(dtype) -> None:
+    import random
+
+    from provenance.report.tables import _group_order
+
+    rng = random.Random(7)
+    keys = [rng.choice(["b", "a", "é", "z", "ab", "Ä", "a b", "😀", "c", "ﬁ"]) for _ in range(500)]
+    order, starts = _group_order(pd.Series(keys, dtype=dtype))
+    expected = sorted(range(len(keys)), key=lambda i: keys[i])  # Python's sort is stable
+    assert order.tolist() == expected
+    assert starts == [i for i in range(len(keys)) if i == 0 or keys[expected[i]] != keys[expected[i - 1]]] + [500]
+
+
+def test_multi_outlet_text_rows_match_sets_of_outlets() -> None:
+    import random
+
+    from provenance.report.tables import _multi_outlet_text_rows
+
+    rng = random.Random(3)
+    n = 400
+    claims = pd.DataFrame({"cluster_id": [f"c{rng.randint(0, 60)}" for _ in range(n)],
+                           "outlet": [rng.choice(["A", "B", "C", None]) for _ in range(n)]})
+    fig_ids = {"c1", "c2", "c3"}
+    cids, outs = claims["cluster_id"].tolist(), claims["outlet"].tolist()
+    seen: dict[str, set] = {}
+    for c, o in zip(cids, outs):
+        if c not in fig_ids:
+            seen.setdefault(c, set()).add(o)
+    rows, ids = _multi_outlet_text_rows(claims, fig_ids)
+    assert rows.tolist() == [i for i, c in enumerate(cids) if c not in fig_ids and len(seen[c]) >= 2]
+    assert sorted(ids) == sorted(c for c, s in seen.items() if len(s) >= 2)

@@ -18,9 +18,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from provenance.config import check_table_settings
-from provenance.frames import column_values, records
+from provenance.frames import column_values, concat_parts, records
 from provenance.match.blocking import MATCHED_METRICS
 from provenance.match.claims import scopes
 from provenance.match.comparisons import FigureInterval, IntervalsCompatible, parse_day, strip_outlet_suffix
@@ -152,7 +154,12 @@ def figure_cells(
     f = figs[figs["metric"].isin(MATCHED_METRICS)].copy()
     claim_of = {}
     if len(claims):
-        claim_of = dict(zip(zip(claims["article_id"], claims["sentence_index"]), claims["claim_id"]))
+        # Only the claims of the cells' articles: a key per claim of ABP (851k) took 0.3 GB.
+        near = claims.loc[claims["article_id"].isin(set(f["article_id"].tolist())),
+                          ["article_id", "sentence_index", "claim_id"]]
+        claim_of = dict(zip(zip(near["article_id"].tolist(), near["sentence_index"].tolist()),
+                            near["claim_id"].tolist()))
+        del near
     f["claim_id"] = [claim_of.get((a, i)) for a, i in zip(f["article_id"], f["sentence_index"])]
     sid, frm = _syndication_maps(synd)
     f["syndication_id"] = f["claim_id"].map(sid)
@@ -304,7 +311,7 @@ def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame
     cols = ["cluster_id", "kind", "label", "representative_claim_id", "representative_text", "representative_cell",
             "n_claims", "n_outlets", "n_independent", "first_published", "last_published", "as_of_from", "as_of_to"]
     sid, _ = _syndication_maps(synd)
-    rows = []
+    rows = _TableParts(cols)
     for cid, g in sorted(_groups(records(cells)).items()) if len(cells) else []:
         rep = next(r for r in g if r["relation"] == "representative")
         place = Counter(r["place_scope"] for r in g if _s(r["place_scope"])).most_common(1)
@@ -328,8 +335,44 @@ def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame
         rows.append(_cluster_row(cid, "claim", _text_label(rep, text), rep["claim_id"], text, None, len(g), outlets,
                                  independent_count(outlets, [sid.get(r["claim_id"]) for r in g]),
                                  [r["published"] for r in g], [r["as_of"] for r in g]))
-    # Rows as tuples: the same columns and dtypes as dicts give, at a quarter of the memory (628k rows on ABP).
-    return pd.DataFrame(rows, columns=cols)
+    return rows.frame()
+
+
+#: Rows of a built table held as Python tuples at a time (``_TableParts``).
+TABLE_PART_ROWS = 50_000
+
+
+class _TableParts:
+    """A table's rows (tuples in column order) turned into a DataFrame part every
+    ``TABLE_PART_ROWS`` rows, then into one frame with the dtypes one ``pd.DataFrame(rows)``
+    gives (``concat_parts``).
+
+    All of clusters.csv's 695k rows of ABP as Python tuples (labels, representative texts,
+    dates as Python strings) took 0.6 GB beside the table they became, the peak of matching.
+    """
+
+    def __init__(self, columns: list[str], part_rows: int | None = None) -> None:
+        self.columns = columns
+        self.part_rows = part_rows or TABLE_PART_ROWS
+        self.rows: list[tuple[Any, ...]] = []
+        self.parts: list[pd.DataFrame] = []
+
+    def append(self, row: tuple[Any, ...]) -> None:
+        """Add a row; a full part becomes a DataFrame."""
+        self.rows.append(row)
+        if len(self.rows) >= self.part_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.parts.append(pd.DataFrame(self.rows, columns=self.columns))
+        self.rows = []
+
+    def frame(self) -> pd.DataFrame:
+        """The whole table (the parts are emptied)."""
+        if self.rows or not self.parts:
+            self._flush()
+        parts, self.parts = self.parts, []
+        return concat_parts(parts)
 
 
 #: Claims turned into dicts at a time by ``clusters_table`` (whole clusters per slice).
@@ -345,12 +388,8 @@ def _sorted_groups(df: pd.DataFrame, rows: np.ndarray, slice_rows: int) -> Itera
     """
     if not len(rows):
         return
-    keys = np.asarray(column_values(df["cluster_id"].take(rows)), dtype=object)
-    by_key = np.argsort(keys, kind="stable")
-    order, skeys = rows[by_key], keys[by_key]
-    # Group starts: a row whose key differs from the previous one.
-    starts = np.flatnonzero(np.r_[True, skeys[1:] != skeys[:-1]]).tolist() + [len(skeys)]
-    del keys, skeys, by_key
+    order, starts = _group_order(df["cluster_id"].take(rows))
+    order = rows[order]
     i = 0
     while i < len(starts) - 1:
         j = i + 1
@@ -362,6 +401,31 @@ def _sorted_groups(df: pd.DataFrame, rows: np.ndarray, slice_rows: int) -> Itera
             g = recs[a - lo:b - lo]
             yield g[0]["cluster_id"], g
         i = j
+
+
+def _group_order(keys: pd.Series) -> tuple[np.ndarray, list[int]]:
+    """Positions ordering ``keys`` (stable) and the starts of its runs of equal keys (then its length).
+
+    Strings stored in Arrow are sorted there, in the order Python gives them (UTF-8 bytes
+    sort as code points): an object array of ABP's 830k text cluster ids took 1.5 CPU s to
+    sort and 0.1 GB.
+    """
+    if _is_arrow_str(keys) and not keys.isna().any():
+        arr = pa.array(keys.array)
+        by_key = pc.sort_indices(arr)
+        sk = arr.take(by_key)
+        differs = pc.not_equal(sk.slice(1), sk.slice(0, len(sk) - 1)).to_numpy(zero_copy_only=False)
+        order = by_key.to_numpy(zero_copy_only=False).astype(np.int64)
+    else:
+        vals = np.asarray(column_values(keys), dtype=object)
+        order = np.argsort(vals, kind="stable")
+        sv = vals[order]
+        differs = sv[1:] != sv[:-1]
+    return order, np.flatnonzero(np.r_[True, differs]).tolist() + [len(keys)]
+
+
+def _is_arrow_str(col: pd.Series) -> bool:
+    return isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"
 
 
 def _cluster_row(cid: Any, kind: str, label: str, rep_id: Any, rep_text: str, rep_cell: Any, n_claims: int,
@@ -406,6 +470,7 @@ def figure_table(cells: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int =
     if "series_id" not in cells.columns or cells["series_id"].isna().any():
         cells["series_id"] = cells.get("series_id", pd.Series(index=cells.index, dtype=object)).fillna(cells["cluster_id"])
     info = clusters[clusters["kind"] == "figure"].set_index("cluster_id")
+    stage_key = _stage_order(clusters)
     recs = records(cells)
     by_series = _groups(recs, "series_id")
     rep_cell = series_representatives(recs, clusters)
@@ -413,8 +478,7 @@ def figure_table(cells: pd.DataFrame, clusters: pd.DataFrame, min_outlets: int =
     for sid, g in by_series.items():
         rep = rep_cell[str(sid)]
         main = rep["cluster_id"]
-        cids = sorted({r["cluster_id"] for r in g},
-                      key=lambda c: (str(info["as_of_from"].get(c)), -int(info["n_outlets"].get(c, 0)), str(c)))
+        cids = sorted({r["cluster_id"] for r in g}, key=stage_key)
         aso = sorted(str(r["as_of"]) for r in g if _s(r["as_of"]))
         rels = sorted({x for r in g if r is not rep for x in figure_relations(rep, r, interval)} & DISAGREEMENTS)
         # Each stage's reference beside it: "8,005 (2023-10-29); 8,309 (2023-10-30)".
@@ -462,13 +526,25 @@ def series_representatives(recs: list[dict[str, Any]], clusters: pd.DataFrame) -
     The count as first reported represents the row (later stages read as its updates); among
     stages of the same first day, the one most outlets carried.
     """
-    info = clusters[clusters["kind"] == "figure"].set_index("cluster_id")
+    stage_key = _stage_order(clusters)
     out: dict[str, dict[str, Any]] = {}
     for sid, g in _groups(recs, "series_id").items():
-        main = min({r["cluster_id"] for r in g},
-                   key=lambda c: (str(info["as_of_from"].get(c)), -int(info["n_outlets"].get(c, 0)), str(c)))
+        main = min({r["cluster_id"] for r in g}, key=stage_key)
         out[str(sid)] = next(r for r in g if r["cluster_id"] == main and r["relation"] == "representative")
     return out
+
+
+def _stage_order(clusters: pd.DataFrame) -> Callable[[Any], tuple[str, int, str]]:
+    """Sort key of a row's stage clusters: first as-of date, most outlets, id.
+
+    Read from dicts made once (a Series look-up per key, 28k of them, took 2 CPU s on ABP);
+    a cluster missing from ``clusters`` sorts as ``Series.get`` gave it (as-of "None", 0 outlets).
+    """
+    fig = clusters[clusters["kind"] == "figure"]
+    ids = fig["cluster_id"].tolist()
+    as_of = dict(zip(ids, fig["as_of_from"].tolist()))
+    n_out = dict(zip(ids, fig["n_outlets"].tolist()))
+    return lambda c: (str(as_of.get(c)), -int(n_out.get(c, 0)), str(c))
 
 
 def _series_label(g: list[dict[str, Any]], rep: dict[str, Any]) -> str:
@@ -498,8 +574,8 @@ def attribution_table(claims: pd.DataFrame, clusters: pd.DataFrame, min_outlets:
                                    "speaker": src, "descriptor": f["descriptor"].to_numpy(),
                                    "hedged": f["hedged"].to_numpy()}))
         keep -= set(f["cluster_id"])
-    c = claims[claims["cluster_id"].isin(keep)]
-    parts.append(c[["cluster_id", "outlet", "speaker", "descriptor", "hedged"]])
+    # The five columns of the kept rows (a row mask over all columns copied ABP's claim texts).
+    parts.append(claims.loc[claims["cluster_id"].isin(keep), ["cluster_id", "outlet", "speaker", "descriptor", "hedged"]])
     c = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].copy()
     c["attribution"] = [source_text(s, d).strip("[]") + (" (hedged)" if h is True else "")
                         for s, d, h in zip(c["speaker"], c["descriptor"], c["hedged"])]
@@ -523,8 +599,8 @@ def first_reports(claims: pd.DataFrame, clusters: pd.DataFrame, articles: pd.Dat
     rows = []
     need = [c for c in ("cluster_id", "claim_id", "article_id", "outlet", "published", "published_precision", "start")
             if c in claims.columns]  # the columns read below (_pub_key, the row)
-    recs = records(claims.loc[claims["cluster_id"].isin(info), need]) if len(claims) else []
-    for cid, g in sorted(_groups(recs).items()):
+    rows_in = np.flatnonzero(claims["cluster_id"].isin(info).to_numpy()) if len(claims) else np.zeros(0, np.int64)
+    for cid, g in _sorted_groups(claims[need] if len(claims) else claims, rows_in, TEXT_CLUSTER_SLICE_ROWS):
         g.sort(key=lambda r: (*_pub_key(r), r["claim_id"]))
         firsts = list({r["outlet"]: r for r in reversed(g)}.values())[::-1]
         firsts.sort(key=lambda r: (*_pub_key(r), r["claim_id"]))
@@ -555,8 +631,12 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
     cols = ["cluster_id", "series_id", "linked_series_id", "label", "relation", "relations", "outlet_a", "cell_a",
             "article_a", "start_a", "end_a", "published_a", "outlet_b", "cell_b", "article_b", "start_b", "end_b",
             "published_b", "detail"]
-    label = dict(zip(clusters["cluster_id"], clusters["label"]))
-    rows: list[tuple[Any, ...]] = []
+    fig_ids = set(cells["cluster_id"]) if len(cells) else set()
+    text_rows, text_ids = _multi_outlet_text_rows(claims, fig_ids)
+    # Labels of the rows that can have pairs only (a Python string per cluster of ABP took 0.15 GB).
+    with_label = clusters["cluster_id"].isin(fig_ids) | clusters["cluster_id"].isin(text_ids)
+    label = dict(zip(clusters.loc[with_label, "cluster_id"].tolist(), clusters.loc[with_label, "label"].tolist()))
+    rows = _TableParts(cols)
     recs_all = records(cells) if len(cells) else []
     for r in recs_all:
         r["series_id"] = r.get("series_id") if _s(r.get("series_id")) else r["cluster_id"]
@@ -582,31 +662,40 @@ def discrepancies(cells: pd.DataFrame, claims: pd.DataFrame, clusters: pd.DataFr
                 rel = ["conflicting_figure" if x in ("updated_figure", "qualifier_only") else x for x in rel]
             rows.append(_pair(a["cluster_id"], label.get(a["cluster_id"]), rel, a, b, a["cell"], b["cell"], "",
                               series=sa, linked=sb))
-    fig_ids = set(cells["cluster_id"]) if len(cells) else set()
-    # Only clusters with two outlets or more can hold a cross-outlet pair (_cross_outlet_pairs).
-    text = []
-    if len(claims):
-        is_text = ~claims["cluster_id"].isin(fig_ids).to_numpy()
-        cids = claims["cluster_id"].tolist()
-        outlets: dict[Any, set[Any]] = {}
-        for c, o, t in zip(cids, claims["outlet"].tolist(), is_text):
-            if t:
-                outlets.setdefault(c, set()).add(o)
-        keep = [bool(t) and len(outlets[c]) >= 2 for c, t in zip(cids, is_text)]
-        # One selection, of the columns the pairs read (text_relations, _pair, _pub_key).
-        need = [c for c in _TEXT_PAIR_COLUMNS if c in claims.columns]
-        text = records(claims.loc[keep, need])
-        del outlets, keep, cids
+    del recs_all, by_series
+
     def differing(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[str], str] | None:
         rel, detail = text_relations(a, b)
         return (rel, detail) if rel else None
 
-    for cid, recs in sorted(_groups(text).items()):
+    # The columns the pairs read (text_relations, _pair, _pub_key), whole clusters a slice at a time.
+    need = [c for c in _TEXT_PAIR_COLUMNS if c in claims.columns]
+    for cid, recs in _sorted_groups(claims[need] if len(claims) else claims, text_rows, TEXT_CLUSTER_SLICE_ROWS):
         for a, b, (rel, detail) in _cross_outlet_pairs(recs, differing, max_pairs):
             ca = _ws(a.get("quote") or a["text"]) + " " + source_text(a["speaker"], a["descriptor"])
             cb = _ws(b.get("quote") or b["text"]) + " " + source_text(b["speaker"], b["descriptor"])
             rows.append(_pair(cid, label.get(cid), rel, a, b, ca, cb, detail))
-    return pd.DataFrame(rows, columns=cols)
+    return rows.frame()
+
+
+def _multi_outlet_text_rows(claims: pd.DataFrame, fig_ids: set[Any]) -> tuple[np.ndarray, Any]:
+    """Positions of the text claims (cluster not in ``fig_ids``) whose cluster has two outlets
+    or more (only those can hold a cross-outlet pair), and those clusters' ids.
+
+    Counted on integer codes (a missing outlet is one outlet, as in a Python set of the values):
+    lists and sets of ABP's 851k cluster ids and outlets took 0.2 GB.
+    """
+    if not len(claims):
+        return np.zeros(0, dtype=np.int64), []
+    rows = np.flatnonzero(~claims["cluster_id"].isin(fig_ids).to_numpy())
+    if not len(rows):
+        return rows, []
+    cc, ids = pd.factorize(claims["cluster_id"].take(rows), use_na_sentinel=False)
+    oc, outs = pd.factorize(claims["outlet"].take(rows), use_na_sentinel=False)
+    width = max(len(outs), 1)
+    distinct = np.unique(cc.astype(np.int64) * width + oc)
+    multi = np.bincount(distinct // width, minlength=len(ids)) >= 2
+    return rows[multi[cc]], ids[multi]
 
 
 # Claims columns the text pairs of discrepancies.csv read.
@@ -694,7 +783,7 @@ def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, c
     m = config["match"]
     interval = FigureInterval(m["relation_slack"], m["relation_slack"])
     sid, frm = _syndication_maps(synd)
-    claims = claims.copy()
+    claims = claims.copy(deep=False)  # columns are added, none changed (a deep copy took 50 MB on ABP)
     claims["syndication_id"] = claims["claim_id"].map(sid)
     claims["syndicated_from"] = claims["claim_id"].map(frm)
     cells = figure_cells(figs, claims, synd, interval, reference)
