@@ -44,7 +44,6 @@ def _sentence_finder(sentences: Sequence[Sentence]) -> Callable[[int], int]:
 
 
 _ADDRESSEE = re.compile(r"\s*(?:[\w.’'\-]+\s+){1,4}?(that\b|“|\")")
-_TRAIL = re.compile(r"[\s.,;:!?]+$")
 
 
 def _strip_span(text: str, a: int, b: int, *, keep_quotes: bool = True) -> Span | None:
@@ -53,9 +52,13 @@ def _strip_span(text: str, a: int, b: int, *, keep_quotes: bool = True) -> Span 
         a += 1
     seg = text[a:b]
     if not (keep_quotes and seg.rstrip().endswith(("”", '"'))):
-        m = _TRAIL.search(seg)
-        if m:
-            b = a + m.start()
+        # The trailing run of whitespace and .,;:!? (what re.search(r"[\s.,;:!?]+$") finds),
+        # read from the end: the regex tried every position of the span.
+        k = len(seg)
+        while k and (seg[k - 1].isspace() or seg[k - 1] in ".,;:!?"):
+            k -= 1
+        if k < len(seg):
+            b = a + k
     while b > a and text[b - 1].isspace():
         b -= 1
     if b - a < 2:
