@@ -39,7 +39,7 @@ def test_side_by_side_path_gives_the_one_process_tables(monkeypatch: pytest.Monk
     one = match_frames(frames, _config(1), stats=s1)
     assert not forks
     two = match_frames(frames, _config(2), stats=s2)
-    assert len(forks) == 2  # source groups + figure clusters, then syndication
+    assert len(forks) == 3  # half of prepare_figures, source groups, syndication
     assert set(one) == set(two)
     for name in one:
         pd.testing.assert_frame_equal(one[name], two[name], obj=name)

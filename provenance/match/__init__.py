@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from provenance.match.background import Deferred, side_by_side
@@ -88,9 +89,9 @@ def _cluster_claims(
     clusters set) before text clustering, so a stage that needs them can start beside it."""
     m = config["match"]
     stats = stats or MatchStats()
-    figs = prepare_figures(frames.get("figures", pd.DataFrame()))
     atts = frames.get("attributions", pd.DataFrame())
-    apart = side_by_side(config, len(figs) + len(atts))
+    apart = side_by_side(config, len(frames.get("figures", ())) + len(atts))
+    figs = _prepare_figures(frames.get("figures", pd.DataFrame()), apart)
 
     def grouped_sources() -> tuple[list[str | None], dict[str, str]]:
         """Source groups: they read the figures and attributions, not the claims, so they are
@@ -146,6 +147,33 @@ def _cluster_claims(
         release_arrow_memory()
         claims.loc[~by_figure, "cluster_id"] = ids
     return claims, figs
+
+
+def _prepare_figures(figures: pd.DataFrame, apart: bool) -> pd.DataFrame:
+    """``prepare_figures``; side by side, the articles after the median article id are
+    prepared in a child process.
+
+    ``prepare_figures`` sorts by (article_id, start) and reads nothing across articles, so the
+    two halves, each prepared and put one after the other, are the whole table prepared. If
+    the halves' columns or dtypes differ (a column all missing in one half), the whole table
+    is prepared here instead.
+    """
+    if not apart or not len(figures):
+        return prepare_figures(figures)
+    ids = figures["article_id"]
+    distinct = np.sort(ids.dropna().unique().astype(str))
+    if len(distinct) < 2 or ids.isna().any():
+        return prepare_figures(figures)
+    late = (ids >= distinct[len(distinct) // 2]).to_numpy(dtype=bool)
+    pending = Deferred(lambda: prepare_figures(figures[late]), True, "prepare_figures")
+    first = prepare_figures(figures[~late])
+    second = pending.result()
+    if list(first.columns) != list(second.columns) or not first.dtypes.equals(second.dtypes):
+        return prepare_figures(figures)
+    out = pd.concat([first, second], ignore_index=True)
+    del first, second
+    release_arrow_memory()  # the halves' buffers, which the concatenation copied
+    return out
 
 
 def _add_stats(into: BlockingStats, other: BlockingStats) -> None:
