@@ -173,3 +173,32 @@ def test_summary_says_which_clusters_the_outlet_tables_leave_out() -> None:
     assert "reported by one outlet only" not in small  # under table_auto_max_rows: every cluster kept
     big = render_html(frames, load_config(overrides={"match": {"table_auto_max_rows": 0}}))
     assert f"{singles:,} of {len(frames['clusters']):,} clusters reported by one outlet only are in clusters.csv" in big
+
+
+def test_cluster_labels_read_on_demand_equal_the_whole_dict() -> None:
+    import random
+
+    from provenance.report.html import ClusterLabels, _cluster_labels, _top_clusters
+
+    rng = random.Random(5)
+    ids = [f"c{i:03d}" for i in range(300)]
+    clusters = pd.DataFrame({"cluster_id": ids,
+                             "label": [rng.choice(["b label", "a label", None, "", f"own {i}"]) for i in range(300)]})
+    attribution = pd.DataFrame({"cluster_id": ids[::3], "label": [f"attr {i}" for i in range(100)]})
+    frames = {"clusters": clusters, "attribution_table": attribution}
+    whole = _cluster_labels(frames)
+    lazy = ClusterLabels(frames)
+    asked = rng.sample(ids, 40) + ["missing"]
+    lazy.fetch(asked[:20])
+    assert {c: lazy.get(c, "") for c in asked} == {c: whole.get(c, "") for c in asked}
+    # The shown clusters: most outlets first, then label and id, as when every cluster is sorted.
+    cells = pd.DataFrame({"cluster_id": [rng.choice(ids) for _ in range(900)],
+                          "outlet": [rng.choice("ABCDE") for _ in range(900)],
+                          "published": [f"2023-10-0{rng.randint(1, 9)}" for _ in range(900)]})
+    for limit in (1, 7, 50, 1000):
+        got, total = _top_clusters(cells, ClusterLabels(frames), limit)
+        want, want_total = _top_clusters(cells, whole, limit)
+        n_of = cells.groupby("cluster_id")["outlet"].nunique()
+        order = sorted(n_of.index, key=lambda c: (-int(n_of[c]), whole.get(c, ""), c))[:limit]
+        assert [g[0] for g in got] == [g[0] for g in want] == order
+        assert total == want_total == len(n_of)

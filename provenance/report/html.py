@@ -524,6 +524,47 @@ def _cluster_labels(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
     return labels
 
 
+class ClusterLabels:
+    """``_cluster_labels(frames)`` read only for the cluster ids asked for.
+
+    The page shows a few thousand clusters; a dict of every label (695k clusters on ABP, as
+    Python strings) took 0.2 GB while the page was built. Callers ``fetch`` the ids they need
+    in one pass; ``get`` of an id not fetched reads the tables for it alone.
+    """
+
+    def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
+        self.sources: list[tuple[pd.Series, pd.Series]] = []
+        for name in ("figure_table", "attribution_table", "clusters"):
+            df = frames.get(name)
+            if df is None or "cluster_id" not in df.columns:
+                continue
+            col = next((c for c in ("label", "cluster_label", "claim", "representative") if c in df.columns), None)
+            if col:
+                self.sources.append((df["cluster_id"].astype(str), df[col]))
+        self.known: dict[str, str] = {}
+        self.fetched: set[str] = set()
+
+    def fetch(self, ids: Iterable[Any]) -> None:
+        """Read the labels of ``ids`` (later tables win, blank labels skipped, as ``_cluster_labels``)."""
+        want = {str(i) for i in ids} - self.fetched
+        if not want:
+            return
+        for cids, labs in self.sources:
+            rows = cids.isin(want).to_numpy()
+            self.known.update((c, str(lab)) for c, lab in zip(cids[rows].tolist(), labs[rows].tolist())
+                              if not _blank(lab))
+        self.fetched |= want
+
+    def get(self, cid: str, default: str = "") -> str:
+        """The label of a cluster, ``default`` when it has none."""
+        if cid not in self.fetched:
+            self.fetch([cid])
+        return self.known.get(cid, default)
+
+
+Labels = dict[str, str] | ClusterLabels
+
+
 def _join_figures(cells: pd.DataFrame, figures: pd.DataFrame | None) -> pd.DataFrame:
     """figure_cells with the sentence and source spans of the figures they came from."""
     if figures is None or not len(figures) or not len(cells):
@@ -555,7 +596,7 @@ def _reference_extra(rec: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def _top_clusters(df: pd.DataFrame, labels: dict[str, str], limit: int
+def _top_clusters(df: pd.DataFrame, labels: Labels, limit: int
                   ) -> tuple[list[tuple[str, dict[str, list[dict[str, Any]]], int]], int]:
     """The ``limit`` clusters reported by most outlets (then by label and id), rows as dicts per outlet.
 
@@ -569,14 +610,20 @@ def _top_clusters(df: pd.DataFrame, labels: dict[str, str], limit: int
     key = df["cluster_id"].astype(str)
     n_out = df.groupby(key, sort=False)["outlet"].nunique()
     n_of = dict(zip(n_out.index.tolist(), n_out.tolist()))  # Series.__getitem__ per cluster took 9 s on ABP
-    order = sorted(n_of, key=lambda c: (-int(n_of[c]), labels.get(c, ""), c))
-    top = order[:limit]
+    # Only clusters with at least the limit-th most outlets can be shown: their labels are read
+    # and they are sorted (the same first ``limit`` as sorting every cluster).
+    counts = sorted(n_of.values(), reverse=True)
+    cut = counts[min(limit, len(counts)) - 1] if counts and limit > 0 else 0
+    cand = [c for c, n in n_of.items() if n >= cut]
+    if isinstance(labels, ClusterLabels):
+        labels.fetch(cand)
+    top = sorted(cand, key=lambda c: (-int(n_of[c]), labels.get(c, ""), c))[:limit]
     sub = df[key.isin(set(top))]
     sub = sub.sort_values([c for c in ("published", "start") if c in sub.columns], kind="stable")
     groups: dict[str, dict[str, list[dict[str, Any]]]] = {c: {} for c in top}
     for k, rec in zip(sub["cluster_id"].astype(str), records(sub)):
         groups[k].setdefault(str(rec.get("outlet")), []).append(rec)
-    return [(c, groups[c], int(n_of[c])) for c in top], len(order)
+    return [(c, groups[c], int(n_of[c])) for c in top], len(n_of)
 
 
 def _within_budget(groups: list[tuple[str, dict[str, list[dict[str, Any]]], int]]
@@ -618,7 +665,7 @@ def _shown_outlets(outlets: list[str], groups: list[tuple[str, dict[str, list[di
 
 
 def figure_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[str],
-                   labels: dict[str, str] | None = None) -> tuple[Table, str]:
+                   labels: Labels | None = None) -> tuple[Table, str]:
     """The figure table: one row per figure cluster, one column per outlet (or per-figure rows).
 
     Returns:
@@ -697,7 +744,7 @@ def _first(rec: dict[str, Any], keys: Sequence[str]) -> str:
 
 
 def attribution_section(frames: dict[str, pd.DataFrame], ev: Evidence, outlets: list[str],
-                        labels: dict[str, str] | None = None) -> tuple[Table, str]:
+                        labels: Labels | None = None) -> tuple[Table, str]:
     """The attribution table: one row per claim cluster, one column per outlet (or per-attribution rows)."""
     claims = frames.get("claims")
     attrs = frames.get("attributions")
@@ -774,7 +821,7 @@ def _side(rec: dict[str, Any], s: str, art_col: str | None, ev: Evidence, extra:
     return Cell(head + _ev_button(eid, text), f"{outlet} {when}".lower())
 
 
-def discrepancy_table(df: pd.DataFrame | None, ev: Evidence, labels: dict[str, str]) -> Table:
+def discrepancy_table(df: pd.DataFrame | None, ev: Evidence, labels: Labels) -> Table:
     """Discrepancies: one row per pair of reports that differ, with the relation and both reports."""
     if df is None:
         return Table("discrepancies", "Discrepancies", [])
@@ -782,6 +829,8 @@ def discrepancy_table(df: pd.DataFrame | None, ev: Evidence, labels: dict[str, s
               total=len(df))
     art_a = next((c for c in ("article_id_a", "article_a") if c in df.columns), None)
     art_b = next((c for c in ("article_id_b", "article_b") if c in df.columns), None)
+    if isinstance(labels, ClusterLabels) and "cluster_id" in df.columns:
+        labels.fetch(df["cluster_id"].head(MAX_ROWS).dropna().tolist())
     for rec in records(df.head(MAX_ROWS)):
         cid = _first(rec, ("cluster_id",))
         label = _first(rec, ("label",)) or labels.get(cid, "")
@@ -846,7 +895,7 @@ def _prefix_ids(svg: str, prefix: str) -> str:
 
 
 def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str],
-              labels: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], int]:
+              labels: Labels | None = None) -> tuple[list[dict[str, Any]], int]:
     """SVG timelines of the figure clusters: each outlet's reported values by publication date.
 
     Clusters with the same label (the same metric, group and scope, e.g. "people killed,
@@ -863,6 +912,9 @@ def timelines(frames: dict[str, pd.DataFrame], colours: dict[str, str],
     df = _join_figures(cells, frames.get("figures"))
     labels = _cluster_labels(frames) if labels is None else labels
     cid = df["cluster_id"].astype(str)
+    if isinstance(labels, ClusterLabels):
+        labels.fetch(cid.tolist())
+        labels = labels.known
     key = cid.map(labels).fillna(cid)
     size = key.value_counts()
     n_out = df.groupby(key, sort=False)["outlet"].nunique()
@@ -973,7 +1025,7 @@ def render_html(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None =
     ev = Evidence(arts, frames.get("attributions"), frames.get("figures"), frames.get("claims"))
     outlets = _sorted_outlets(arts, frames.get("figure_cells"), frames.get("claims"))
     colours = outlet_colours(outlets)
-    labels = _cluster_labels(frames)  # once: 589k clusters on ABP
+    labels = ClusterLabels(frames)  # the labels of the clusters shown only (695k clusters on ABP)
     fig_t, fig_about = figure_section(frames, ev, outlets, labels)
     att_t, att_about = attribution_section(frames, ev, outlets, labels)
     disc_t = discrepancy_table(frames.get("discrepancies"), ev, labels)
