@@ -60,10 +60,14 @@ def command() -> str:
 
 
 class PeakRSS:
-    """Samples the summed RSS of this process and all its descendants (workers) in a thread.
+    """Samples the memory of this process and all its descendants (workers) in a thread.
 
     ``/usr/bin/time -v`` reports the largest single process; the figure that matters for a
-    2 GiB budget is the sum over the parent and its worker processes.
+    2 GiB budget is the sum over the parent and its worker processes. Two sums are kept:
+    RSS, and PSS (proportional set size, Linux ``/proc/PID/smaps_rollup``), which counts a
+    page shared by several processes once in total. They differ when matching forks a child
+    (``match.background``): the child shares the parent's tables copy-on-write, so the RSS
+    sum counts them twice while only one copy is in memory.
     """
 
     def __init__(self, interval: float = 0.25) -> None:
@@ -72,34 +76,43 @@ class PeakRSS:
         self.interval = interval
         self.proc = psutil.Process()
         self.peak = 0
+        self.peak_pss = 0
         self.cpu: dict[int, float] = {}  # pid -> latest user+system CPU seconds seen
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _sample(self) -> int:
+    def _sample(self) -> tuple[int, int]:
+        """(RSS sum, PSS sum) in bytes; PSS is the RSS where smaps_rollup cannot be read."""
         import psutil
 
-        total = 0
+        total = pss = 0
         try:
             procs = [self.proc, *self.proc.children(recursive=True)]
         except psutil.Error:
-            return 0
+            return 0, 0
         for p in procs:
             try:
-                total += p.memory_info().rss
+                rss = p.memory_info().rss
                 t = p.cpu_times()
                 self.cpu[p.pid] = t.user + t.system
             except psutil.Error:
-                pass
-        return total
+                continue
+            total += rss
+            pss += _pss(p.pid, rss)
+        return total, pss
+
+    def _update(self) -> None:
+        rss, pss = self._sample()
+        self.peak = max(self.peak, rss)
+        self.peak_pss = max(self.peak_pss, pss)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
+            self._update()
             self._stop.wait(self.interval)
 
     def __enter__(self) -> Self:
-        self.peak = self._sample()
+        self._update()
         self._thread.start()
         return self
 
@@ -114,8 +127,25 @@ class PeakRSS:
 
     @property
     def mib(self) -> float:
-        """Peak in MiB."""
+        """Peak of the RSS sum in MiB."""
         return self.peak / 2**20
+
+    @property
+    def pss_mib(self) -> float:
+        """Peak of the PSS sum in MiB."""
+        return self.peak_pss / 2**20
+
+
+def _pss(pid: int, rss: int) -> int:
+    """A process's PSS in bytes from ``/proc/PID/smaps_rollup``, or ``rss`` where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss
 
 
 class Clock:

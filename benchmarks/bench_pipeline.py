@@ -9,7 +9,7 @@ Three measurements, each with the load average at its start (the machine is shar
    it; CPU seconds, so other users' load does not count against a stage);
 3. the whole run (``pipeline.run``, what ``provenance run`` calls) on every article with the
    local engine on all cores: wall seconds for ingest+extraction, matching and reports, and the
-   peak RSS summed over this process and its worker processes.
+   peak memory (PSS and RSS) summed over this process and its child processes.
 
 Matching cost growth (10k, 100k, all claims and the fitted exponent) is
 ``benchmarks/bench_matching.py``; ours against naive library use is ``bench_naive.py``.
@@ -171,7 +171,7 @@ def bench_run(path: Path, workers: int, out: Path, log: Path | None = None) -> d
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({
                 "t": round(time.perf_counter() - t0, 1), "event": event, "stage": stage[0], "articles": n_extracted,
-                "peak_tree_mib": round(peak.peak / 2**20), "main_cpu_s": round(cpu.get(os.getpid(), 0.0), 1),
+                "peak_tree_mib": round(peak.peak / 2**20), "peak_tree_pss_mib": round(peak.peak_pss / 2**20), "main_cpu_s": round(cpu.get(os.getpid(), 0.0), 1),
                 "tree_cpu_s": round(sum(cpu.values()), 1), "load": load()}) + "\n")
 
     def on_stage(s: str) -> None:
@@ -199,7 +199,7 @@ def bench_run(path: Path, workers: int, out: Path, log: Path | None = None) -> d
         "articles": s["articles"], "rejected": s["rejected"], "extracted": n_extracted,
         "claims": s.get("claims"), "clusters": s.get("clusters"),
         "extract_s": t_match - c.t0, "match_s": t_write - t_match, "report_s": end - t_write, "total_s": c.wall,
-        "peak_tree_mib": peak.mib, "tree_cpu_s": peak.tree_cpu_s, "main_cpu_s": c.cpu,
+        "peak_tree_mib": peak.mib, "peak_tree_pss_mib": peak.pss_mib, "tree_cpu_s": peak.tree_cpu_s, "main_cpu_s": c.cpu,
         "peak_main_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "load_start": load0, "load_end": load(), "workers": workers or os.cpu_count(),
         "text_mb": None,
@@ -252,9 +252,11 @@ def render(args: argparse.Namespace, ingest: dict[str, Any] | None, ext: list[di
                        "articles/s": f"{n / run['total_s']:,.1f}"},
                   ], ["phase", "wall s", "articles/s"]), "",
                   f"- articles kept: {n:,} (rejected {run['rejected']:,})",
-                  (f"- peak RSS, this process + workers (sampled every 0.25 s): **{run['peak_tree_mib']:,.0f} MiB**; "
-                  f"main process alone: {run['peak_main_mib']:,.0f} MiB"),
-                  (f"- CPU seconds: main process {run['main_cpu_s']:,.0f}, main + workers {run['tree_cpu_s']:,.0f}; "
+                  (f"- peak memory of this process + its child processes (extraction workers, matching's forked "
+                  f"child, the store's writer; sampled every 0.25 s): PSS sum **{run['peak_tree_pss_mib']:,.0f} MiB**, "
+                  f"RSS sum {run['peak_tree_mib']:,.0f} MiB (the RSS sum counts the pages a forked child shares "
+                  f"with its parent twice); main process alone: peak RSS {run['peak_main_mib']:,.0f} MiB"),
+                  (f"- CPU seconds: main process {run['main_cpu_s']:,.0f}, with its child processes {run['tree_cpu_s']:,.0f}; "
                   f"on an idle {run['workers']}-core machine the run would take about "
                   f"{max(run['main_cpu_s'], run['tree_cpu_s'] / run['workers']):,.0f} s "
                   "(CPU bound: the busiest of the main process and the workers' share)"),
