@@ -198,12 +198,7 @@ def cluster_figures_by_block(figs: pd.DataFrame, settings: Any, client: Client, 
         for i, cid in zip(groups[p], ids):
             out[i] = cid
         if stats is not None:
-            stats.items += part_stats.items
-            stats.blocks += part_stats.blocks
-            stats.largest_block = max(stats.largest_block, part_stats.largest_block)
-            stats.comparisons += part_stats.comparisons
-            for rule, pairs in part_stats.by_rule.items():
-                stats.add(rule, pairs)
+            stats.merge(part_stats)
     return out
 
 

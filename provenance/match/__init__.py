@@ -176,16 +176,6 @@ def _prepare_figures(figures: pd.DataFrame, apart: bool) -> pd.DataFrame:
     return out
 
 
-def _add_stats(into: BlockingStats, other: BlockingStats) -> None:
-    """Add one stage's blocking counts to ``into``."""
-    into.items += other.items
-    into.blocks += other.blocks
-    into.largest_block = max(into.largest_block, other.largest_block)
-    into.comparisons += other.comparisons
-    for rule, pairs in other.by_rule.items():
-        into.add(rule, pairs)
-
-
 def match_frames(
     frames: dict[str, pd.DataFrame], config: dict[str, Any], *, texts: Mapping[str, str] | None = None,
     reference: pd.DataFrame | None = None, stats: MatchStats | None = None,
@@ -230,7 +220,7 @@ def match_frames(
     del start_syndication  # its default argument holds the token table (~0.2 GB on ABP)
     if syndication:
         synd, sstats = syndication.pop().result()
-        _add_stats(stats.syndication, sstats)
+        stats.syndication.merge(sstats)
     else:
         synd = find_syndication(claims, config, stats.syndication, tokens=tokens)
     del tokens

@@ -40,6 +40,15 @@ class BlockingStats:
         self.candidate_pairs += pairs
         self.by_rule[rule] = self.by_rule.get(rule, 0) + pairs
 
+    def merge(self, other: BlockingStats) -> None:
+        """Add another part's counts (a Dask block, matching's forked child) to these."""
+        self.items += other.items
+        self.blocks += other.blocks
+        self.largest_block = max(self.largest_block, other.largest_block)
+        self.comparisons += other.comparisons
+        for rule, pairs in other.by_rule.items():
+            self.add(rule, pairs)
+
 
 def day_number(v: Any) -> int:
     """Ordinal day of an ISO date, or 0 when unknown (unknown dates sort together)."""

@@ -16,7 +16,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -509,18 +509,23 @@ def _sorted_outlets(*frames: pd.DataFrame | None) -> list[str]:
     return sorted(first, key=lambda o: (first[o] or "9999", o))
 
 
-def _cluster_labels(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
-    """cluster_id -> label from the clusters table (or the figure table), when present."""
-    labels: dict[str, str] = {}
+def _label_columns(frames: dict[str, pd.DataFrame]) -> Iterator[tuple[pd.Series, pd.Series]]:
+    """(cluster_id, label) columns of the tables that label clusters, later tables winning."""
     for name in ("figure_table", "attribution_table", "clusters"):
         df = frames.get(name)
         if df is None or "cluster_id" not in df.columns:
             continue
         col = next((c for c in ("label", "cluster_label", "claim", "representative") if c in df.columns), None)
         if col:
-            # a column at a time (589k clusters on ABP); blank labels are skipped as _blank would
-            ids, labs = df["cluster_id"].tolist(), df[col].tolist()
-            labels.update((str(cid), str(lab)) for cid, lab in zip(ids, labs) if not _blank(lab))
+            yield df["cluster_id"], df[col]
+
+
+def _cluster_labels(frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """cluster_id -> label from the clusters table (or the figure table), when present."""
+    labels: dict[str, str] = {}
+    for ids, labs in _label_columns(frames):
+        # a column at a time (589k clusters on ABP); blank labels are skipped as _blank would
+        labels.update((str(cid), str(lab)) for cid, lab in zip(ids.tolist(), labs.tolist()) if not _blank(lab))
     return labels
 
 
@@ -533,14 +538,7 @@ class ClusterLabels:
     """
 
     def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
-        self.sources: list[tuple[pd.Series, pd.Series]] = []
-        for name in ("figure_table", "attribution_table", "clusters"):
-            df = frames.get(name)
-            if df is None or "cluster_id" not in df.columns:
-                continue
-            col = next((c for c in ("label", "cluster_label", "claim", "representative") if c in df.columns), None)
-            if col:
-                self.sources.append((df["cluster_id"].astype(str), df[col]))
+        self.sources = [(ids.astype(str), labs) for ids, labs in _label_columns(frames)]
         self.known: dict[str, str] = {}
         self.fetched: set[str] = set()
 
