@@ -330,3 +330,19 @@ def test_text_clusters_merge_only_when_their_anchors_link() -> None:
     ids, linked = cluster_text_claims(claims, TextSettings(), 80.0)
     assert ids[0] == ids[1] != ids[2]
     assert [(i, j) for i, j, _ in linked] == [(0, 1)]
+
+
+def test_match_frames_leaves_the_input_attributions_as_they_were():
+    """The returned attributions (with cluster_id) share columns with the input: the input is unchanged."""
+    from pathlib import Path
+
+    from provenance.pipeline import collect
+
+    frames = collect([str(Path(__file__).resolve().parents[1] / "corpora" / "sample")], workers=1)
+    before = frames["attributions"].copy(deep=True)
+    assert len(before) and "cluster_id" not in before.columns
+    out = match_frames(frames, load_config())
+    pd.testing.assert_frame_equal(frames["attributions"], before)
+    assert list(out["attributions"].columns) == [*before.columns, "cluster_id"]
+    pd.testing.assert_frame_equal(out["attributions"].drop(columns="cluster_id"), before)
+    assert out["attributions"]["cluster_id"].notna().any()
