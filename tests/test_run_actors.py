@@ -71,3 +71,30 @@ def test_cli_run_actors_option_and_its_errors(tmp_path: Path) -> None:
     bad.write_text("name,kind\nX,y\n", encoding="utf-8")
     wrong = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "w"), "--actors", str(bad), "--quiet"])
     assert wrong.exit_code == 2 and "holds no actor" in wrong.output
+
+
+def test_add_refresh_and_report_take_the_actor_files(tmp_path: Path) -> None:
+    """``add --actors`` extracts under the aliases, ``report --actors`` finds the store current and
+    reports them, and ``add --refresh --actors`` re-extracts a store built without them."""
+    from provenance.extract import actors
+
+    corpus, db, f = _corpus(tmp_path), tmp_path / "story.sqlite", tmp_path / "my-actors.csv"
+    f.write_text(ALIASES, encoding="utf-8")
+    runner = CliRunner()
+    added = runner.invoke(app, ["add", str(corpus), "--db", str(db), "--actors", str(f), "--quiet"])
+    assert added.exit_code == 0, added.output
+    rep = runner.invoke(app, ["report", "--db", str(db), "--out", str(tmp_path / "r"), "--actors", str(f), "--quiet"])
+    assert rep.exit_code == 0, rep.output
+    assert "Marrow Water Authority" in (tmp_path / "r" / "attributions.csv").read_text("utf-8")
+
+    actors.reset_registry()  # a new process: the packaged registry only
+    plain_db = tmp_path / "plain.sqlite"
+    assert runner.invoke(app, ["add", str(corpus), "--db", str(plain_db), "--quiet"]).exit_code == 0
+    stale = runner.invoke(app, ["report", "--db", str(plain_db), "--out", str(tmp_path / "s"), "--actors", str(f)])
+    assert stale.exit_code == 2 and "add --refresh" in stale.output  # rows extracted without the aliases
+    refreshed = runner.invoke(app, ["add", "--refresh", "--db", str(plain_db), "--actors", str(f)])
+    assert refreshed.exit_code == 0 and "re-extracted 3 stale" in refreshed.output, refreshed.output
+    again = runner.invoke(app, ["report", "--db", str(plain_db), "--out", str(tmp_path / "p"), "--actors", str(f),
+                                "--quiet"])
+    assert again.exit_code == 0, again.output
+    assert "Marrow Water Authority" in (tmp_path / "p" / "attributions.csv").read_text("utf-8")

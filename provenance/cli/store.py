@@ -12,6 +12,7 @@ from provenance import pipeline
 from provenance.cli import app
 from provenance.cli._common import err_console, user_errors
 from provenance.cli.options import (
+    ActorsOpt,
     AuthorCol,
     ConfigOpt,
     DateCol,
@@ -58,6 +59,7 @@ def add(
     text_col: TextCol = None, outlet_col: OutletCol = None, date_col: DateCol = None, url_col: UrlCol = None,
     title_col: TitleCol = None, author_col: AuthorCol = None,
     wait: WaitOpt = 600.0,
+    actors: ActorsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Add articles to a store, extracting only those it does not hold yet (by content hash).
@@ -70,6 +72,10 @@ def add(
         provenance add corpora/sample --db story.sqlite
         provenance add todays-articles/ --db story.sqlite
         provenance add --refresh --db story.sqlite
+        provenance add corpora/sample --db story.sqlite --actors my-actors.csv
+
+    With --actors, pass the same files to `provenance report --db`: they are part of the
+    extractor version, so articles stored under other aliases count as stale.
     """
     if not inputs and not refresh:
         raise InputError("give at least one input to add (or --refresh). See `provenance add --help`.")
@@ -77,12 +83,13 @@ def add(
     cols = column_map(text_col, outlet_col, date_col, url_col, title_col, author_col)
     with Store(db, wait=wait, on_wait=lambda m: err_console.print(m, markup=False)) as store:
         if refresh:
-            n = refresh_store(store, config=cfg)
+            n = refresh_store(store, config=cfg, actors_files=actors or ())
             _say(quiet, f"re-extracted {n:,} stale article(s) in {db}")
         if not inputs:
             raise typer.Exit(0)
         result = add_to_store(inputs, store, config=cfg, columns=cols,
-                              outlets_file=str(outlets) if outlets else None, progress=pipeline.Progress())
+                              outlets_file=str(outlets) if outlets else None, progress=pipeline.Progress(),
+                              actors_files=actors or ())
     if not quiet:
         table = Table(title=f"provenance add -> {db}", show_header=False, title_justify="left")
         table.add_row("added (extracted)", f"{result.added:,}")
@@ -106,6 +113,7 @@ def report(
     allow_stale: Annotated[bool, typer.Option("--allow-stale", help="Report rows of an older extractor version "
                                               "instead of refusing.")] = False,
     wait: WaitOpt = 600.0,
+    actors: ActorsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Rebuild every table and the report folder from a store, without extracting again.
@@ -115,6 +123,7 @@ def report(
 
     Examples:
         provenance report --db story.sqlite --out reports/story
+        provenance report --db story.sqlite --out reports/story --actors my-actors.csv
     """
     if fmt not in ("csv", "parquet"):
         raise typer.BadParameter("use csv or parquet", param_hint="--format")
@@ -122,7 +131,8 @@ def report(
         raise InputError(f"store not found: {db}. Create it with `provenance add INPUT... --db {db}`.")
     cfg = load_config(config)
     with Store(db, wait=wait, on_wait=lambda m: err_console.print(m, markup=False)) as store:
-        result = report_from_store(store, out, config=cfg, fmt=fmt, allow_stale=allow_stale)
+        result = report_from_store(store, out, config=cfg, fmt=fmt, allow_stale=allow_stale,
+                                   actors_files=actors or ())
     if not quiet:
         table = Table(title=f"provenance report {db} -> {out}", show_header=False, title_justify="left")
         for k, v in result.summary().items():

@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -199,6 +200,7 @@ def add(
     outlets_file: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    actors_files: Sequence[str | Path] = (),
 ) -> AddResult:
     """Ingest inputs and extract only the articles the store does not hold yet.
 
@@ -210,6 +212,8 @@ def add(
         outlets_file: Extra outlet registry CSV.
         workers: Extraction processes (0 = all cores).
         progress: Progress callbacks.
+        actors_files: User actor alias CSVs (as ``provenance run --actors``); they are part of
+            the extractor version, so articles stored under other aliases are extracted again.
 
     Returns:
         How many articles were added, how many were already there, and the rejections.
@@ -221,9 +225,10 @@ def add(
     from provenance import pipeline
 
     inputs = list(inputs)
+    pipeline.user_aliases(actors_files)  # before the session: its extractor version includes them
     session = Session(store, "add", inputs)  # reused rows too: their source and duplicates are updated
     frames = pipeline.collect(inputs, config=config, columns=columns, outlets_file=outlets_file, workers=workers,
-                              progress=progress, session=session)
+                              progress=progress, session=session, actors_files=actors_files)
     session.finish(frames)
     rej = [Rejection(r.input, None if pd.isna(r.row) else int(r.row), r.reason, bool(r.skipped))
            for r in frames["rejected"].itertuples(index=False)]
@@ -232,21 +237,25 @@ def add(
 
 def refresh(
     store: Store, *, config: dict[str, Any] | None = None, workers: int | None = None,
-    on_done: Callable[[int], None] | None = None,
+    on_done: Callable[[int], None] | None = None, actors_files: Sequence[str | Path] = (),
 ) -> int:
     """Re-extract, from their stored text, the articles a newer extractor version makes stale.
+
+    With ``actors_files`` (user alias CSVs), articles extracted under other aliases are stale too.
 
     Returns:
         How many articles were re-extracted.
     """
+    from provenance import pipeline
     from provenance.engine.local import map_extract, store_partition
 
     cfg = config or load_config()
+    aliases = pipeline.user_aliases(actors_files)  # before the session: its extractor version includes them
     session = Session(store, "refresh", ["(stored articles)"], load_reused=False)
     stale = list(store.stale_articles(session.version))
     eng = cfg["engine"]
     for rows, encoded in map_extract(session.new_only(stale), eng["workers"] if workers is None else workers,
-                                     eng["chunk_size"], on_done, store_partition):
+                                     eng["chunk_size"], on_done, partial(store_partition, aliases=aliases)):
         session.save(rows, encoded)
     session.flush()
     if stale:
@@ -266,7 +275,7 @@ def stale_message(store: Store, stale: dict[str, int], version: str) -> str:
 
 def report_from_store(
     store: Store, out: str | Path, *, config: dict[str, Any] | None = None, fmt: str = "csv",
-    allow_stale: bool = False,
+    allow_stale: bool = False, actors_files: Sequence[str | Path] = (),
 ) -> RunResult:
     """Rebuild every table from the store (no extraction), match, and write the report folder.
 
@@ -276,6 +285,8 @@ def report_from_store(
         config: Settings; packaged defaults when None.
         fmt: ``csv`` or ``parquet``.
         allow_stale: Report rows of other extractor versions instead of refusing.
+        actors_files: The user actor alias CSVs the store was built with (``add --actors``):
+            they are part of the extractor version checked here, and matching uses them.
 
     Returns:
         The tables and files written.
@@ -284,7 +295,10 @@ def report_from_store(
         StoreError: Some rows are stale and ``allow_stale`` is False.
         OutputError: The folder cannot be written (the store is then left unchanged).
     """
+    from provenance.pipeline import user_aliases
+
     cfg = config or load_config()
+    user_aliases(actors_files)
     version = extractor_version()
     stale = store.stale(version)
     if stale and not allow_stale:
