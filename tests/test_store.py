@@ -16,7 +16,7 @@ from provenance import pipeline
 from provenance.cli import app
 from provenance.errors import StoreError
 from provenance.store import Store, add, report_from_store
-from provenance.store.db import _strip, _unstrip
+from provenance.store.payload import strip, unstrip
 
 runner = CliRunner()
 
@@ -285,7 +285,7 @@ def test_stored_rows_round_trip_exactly(text: str, rows: list[dict]) -> None:
         if "sentence_start" in r or "sentence_end" in r:
             r["sentence_start"], r["sentence_end"] = 0, len(text) // 2
             r["sentence"] = text[: len(text) // 2] if r.get("x") is None else r.get("sentence")
-    back = _unstrip(json.loads(json.dumps(_strip({"figures": rows}, text))), text)["figures"]
+    back = unstrip(json.loads(json.dumps(strip({"figures": rows}, text))), text)["figures"]
     assert back == rows
     assert [list(r) for r in back] == [list(r) for r in rows]  # column order too
 

@@ -57,10 +57,6 @@ def extract_key(article: Article, version: str) -> str:
     return content_hash("extract", version, rows_format(), *parts, length=20)
 
 
-# The payload codec (``store.payload``), under the names this module has always used.
-_strip, _unstrip, _encode, _decode, _PLAIN = strip, unstrip, encode, decode, PLAIN
-
-
 class Encoded(NamedTuple):
     """One extraction ready to insert: what ``Store.put_extractions`` writes, built by
     ``encode_extraction`` wherever the article was extracted (a worker process), so that the
@@ -265,7 +261,7 @@ class Store:
         if row is None:
             raise KeyError(article_id)
         payload, rows_source, text, stored_source = row
-        rows: Rows = _unstrip(_decode(payload), text)
+        rows: Rows = unstrip(decode(payload), text)
         want = source if source is not None else stored_source
         if want != rows_source:
             for rs in rows.values():
@@ -429,7 +425,7 @@ def _sql_column(col: pd.Series) -> list[Any]:
     na = col.isna().to_numpy()
     if numpy and col.dtype.kind == "f":
         return [None if m else v for v, m in zip(vals, na)]
-    return [None if m else (v if type(v) in _PLAIN else sql_value(v)) for v, m in zip(vals, na)]
+    return [None if m else (v if type(v) in PLAIN else sql_value(v)) for v, m in zip(vals, na)]
 
 
 #: Matching tables not kept in the store: pivots (one column per outlet) of tables that are.
