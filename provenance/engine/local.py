@@ -77,16 +77,18 @@ def store_partition(articles: list[Article], aliases: Sequence[str] = ()) -> lis
     that extracted them, and the process holding the store only inserts it (the query tables
     are derived from it later, in another process: ``store.derive``).
     """
+    use_aliases(aliases)
+    rows = [extract_rows(a) for a in articles]
+    return list(zip(rows, store_records(articles, rows)))
+
+
+def store_records(articles: list[Article], rows: list[Rows]) -> list[Any]:
+    """Each article's store record (``store.db.encode_extraction``) under this process's extractor version."""
     from provenance.extract import extractor_version
     from provenance.store.db import encode_extraction
 
-    use_aliases(aliases)
     version = extractor_version()
-    out = []
-    for a in articles:
-        rows = extract_rows(a)
-        out.append((rows, encode_extraction(a, rows, version)))
-    return out
+    return [encode_extraction(a, r, version) for a, r in zip(articles, rows)]
 
 
 @dataclass
@@ -112,14 +114,7 @@ def block_partition(articles: list[Article], aliases: Sequence[str] = (), store:
     """
     use_aliases(aliases)
     rows = [extract_rows(a) for a in articles]
-    records = []
-    if store:
-        from provenance.extract import extractor_version
-        from provenance.store.db import encode_extraction
-
-        version = extractor_version()
-        records = [encode_extraction(a, r, version) for a, r in zip(articles, rows)]
-    return [Extracted(ColumnBlock.of(rows), records)]
+    return [Extracted(ColumnBlock.of(rows), store_records(articles, rows) if store else [])]
 
 
 def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

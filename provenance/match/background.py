@@ -31,16 +31,12 @@ MIN_ROWS = 50_000
 def usable_processes(config: Mapping[str, Any]) -> int:
     """Processes matching may use: ``[engine] workers`` (0 = every core this process may run
     on), 1 under the Dask engine or where processes cannot be forked."""
+    from provenance.engine.local import resolve_workers
+
     eng = config.get("engine") or {}
     if eng.get("engine") == "dask" or "fork" not in mp.get_all_start_methods():
         return 1
-    workers = int(eng.get("workers") or 0)
-    if workers <= 0:
-        try:
-            workers = len(os.sched_getaffinity(0))
-        except AttributeError:  # pragma: no cover - not Linux
-            workers = os.cpu_count() or 1
-    return max(1, workers)
+    return resolve_workers(int(eng.get("workers") or 0))
 
 
 def side_by_side(config: Mapping[str, Any], rows: int) -> bool:
