@@ -37,6 +37,19 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], where: str) -> Non
             base[key] = value
 
 
+def read_user_file(path: str | Path, what: str) -> str:
+    """The text of a file the user names (``what``: settings, outlet, actor), as UTF-8.
+
+    Raises:
+        ConfigError: The file cannot be read or is not UTF-8 text.
+    """
+    try:
+        return Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise ConfigError(f"cannot read {what} file {path}: {why}. Check the path.") from exc
+
+
 def load_config(path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Load settings.
 
@@ -53,10 +66,9 @@ def load_config(path: str | Path | None = None, overrides: Mapping[str, Any] | N
     cfg = defaults()
     if path is not None:
         p = Path(path)
+        text = read_user_file(p, "settings")
         try:
-            user = tomllib.loads(p.read_text("utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"cannot read settings file {p}: {exc.strerror}. Check the path.") from exc
+            user = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"settings file {p} is not valid TOML: {exc}. Fix the file.") from exc
         _merge(cfg, user, "")

@@ -222,6 +222,17 @@ def test_registry_user_mistakes(tmp_path: Path, args: list[str], message: str) -
     assert _err(res) == fill(message)
 
 
+@pytest.mark.parametrize("option, what", [("--outlets", "outlet"), ("--config", "settings"), ("--actors", "actor")])
+def test_run_user_file_not_utf8_is_an_error_not_a_crash(tmp_path: Path, option: str, what: str) -> None:
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes("name,domains\nLe Caf\u00e9,cafe.example\n".encode("latin-1"))
+    res = runner.invoke(app, ["run", str(SAMPLE / "broadcasts.csv"), "--out", str(tmp_path / "out"), "--workers", "1",
+                              option, str(bad)])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    assert res.exit_code == 2
+    assert _err(res) == f"Error: cannot read {what} file {bad}: not UTF-8 text. Check the path."
+
+
 @pytest.mark.parametrize("name", ["outlets", "actors", "show"])
 def test_bad_format_is_usage_error(name: str) -> None:
     args = [name, "--format", "xlsx"] + ([str(SAMPLE / "broadcasts.csv")] if name == "show" else [])

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from provenance.config import read_user_file
 from provenance.errors import ConfigError
 
 
@@ -119,9 +120,5 @@ def load_registry(extra: str | Path | None = None) -> OutletRegistry:
     reg = OutletRegistry()
     _read(resources.files("provenance.ingest").joinpath("outlets.csv").read_text("utf-8"), "outlets.csv", reg)
     if extra is not None:
-        try:
-            text = Path(extra).read_text("utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot read outlet file {extra}: {exc.strerror}. Check the path.") from exc
-        _read(text, str(extra), reg)
+        _read(read_user_file(extra, "outlet"), str(extra), reg)
     return reg
