@@ -17,6 +17,9 @@ from re import _parser as P  # type: ignore[attr-defined]
 from typing import Any
 
 _ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
+# What ``\s`` matches in a str pattern (``str.isspace``; all below U+3001), for the guard of
+# a pattern opening with a space. Under re.ASCII it matches fewer: a guard may be wider.
+_SPACES = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
 class _Unknown(Exception):
@@ -42,6 +45,8 @@ def _first(items: Any) -> tuple[set[str], bool]:
                     chars.add(chr(iav))
                 elif iop is C.RANGE and iav[1] - iav[0] <= 256:
                     chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
+                elif iop is C.CATEGORY and iav is C.CATEGORY_SPACE:
+                    chars |= _SPACES  # "\s?[—–]": a clause-break pattern opening with optional space
                 else:
                     raise _Unknown(iop)  # negated sets, categories (\w, \d): give up
             return chars, False
