@@ -202,3 +202,56 @@ def test_cluster_labels_read_on_demand_equal_the_whole_dict() -> None:
         order = sorted(n_of.index, key=lambda c: (-int(n_of[c]), whole.get(c, ""), c))[:limit]
         assert [g[0] for g in got] == [g[0] for g in want] == order
         assert total == want_total == len(n_of)
+
+
+def _in_chunks(df: pd.DataFrame, size: int) -> pd.DataFrame:
+    """``df`` with every Arrow-backed column split into chunks of ``size`` rows (as concatenated parts are)."""
+    import pyarrow as pa
+
+    out = df.copy(deep=False)
+    for c in df.columns:
+        arr = df[c].array
+        if not hasattr(arr, "_pa_array"):
+            continue
+        whole = arr._pa_array.combine_chunks()
+        chunks = [whole.slice(i, size) for i in range(0, len(whole), size)]
+        out[c] = pd.Series(type(arr)(pa.chunked_array(chunks, type=whole.type), dtype=arr.dtype), index=df.index)
+        assert out[c].array._pa_array.num_chunks == len(chunks) > 1
+    return out
+
+
+@pytest.mark.parametrize("layout", ["sorted", "chunked", "interleaved", "interleaved+chunked"])
+@pytest.mark.parametrize("name", ["attributions", "figures", "claims"])
+def test_rows_by_article_read_as_one_take_per_article_would(name: str, layout: str) -> None:
+    """ByArticle reads an article's rows by slice when they are contiguous, by take otherwise, and
+    many articles at once with ``load``: every way gives what ``take`` of the article's rows gave."""
+    import numpy as np
+
+    from provenance.report.html import ByArticle
+
+    df = matched_frames()[name].sort_values("article_id", kind="stable").reset_index(drop=True)
+    if "interleaved" in layout:  # each article's first row, then each one's second, ...: not contiguous
+        df = df.iloc[np.lexsort((df["article_id"].to_numpy(), df.groupby("article_id").cumcount().to_numpy()))]
+        df = df.reset_index(drop=True)
+    if "chunked" in layout:
+        df = _in_chunks(df, 2)
+    positions = {a: np.flatnonzero((df["article_id"] == a).to_numpy()) for a in df["article_id"].unique()}
+    assert len(positions) > 1
+    if layout == "sorted":
+        assert all(p[-1] - p[0] + 1 == len(p) for p in positions.values())  # the slice path is taken
+    if "interleaved" in layout:
+        assert any(p[-1] - p[0] + 1 != len(p) for p in positions.values())  # the take path is taken
+    want = {a: [{str(c): v for c, v in zip(df.columns, vals)}
+                for vals in zip(*(df.take(p)[c].tolist() for c in df.columns))] for a, p in positions.items()}
+    def plain(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:  # NaN == NaN, and its type kept
+        return {a: [{c: ("NaN", type(v)) if isinstance(v, float) and v != v else v for c, v in r.items()}
+                    for r in rs] for a, rs in rows.items()}
+
+    one_by_one = ByArticle(df)
+    assert plain({a: one_by_one.get(a) for a in positions}) == plain(want)
+    batched = ByArticle(df)
+    ids = list(positions)
+    batched.load(ids[::2] + ["no such article"])
+    batched.load(ids)  # the rest; those read already are kept
+    assert plain({a: batched.get(a) for a in positions}) == plain(want)
+    assert batched.get("no such article") == []
