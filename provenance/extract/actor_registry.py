@@ -52,18 +52,17 @@ class ActorEntry:
     affiliation: str | None
 
 
+# Spellings folded into one word of a key.
+_SYNONYMS = {"gazan": "gaza", "israel": "israeli", "defence": "defense", "organisation": "organization",
+             "programme": "program", "health's": "health"}
+
+
 def _key(s: str) -> frozenset[str]:
     """Bag-of-words key of a name: lower case, no possessive, synonyms folded, fillers dropped."""
     s = _APOS.sub("", s.replace("’", "'"))
     s = s.replace("U.N.", "UN").replace("U.S.", "US")
-    words = []
-    for w in _WORD.findall(s.lower()):
-        w = {"gazan": "gaza", "israel": "israeli", "defence": "defense", "organisation": "organization",
-             "programme": "program", "health's": "health"}.get(w, w)
-        if w in _OPTIONAL:
-            continue
-        words.append(w)
-    return frozenset(words)
+    syn = _SYNONYMS.get
+    return frozenset(w for w in (syn(w, w) for w in _WORD.findall(s.lower())) if w not in _OPTIONAL)
 
 
 def _read_registry(text: str) -> list[ActorEntry]:
@@ -107,14 +106,20 @@ class Registry:
                 if k:
                     self.by_key[k] = e.canonical
         _fuzzy_choices.cache_clear()
+        _fuzzy_choices_near.cache_clear()
         _notify()
 
     def lookup(self, name: str) -> str | None:
         """Canonical name for ``name`` by exact alias key, or None."""
+        return self._lookup(name)[0]
+
+    def _lookup(self, name: str) -> tuple[str | None, frozenset[str] | None]:
+        """``lookup``, and the name's alias key (None for an acronym, looked up as written)."""
         stripped = name.strip(" .,'\"“”")
         if stripped.isupper() and len(stripped) <= 6:  # an acronym: case-sensitive, dots ignored
-            return self.case_sensitive.get(stripped.replace(".", ""))
-        return self.by_key.get(_key(name))
+            return self.case_sensitive.get(stripped.replace(".", "")), None
+        key = _key(name)
+        return self.by_key.get(key), key
 
 
 @lru_cache(maxsize=1)
@@ -129,6 +134,7 @@ def reset_registry() -> None:
     _USER_FILES.clear()
     registry.cache_clear()
     _fuzzy_choices.cache_clear()
+    _fuzzy_choices_near.cache_clear()
     canonicalize.cache_clear()
     _notify()
 
@@ -230,6 +236,32 @@ def _descriptor_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @lru_cache(maxsize=1)
+def _descriptor_word_needs() -> tuple[str, ...] | None:
+    """Lower-cased descriptor words one of which is in every ASCII text the word pattern
+    matches (a word holding another is left out: where it is, the other is too); None when a
+    word is not ASCII (the pattern is then always run)."""
+    words = {r[1].lower() for r in _lexicon_rows("descriptors.tsv") if r[0] == "word"}
+    if not words or not all(w.isascii() for w in words):
+        return None
+    return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
+
+
+def _may_have_suffix_descriptor(mention: str) -> bool:
+    """False only when the suffix pattern cannot match: every match holds one of its dashes."""
+    return "-" in mention or "‑" in mention or "–" in mention
+
+
+def _may_have_descriptor_word(mention: str) -> bool:
+    """False only when the descriptor word pattern cannot match ``mention``: an ASCII text
+    (IGNORECASE folds a few non-ASCII letters to ASCII ones) holding none of the words."""
+    needs = _descriptor_word_needs()
+    if needs is None or not mention.isascii():
+        return True
+    low = mention.lower()
+    return any(w in low for w in needs)
+
+
+@lru_cache(maxsize=1)
 def _types() -> tuple[dict[str, str], dict[str, str]]:
     """(head word -> actor type, role phrase -> role) from actors_types.tsv."""
     types: dict[str, str] = {}
@@ -252,14 +284,16 @@ def split_descriptor(mention: str) -> tuple[str, str | None]:
     """
     suf, wrd = _descriptor_regexes()
     found: list[tuple[int, int, str]] = []
-    for m in suf.finditer(mention):
+    # Each pattern is run only on a mention holding what its matches need (a dash; one of the
+    # descriptor words): most of a corpus's 200k distinct sources have neither.
+    for m in suf.finditer(mention) if _may_have_suffix_descriptor(mention) else ():
         start = m.start()
         lead = _LEAD_ARTICLE.match(m.group(0))  # "The Hamas-run": not the owner
         if lead:
             start += lead.end()
         found.append((start, m.end(), mention[start:m.end()]))
     name = mention
-    for m in wrd.finditer(mention):
+    for m in wrd.finditer(mention) if _may_have_descriptor_word(mention) else ():
         if any(a <= m.start() < b for a, b, _ in found):
             continue
         rest = (mention[:m.start()] + mention[m.end():]).strip()
@@ -280,6 +314,15 @@ def _fuzzy_choices() -> dict[str, str]:
     """Sorted alias strings -> canonical, the choices of the fuzzy fallback."""
     reg = registry()
     return {" ".join(sorted(k)): c for k, c in reg.by_key.items() if len(" ".join(k)) >= 6}
+
+
+@lru_cache(maxsize=512)
+def _fuzzy_choices_near(n: int) -> dict[str, str]:
+    """The choices of ``_fuzzy_choices`` (in their order) whose length lets a query of ``n``
+    characters reach ``FUZZY_CUTOFF`` under ``ratio`` (``_length_range``): the others can
+    never be the best match above the cutoff, so ``extractOne`` returns the same match."""
+    lo, hi = _length_range(n, FUZZY_CUTOFF)
+    return {k: c for k, c in _fuzzy_choices().items() if lo <= len(k) <= hi}
 
 
 def _clean(mention: str) -> str:
@@ -333,33 +376,43 @@ def canonicalize(mention: str) -> tuple[str | None, str | None]:
         >>> canonicalize("Islamic Jihad")
         ('Palestinian Islamic Jihad', None)
     """
+    canonical, descriptor, _ = _canonical_parts(mention)
+    return canonical, descriptor
+
+
+def _canonical_parts(mention: str) -> tuple[str | None, str | None, str]:
+    """``canonicalize`` (not cached), and the mention's cleaned name without descriptors
+    (``_clean(split_descriptor(mention)[0])``, "" for a blank mention), which
+    ``group_aliases`` groups."""
     if not mention or not mention.strip():
-        return None, None
+        return None, None, ""
     reg = registry()
     name, descriptor = split_descriptor(mention)
     name = _clean(name)
     if not name:
-        return None, descriptor
-    hit = reg.lookup(name)
+        return None, descriptor, name
+    hit, key = reg._lookup(name)
     if hit is None and descriptor:
         owner = re.split(r"[-‑–]", descriptor.split(",")[0])[0]
         hit = reg.lookup(owner + " " + name) if owner and owner[0].isupper() else None
     if hit is None:
-        k = " ".join(sorted(_key(name)))
+        k = " ".join(sorted(key if key is not None else _key(name)))
         if len(k) >= 6:
             # Query and choices are token-sorted already: token_sort_ratio on them is ratio.
             scorer = fuzz.ratio if FUZZY_SCORER is fuzz.token_sort_ratio else FUZZY_SCORER
-            m = process.extractOne(k, _fuzzy_choices(), scorer=scorer, processor=None, score_cutoff=FUZZY_CUTOFF)
+            # Under ratio, only choices of a length that can reach the cutoff are scored.
+            choices = _fuzzy_choices_near(len(k)) if scorer is fuzz.ratio else _fuzzy_choices()
+            m = process.extractOne(k, choices, scorer=scorer, processor=None, score_cutoff=FUZZY_CUTOFF)
             if m is not None:
                 hit = m[0] if isinstance(m[0], str) and m[0] in reg.entries else _fuzzy_choices()[m[2]]
     if hit is not None:
-        return hit, descriptor
+        return hit, descriptor, name
     if _is_name(name):
         bare = _strip_titles(name)
         if len(bare.split()) == 1 and bare.rstrip(".").lower() in _titles():
-            return None, descriptor  # "President" alone names nobody in particular
-        return (reg.lookup(bare) or bare), descriptor
-    return None, descriptor
+            return None, descriptor, name  # "President" alone names nobody in particular
+        return (reg.lookup(bare) or bare), descriptor, name
+    return None, descriptor, name
 
 
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.\-]*|al-\w+|el-\w+|(?:al|el|bin|ibn|abu|de|van|von|la|du|der|of|the|for|and))$")
@@ -460,6 +513,15 @@ def _block_keys(name: str) -> frozenset[str]:
     return frozenset(t[:BLOCK_PREFIX] for t in name.lower().split())
 
 
+def _leader_at(parts: list[tuple[list[int], list[str]]], pos: int) -> int:
+    """The leader index at position ``pos`` of the parts' string lists joined."""
+    for ids, strs in parts:
+        if pos < len(strs):
+            return ids[pos]
+        pos -= len(strs)
+    raise IndexError(pos)
+
+
 def group_aliases(
     mentions: Iterable[str],
     *,
@@ -502,14 +564,16 @@ def group_aliases(
     counts = Counter(m for m in mentions if m and m.strip())
     out: dict[str, str] = {}
     cleaned: dict[str, str] = {}
+    entries = registry().entries
     for m in counts:
         if use_registry:
-            canon, _ = canonicalize(m)
-            if canon and canon in registry().entries:
+            canon, _, name = _canonical_parts(m)  # not the cache: every distinct mention once
+            if canon and canon in entries:
                 out[m] = canon
                 continue
-        name, _ = split_descriptor(m)
-        cleaned[m] = _clean(name)
+            cleaned[m] = name
+        else:
+            cleaned[m] = _clean(split_descriptor(m)[0])
     by_name: Counter[str] = Counter()
     for m, c in cleaned.items():
         by_name[c] += counts[m]
@@ -517,12 +581,16 @@ def group_aliases(
     procs = [processor(name) if processor else name for name in ordered]
     keys = [_block_keys(p) for p in procs]
     key_df: Counter[str] = Counter(k for ks in keys for k in ks)
+    # Rarest first, ties by the key's text: one rank per key, so a name's keys sort on it.
+    key_rank = {k: r for r, (k, _) in enumerate(sorted(key_df.items(), key=lambda kv: (kv[1], kv[0])))}
     indel = _INDEL_SCORERS.get(scorer)
     score_fn, form = indel if indel is not None else (scorer, _identity)
     leaders: list[str] = []
-    # block key -> compared length (0 when lengths do not bound the score) -> leader indices
-    by_key: dict[str, dict[int, list[int]]] = {}
-    proc: list[str] = []
+    # block key -> compared length (0 when lengths do not bound the score) -> (leader indices,
+    # their compared strings), both in leader order: a name's candidates are the string lists
+    # joined, with no set, sort or lookup per candidate (the indices are read for hits only).
+    by_key: dict[str, dict[int, tuple[list[int], list[str]]]] = {}
+    ranges: dict[int, tuple[int, int]] = {}
     assign: dict[str, str] = {}
     digits = re.compile(r"\d+")
     for name, p, ks in zip(ordered, procs, keys):
@@ -532,33 +600,51 @@ def group_aliases(
         if leaders and p:
             # Blocking: only leaders sharing one of this name's rarest token prefixes are
             # scored (names 90% alike share most tokens, hence their rare prefixes).
-            rare = sorted(ks, key=lambda k: (key_df[k], k))[:BLOCK_KEYS_PER_NAME]
-            lo, hi = _length_range(length, score_cutoff) if indel is not None and length else (0, 1 << 30)
-            found: set[int] = set()
+            rare = sorted(ks, key=key_rank.__getitem__)[:BLOCK_KEYS_PER_NAME]
+            if indel is not None and length:
+                lo_hi = ranges.get(length)
+                if lo_hi is None:
+                    lo_hi = ranges[length] = _length_range(length, score_cutoff)
+                lo, hi = lo_hi
+            else:
+                lo, hi = 0, 1 << 30
+            parts: list[tuple[list[int], list[str]]] = []
+            strs: list[str] = []
             for k in rare:
                 by_len = by_key.get(k)
                 if by_len:
                     if indel is not None and length and hi - lo < len(by_len):
                         for n in range(lo, hi + 1):
-                            if n in by_len:
-                                found.update(by_len[n])
+                            part = by_len.get(n)
+                            if part is not None:
+                                parts.append(part)
+                                strs += part[1]
                     else:
-                        for n, idx in by_len.items():
+                        for n, part in by_len.items():
                             if lo <= n <= hi:
-                                found.update(idx)
-            if found:
-                cands = sorted(found)
-                for _, _, pos in process.extract(f, [proc[i] for i in cands], scorer=score_fn, processor=None,
-                                                 score_cutoff=score_cutoff, limit=5):
-                    idx = cands[pos]
-                    if digits.findall(name) == digits.findall(leaders[idx]):
-                        target = leaders[idx]
-                        break
+                                parts.append(part)
+                                strs += part[1]
+            if strs:
+                hits = process.extract(f, strs, scorer=score_fn, processor=None, score_cutoff=score_cutoff,
+                                       limit=None)
+                if hits:
+                    # As scoring the distinct candidates in leader order and taking the 5 best
+                    # (ties: the earlier leader): a leader sharing both keys is listed twice.
+                    best = sorted({(-sc, _leader_at(parts, pos)) for _, sc, pos in hits})[:5]
+                    for _, i in best:
+                        if digits.findall(name) == digits.findall(leaders[i]):
+                            target = leaders[i]
+                            break
         if target is None:
+            at = len(leaders)
             for k in ks:
-                by_key.setdefault(k, {}).setdefault(length, []).append(len(leaders))
+                part = by_key.setdefault(k, {}).get(length)
+                if part is None:
+                    by_key[k][length] = ([at], [f])
+                else:
+                    part[0].append(at)
+                    part[1].append(f)
             leaders.append(name)
-            proc.append(f)
             target = name
         assign[name] = target
     if surname_match:
