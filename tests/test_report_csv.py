@@ -56,6 +56,41 @@ def test_real_sentences_same_bytes(abp_sentences: list[str], tmp_path: Path, bom
     assert fast == ref
 
 
+def test_real_sentences_in_arrow_chunks_same_bytes(abp_sentences: list[str], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Columns concatenated from parts (several Arrow chunks, a slice across two), a string column last."""
+    import pyarrow as pa
+
+    monkeypatch.setattr(csvfile, "SLICE_ROWS", 97)
+    n = len(abp_sentences)
+    df = pd.DataFrame({
+        "article_id": pd.array([f"{i * 7919 % 100_003:016x}" for i in range(n)], dtype="str"),  # nothing to quote
+        "start": np.arange(n, dtype=np.int64),
+        "sentence": pd.array([s if i % 13 else None for i, s in enumerate(abp_sentences)], dtype="str"),
+    })
+    for c in ("article_id", "sentence"):
+        whole = df[c].array._pa_array.combine_chunks()
+        parts = pa.chunked_array([whole.slice(i, 40) for i in range(0, n, 40)], type=whole.type)
+        df[c] = pd.Series(type(df[c].array)(parts, dtype=df[c].dtype))
+        assert df[c].array._pa_array.num_chunks > 2
+    assert fast_path(df)
+    fast, ref = _both(df, tmp_path)
+    assert fast == ref
+
+
+def test_whole_floats_same_bytes(tmp_path: Path) -> None:
+    """Whole numbers (counts, offsets) written from their integer digits: the edges of that path."""
+    rng = np.random.default_rng(4)
+    edges = [0.0, -0.0, 1.0, -1.0, 2.0**53 - 1, 2.0**53, 2.0**53 + 2, -(2.0**53), 1e15, 1e16, 1e17, 1e22, 0.5,
+             -2.5, 1e-5, np.inf, -np.inf, np.nan, 8306.0, 123456789.0]
+    counts = rng.integers(-10**6, 10**6, 300).astype(np.float64)
+    x = np.concatenate([edges, counts, counts / 4, rng.standard_normal(50) * 1e12])
+    df = pd.DataFrame({"x": x, "y": np.where(np.arange(len(x)) % 5 == 0, np.nan, np.trunc(x))})
+    assert fast_path(df)
+    fast, ref = _both(df, tmp_path)
+    assert fast == ref
+
+
 _text = st.one_of(st.none(), st.text(alphabet=st.sampled_from(list('ab ,"\n\r\t;é’\u2028') + ["\x00"]), max_size=12))
 _float = st.floats(allow_nan=True, allow_infinity=True)
 
