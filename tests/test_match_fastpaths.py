@@ -126,3 +126,58 @@ def test_registry_fuzzy_choices_score_the_same_with_ratio() -> None:
     for q in queries:
         for c in choices:
             assert fuzz.ratio(q, c) == fuzz.token_sort_ratio(q, c)
+
+
+def _abp_sentences(n: int) -> list[str]:
+    """The first ``n`` sentence-like lines of ABP articles (punctuation, curly quotes, accents)."""
+    import gzip
+    import json
+    import re
+
+    from tests.conftest import shared_path
+
+    out: list[str] = []
+    with gzip.open(shared_path("abp", "abp_articles.jsonl.gz"), "rt", encoding="utf-8") as f:
+        for line in f:
+            text = json.loads(line).get("content_original") or ""
+            out += [s for s in re.split(r"(?<=[.!?”\"])\s+", text) if 20 < len(s) < 400]
+            if len(out) >= n:
+                break
+    return out[:n]
+
+
+def test_text_pairs_decide_as_compare_text_claims() -> None:
+    """TextPairs (speaker codes, token-sorted texts prepared once, the rules' lowest cutoff)
+    decides every pair as compare_text_claims does; linked pairs carry the same scores."""
+    import random
+
+    import numpy as np
+
+    from provenance.match.cluster import TextSettings, compare_text_claims
+    from provenance.match.comparisons import WeightedOverlap
+    from provenance.match.text_pairs import TextPairs
+
+    rng = random.Random(4)
+    texts = _abp_sentences(1500)
+    # Near copies too, so that every rule links some pairs.
+    texts += [t.replace(",", "").upper() if k % 2 else " ".join(reversed(t.split())) for k, t in enumerate(texts[:500])]
+    n = len(texts)
+    speakers = [rng.choice([None, "Trump", "trump", "The White House", "", "Pelosi"]) for _ in range(n)]
+    quotes = [t if rng.random() < 0.4 else None for t in texts]
+    settings = TextSettings()
+    pairs = TextPairs(speakers, quotes, np.array([q is not None for q in quotes]), texts, settings, 40.0)
+    rows = [{"speaker": s, "quote": q, "text": t} for s, q, t in zip(speakers, quotes, texts)]
+    rules = set()
+    for k in range(6000):
+        a = rng.randrange(n)
+        b = (a + 1500) % n if k % 3 == 0 else rng.randrange(n)
+        ov = rng.choice([0.0, 0.29, 0.3, 0.6, 1.0])
+        if k % 500 == 0:
+            pairs.new_chunk()
+        want = compare_text_claims(rows[a], rows[b], (), (), settings, WeightedOverlap({}), 40.0, ov)
+        got = pairs.decide(a, b, ov)
+        assert (got.linked, got.rule, got.overlap) == (want.linked, want.rule, want.overlap)
+        if want.linked:
+            assert got.text_score == want.text_score
+        rules.add(want.rule)
+    assert rules == {"", "quote_same_speaker", "text_strong", "paraphrase"}

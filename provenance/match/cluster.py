@@ -16,7 +16,7 @@ comparison accepts the pair, and clusters are the connected components (union-fi
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,7 @@ from provenance.match.comparisons import (
     cumulative_compatible,
     interval_gap,
 )
+from provenance.match.text_pairs import PairDecision, TextPairs, text_rule
 from provenance.match.tokens import (
     StringColumn,
     TokenCache,
@@ -395,16 +396,6 @@ class TextSettings:
         )
 
 
-@dataclass(frozen=True)
-class PairDecision:
-    """Why two text claims were (or were not) linked."""
-
-    linked: bool
-    rule: str
-    text_score: float
-    overlap: float
-
-
 def compare_text_claims(
     a: Mapping[str, Any], b: Mapping[str, Any], ta: Sequence[str] | set[str], tb: Sequence[str] | set[str],
     settings: TextSettings, overlap: WeightedOverlap, text_cutoff: float, ov: float | None = None,
@@ -420,45 +411,13 @@ def compare_text_claims(
         ov = overlap(ta, tb)
     sa, sb = a.get("speaker"), b.get("speaker")
     same_speaker = isinstance(sa, str) and isinstance(sb, str) and sa.casefold() == sb.casefold()
-    if same_speaker:  # quotes read only when the speakers agree
+
+    def quotes_agree() -> bool:  # quotes read only when the speakers agree
         qa, qb = a.get("quote"), b.get("quote")
-        if isinstance(qa, str) and isinstance(qb, str) and settings.quote(qa, qb) > 0:
-            return PairDecision(True, "quote_same_speaker", 0.0, ov)
-    if ov < settings.overlap_cutoff:
-        # Structured before fuzzy: without shared rare words, no string score can link them
-        # (and the rapidfuzz call, the costly part, is skipped).
-        return PairDecision(False, "", 0.0, ov)
-    ts = settings.text(a["text"] or "", b["text"] or "")
-    if ts >= settings.strong_cutoff:
-        return PairDecision(True, "text_strong", ts, ov)
-    different_speakers = isinstance(sa, str) and isinstance(sb, str) and not same_speaker
-    if not different_speakers and ov >= settings.overlap_cutoff and ts >= text_cutoff:
-        return PairDecision(True, "paraphrase", ts, ov)
-    return PairDecision(False, "", ts, ov)
+        return isinstance(qa, str) and isinstance(qb, str) and settings.quote(qa, qb) > 0
 
-
-class _Row(Mapping[str, Any]):
-    """One claim's fields, each read from its column only when a rule asks for it (most pairs
-    are decided on the speakers and the overlap, without reading the texts)."""
-
-    __slots__ = ("_columns", "_i")
-
-    def __init__(self, columns: Mapping[str, Any], i: int) -> None:
-        self._columns, self._i = columns, i
-
-    def __getitem__(self, key: str) -> Any:
-        return self._columns[key][self._i]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The field (``Mapping.get`` without its exception handling: every field is there)."""
-        col = self._columns.get(key)
-        return default if col is None else col[self._i]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._columns)
-
-    def __len__(self) -> int:
-        return len(self._columns)
+    return text_rule(same_speaker, isinstance(sa, str) and isinstance(sb, str) and not same_speaker, quotes_agree,
+                     ov, lambda _: settings.text(a["text"] or "", b["text"] or ""), settings, text_cutoff)
 
 
 def cluster_text_claims(
@@ -509,8 +468,9 @@ def cluster_text_claims(
     blocks = make_blocks(item[dated], key[dated], n_speaker, days)
     del item, key, dated
     quoted = quote.is_str() if quote is not None else np.zeros(n, dtype=np.bool_)
-    columns = {"speaker": speakers, "quote": quote if quote is not None else [None] * n, "text": text}
-    no_overlap = WeightedOverlap({})  # every call below passes the overlap already computed
+    # The rules of compare_text_claims on rows of these columns: speakers as codes, quotes and
+    # texts read only for the pairs a rule compares them in, each text prepared once a chunk.
+    pairs = TextPairs(speakers, quote if quote is not None else [None] * n, quoted, text, settings, text_cutoff)
     cutoff = settings.overlap_cutoff
 
     def decide(a: int, b: int, ov: float) -> PairDecision | None:
@@ -518,7 +478,7 @@ def cluster_text_claims(
         rule needs two quotes, the others this much overlap), without the call."""
         if ov < cutoff and not (quoted[a] and quoted[b]):
             return None
-        return compare_text_claims(_Row(columns, a), _Row(columns, b), (), (), settings, no_overlap, text_cutoff, ov)
+        return pairs.decide(a, b, ov)
 
     # Union-find over a parent array (the smaller root wins, as in UnionFind, so each root is
     # its set's first claim), and each set's first and last day: a link that would stretch a
@@ -534,6 +494,7 @@ def cluster_text_claims(
     for ci, cj in block_pairs(blocks, days, window=settings.window_days, max_neighbours=settings.max_neighbours,
                               budget=settings.budget, n_items=n, stats=stats):
         ovs = pair_overlaps(table.indptr, table.ids, idf, weights, ci, cj)
+        pairs.new_chunk()
         state[0] = 0
         while next_undecided(parent, first, last, quoted, ovs, ci, cj, cutoff, span, state):
             k, ri, rj, lo, hi = state[:5].tolist()

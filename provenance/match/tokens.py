@@ -212,16 +212,18 @@ def rare_token_keys(table: TokenTable, df: np.ndarray, *, per_claim: int, max_sh
     n = len(table)
     limit = max(50, int(max_share * n))
     usable = np.flatnonzero((df >= 2) & (df <= limit))
-    # Rarest first, ties by token text: each text keeps its per_claim lowest ranks.
+    # Rarest first, ties by token text: each text keeps its per_claim lowest ranks. Tokens are
+    # distinct, so ranking the usable ones by text once turns both orders into integer sorts.
     words = table.words
-    order = sorted(usable.tolist(), key=lambda t: (int(df[t]), words[t]))
+    by_text = usable[sorted(range(len(usable)), key=[words[t] for t in usable.tolist()].__getitem__)]
+    text_rank = np.empty(len(words), dtype=np.int64)
+    text_rank[by_text] = np.arange(len(by_text), dtype=np.int64)
+    order = usable[np.lexsort((text_rank[usable], df[usable]))]
     rank = np.full(len(words), len(order), dtype=np.int64)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
     tok_item, tok_rank = _rarest(table.indptr, table.ids, rank, len(order), per_claim)
     # Token keys numbered by token text (after the speaker keys).
-    by_text = sorted(range(len(order)), key=lambda r: words[order[r]])
-    text_pos = np.empty(len(order), dtype=np.int64)
-    text_pos[np.asarray(by_text, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+    text_pos = text_rank[order]
     spk_item: list[int] = []
     spk_name: list[str] = []
     for i, s in enumerate(speakers or []):
@@ -232,7 +234,7 @@ def rare_token_keys(table: TokenTable, df: np.ndarray, *, per_claim: int, max_sh
     pos = {s: k for k, s in enumerate(names)}
     item = np.concatenate([tok_item, np.asarray(spk_item, dtype=np.int64)])
     key = np.concatenate([text_pos[tok_rank] + len(names), np.asarray([pos[s] for s in spk_name], dtype=np.int64)])
-    return item, key, np.asarray(order, dtype=np.int64), len(names)
+    return item, key, order.astype(np.int64), len(names)
 
 
 @_njit
