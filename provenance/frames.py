@@ -6,8 +6,9 @@ article text, and the sentence it sits in, so every cell of every report traces 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 import pandas as pd
@@ -48,13 +49,20 @@ def _names(cls: type) -> tuple[str, ...]:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_GETTERS: dict[tuple[type, str | None], tuple[tuple[str, ...], Callable[[Any], Any]]] = {}
 
 
 def _fields(obj: Any, skip: str | None = None) -> dict[str, Any]:
     """A dataclass's fields as a dict, not recursing: ``dataclasses.asdict`` deep-copies every
     value and was 5% of extraction; the row types hold only plain values (a figure's ``source``
-    aside, which the caller skips)."""
-    return {k: getattr(obj, k) for k in _names(type(obj)) if k != skip}
+    aside, which the caller skips). One ``attrgetter`` call reads them all."""
+    hit = _GETTERS.get((type(obj), skip))
+    if hit is None:
+        names = tuple(k for k in _names(type(obj)) if k != skip)
+        # attrgetter of one name returns the value, not a 1-tuple.
+        hit = _GETTERS[(type(obj), skip)] = (names, attrgetter(*names) if len(names) > 1 else lambda o: (getattr(o, names[0]),))
+    names, get = hit
+    return dict(zip(names, get(obj)))
 
 
 def column_values(col: pd.Series) -> list[Any]:
@@ -180,6 +188,30 @@ def _append(cols: dict[str, list[Any]], n: int, rows: list[dict[str, Any]], memo
 
     A key not seen before gets a column of NaN for the earlier rows, a row without a key a NaN
     (as pandas fills); short strings and sentences are kept once (``memo``)."""
+    if not rows:
+        return n
+    keys = rows[0].keys()
+    # The rows of one table have the same keys (they come from one function): appended a
+    # column at a time, not a value at a time. New columns must open in the order the
+    # row-by-row loop below would open them, so then the rows must list their keys alike.
+    known = all(k in cols for k in keys)
+    if all(r.keys() == keys for r in rows) and (known or all(list(r) == list(keys) for r in rows)):
+        nan = float("nan")
+        for k in keys:
+            col = cols.get(k)
+            if col is None:
+                col = cols[k] = [nan] * n
+            vals = [r[k] for r in rows]
+            if k == "sentence":
+                col.extend([memo.setdefault(x, x) if type(x) is str else x for x in vals])
+            else:
+                col.extend([memo.setdefault(x, x) if type(x) is str and len(x) <= 40 else x for x in vals])
+        n += len(rows)
+        if len(cols) > len(keys):  # columns these rows lack
+            for col in cols.values():
+                if len(col) < n:
+                    col.extend([nan] * (n - len(col)))
+        return n
     for row in rows:
         for k, x in row.items():
             col = cols.get(k)
@@ -216,9 +248,11 @@ class ColumnBlock:
         """The block of several extractions' rows (each from ``rows_from_extraction``), in order."""
         block = cls()
         memo: dict[str, str] = {}
-        for rows in extractions:
-            for t, v in rows.items():
-                block.counts[t] = _append(block.columns.setdefault(t, {}), block.counts.get(t, 0), v, memo)
+        extractions = list(extractions)
+        # One table at a time, its rows from every extraction in one list: the same columns.
+        for t in dict.fromkeys(t for rows in extractions for t in rows):
+            v = [row for rows in extractions for row in rows.get(t, ())]
+            block.counts[t] = _append(block.columns.setdefault(t, {}), 0, v, memo)
         return block
 
 
