@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -16,7 +17,7 @@ from provenance import pipeline
 from provenance.cli import app
 from provenance.errors import StoreError
 from provenance.store import Store, add, report_from_store
-from provenance.store.payload import strip, unstrip
+from provenance.store.payload import decode, encode, strip, unstrip
 
 runner = CliRunner()
 
@@ -288,6 +289,28 @@ def test_stored_rows_round_trip_exactly(text: str, rows: list[dict]) -> None:
     back = unstrip(json.loads(json.dumps(strip({"figures": rows}, text))), text)["figures"]
     assert back == rows
     assert [list(r) for r in back] == [list(r) for r in rows]  # column order too
+
+
+json_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)  # UTF-8 has no lone surrogates
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), json_text),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(json_text, inner, max_size=3), max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.dictionaries(st.sampled_from(["dates", "figures"]),
+                            st.lists(st.dictionaries(json_text, json_values, max_size=6), max_size=4), max_size=2))
+@example(rows={"figures": [{"value": 2**64}, {"value": -2**63 - 1, "low": 1.5}]})
+@example(rows={"figures": [{"value": float("nan"), "high": float("inf")}], "dates": [{"x": [float("-inf")]}]})
+@example(rows={"figures": [{"value": 1e300, "low": 1e300, "text": "1234567890123456789 digits"}]})
+def test_payloads_decode_to_what_json_reads_whichever_library_wrote_them(rows: dict) -> None:
+    expected = repr(json.loads(json.dumps(rows)))  # repr: NaN equals itself, 1 differs from 1.0
+    payload = encode(rows)
+    assert repr(decode(payload)) == expected
+    assert repr(json.loads(zlib.decompress(payload))) == expected  # as docs/store.md reads one
+    # A payload written by json.dumps, as every store before orjson holds.
+    before = zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+    assert repr(decode(before)) == expected
 
 
 def test_sqlite_utils_reads_the_store_as_it_is(corpus: Path, tmp_path: Path) -> None:

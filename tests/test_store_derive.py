@@ -22,6 +22,7 @@ from provenance.engine.local import extract_rows, store_partition
 from provenance.extract import extractor_version
 from provenance.models import Article
 from provenance.store import Session, Store, add, derive, report_from_store
+from provenance.store.schema import INDEXES, index_names
 
 OUTLETS = ["Meridian Wire Service", "The Harbour Courier", "Northgate Daily", "Radio Lumen"]
 QUERY_TABLES = ("sentences", "dates", "figures", "attributions", "actors")
@@ -155,4 +156,24 @@ def test_a_failed_background_process_is_logged_and_the_command_writes_the_rows(
     session._background = derive.Background(junk)  # fails: the rows are written by complete_rows
     session.complete_rows()
     session.store.close()
+    assert pending(db) == 0 and query_rows(db) == reference
+
+
+def test_a_bulk_derivation_builds_the_indexes_again_and_a_killed_one_leaves_them_to_the_next_store(
+        tmp_path: Path, reference: dict[str, list[tuple]], monkeypatch: pytest.MonkeyPatch) -> None:
+    every_index = sorted(f"{t}_{c}" for t, cols in INDEXES.items() for c in cols)
+    monkeypatch.setattr(derive, "BULK_ARTICLES", 5)  # 10 pending of 10 articles: a bulk derivation
+    db = tmp_path / "s.sqlite"
+    session = committed_session(db)
+    st = session.store
+    assert sorted(index_names(st.conn)) == every_index
+    answers = iter([True, False])  # killed after its first slice
+    assert derive.derive_pending(st.conn, st.transaction, slice_articles=4, keep_going=lambda: next(answers)) == 4
+    assert index_names(st.conn) == [] and pending(db) == 6
+    assert st.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # checked again once it is done
+    st.close()
+    with Store(db) as st:  # any store opened on the file builds them again
+        assert sorted(index_names(st.conn)) == every_index
+        assert st.derive_pending() == 6  # in bulk again (6 of 10), then the indexes are built
+        assert sorted(index_names(st.conn)) == every_index
     assert pending(db) == 0 and query_rows(db) == reference

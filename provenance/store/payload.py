@@ -2,13 +2,25 @@
 
 Kept apart from ``db`` so that the process deriving the query tables (``store.derive``) needs
 neither pandas nor the matching code.
+
+The JSON is written and read by orjson (7x faster than ``json`` both ways on ABP rows), and by
+``json`` wherever the two could differ, so that ``decode`` gives exactly the object ``json``
+gives, for payloads written by either: orjson writes NaN and infinities as ``null`` (rows
+holding a non-finite float, or a nested container, are written by ``json``), refuses integers
+beyond 64 bits, non-string keys and types ``json`` would not write (``json`` then writes them,
+or raises as it always did), and reads integers beyond 64 bits as floats (a payload holding a
+run of 19 digits is read by ``json``).
 """
 
 from __future__ import annotations
 
 import json
 import zlib
+from itertools import chain, compress, repeat
+from operator import is_
 from typing import Any
+
+import orjson
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -52,25 +64,71 @@ def unstrip(rows: Rows, text: str) -> Rows:
     """The inverse of ``strip``."""
     for rs in rows.values():
         for r in rs:
-            for k, v in r.items():
-                if isinstance(v, dict) and set(v) == {TUPLE}:
-                    r[k] = tuple(v[TUPLE])
+            if not _PLAIN_TYPES.issuperset(map(type, r.values())):  # at C speed: most rows are plain
+                for k, v in r.items():
+                    if isinstance(v, dict) and set(v) == {TUPLE}:
+                        r[k] = tuple(v[TUPLE])
             if r.pop(FROM_TEXT, False):
                 r["sentence"] = text[r["sentence_start"]:r["sentence_end"]]
     return rows
 
 
+# Anything orjson does not write as ``json`` would reaches ``default`` (None: refused).
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+_CONTAINERS = frozenset((list, tuple, dict))
+# Digits to b"1", every other byte to b"0": a run of 19 digits is then a substring.
+_DIGITS = bytes(0x31 if 0x30 <= b <= 0x39 else 0x30 for b in range(256))
+_DIGIT_RUN = b"1" * 19
+
+
+def _floats(rows: Rows) -> list[float] | None:
+    """The float values of the rows' cells, or None when a cell holds a container (not looked into).
+
+    C-level maps over every cell: 0.06 ms per ABP article."""
+    values = list(chain.from_iterable(map(dict.values, chain.from_iterable(rows.values()))))
+    types = list(map(type, values))
+    if not _CONTAINERS.isdisjoint(types):
+        return None
+    return list(compress(values, map(is_, types, repeat(float))))
+
+
 def encode(rows: Rows) -> bytes:
-    """The rows payload: compact JSON, zlib-compressed (a sixth of the size, for little time)."""
-    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":"),
-                                    check_circular=False).encode("utf-8"), 1)
+    """The rows payload: compact JSON, zlib-compressed (a sixth of the size, for little time).
+
+    ``json.loads`` reads it as ``decode`` does.
+    """
+    text = None
+    floats = _floats(rows)
+    total = sum(floats) if floats is not None else 0.0
+    # orjson writes NaN and infinities as null (``json`` as NaN and Infinity): rows holding one
+    # (their sum is then not finite; an overflow of finite ones merely sends them to ``json``),
+    # or a container not looked into, are written by ``json``.
+    if floats is not None and total - total == 0:
+        try:
+            text = orjson.dumps(rows, option=_ORJSON_OPTIONS)
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits, a non-str key, another type
+            text = None
+    if text is None:
+        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode("utf-8")
+    return zlib.compress(text, 1)
 
 
 def decode(payload: bytes | str) -> Rows:
-    """The inverse of ``encode`` (plain JSON text is read too)."""
-    if isinstance(payload, bytes):
-        payload = zlib.decompress(payload).decode("utf-8")
-    rows: Rows = json.loads(payload)
+    """The inverse of ``encode`` (plain JSON text is read too): the object ``json.loads`` gives."""
+    if isinstance(payload, str):
+        rows: Rows = json.loads(payload)
+        return rows
+    text = zlib.decompress(payload)
+    # orjson reads an integer outside [-2**63, 2**64) as a float: such a token has 19 digits or
+    # more, and so the payload holding it (or merely a string holding 19 digits in a row, 22 in
+    # 15,000 ABP payloads) is read by ``json``. Found at C speed: 0.03 ms per ABP payload.
+    if text.translate(_DIGITS).find(_DIGIT_RUN) < 0:
+        try:
+            rows = orjson.loads(text)
+            return rows
+        except orjson.JSONDecodeError:  # NaN, Infinity, 1e400, a lone surrogate: json reads them
+            pass
+    rows = json.loads(text.decode("utf-8"))
     return rows
 
 

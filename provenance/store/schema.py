@@ -248,12 +248,41 @@ def create_schema(conn: sqlite3.Connection) -> None:
             buf = ""
     for t in EXTRACTION_TABLES:
         conn.execute(extraction_table_ddl(t))
-        have = table_columns(conn, t)
-        for col in INDEXES.get(t, ()):
-            if col in have:
-                conn.execute(f"CREATE INDEX IF NOT EXISTS {quote(t + '_' + col)} ON {quote(t)}({quote(col)})")
+    create_indexes(conn)
     for t in MATCH_TABLES:
         conn.execute(match_table_ddl(t))
+
+
+def _index_name(table: str, column: str) -> str:
+    return f"{table}_{column}"
+
+
+def index_names(conn: sqlite3.Connection) -> list[str]:
+    """Names of the extraction tables' secondary indexes (``INDEXES``) the store has now (not
+    indexes a user added)."""
+    ours = [_index_name(t, c) for t in EXTRACTION_TABLES for c in INDEXES.get(t, ())]
+    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    return [n for n in ours if n in have]
+
+
+def missing_indexes(conn: sqlite3.Connection) -> list[str]:
+    """CREATE INDEX of each extraction-table secondary index (``INDEXES``) the store lacks (on
+    columns it has)."""
+    have = set(index_names(conn))
+    out = []
+    for t in EXTRACTION_TABLES:
+        cols = table_columns(conn, t)
+        for col in INDEXES.get(t, ()):
+            name = _index_name(t, col)
+            if col in cols and name not in have:
+                out.append(f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(t)}({quote(col)})")
+    return out
+
+
+def create_indexes(conn: sqlite3.Connection) -> None:
+    """Create the extraction tables' secondary indexes (``INDEXES``) that do not exist yet."""
+    for sql in missing_indexes(conn):
+        conn.execute(sql)
 
 
 def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
@@ -262,7 +291,7 @@ def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
 
 
 __all__ = [
-    "ARTICLE_FIELDS", "CONTEXT_KEYS", "EXTRACTION_TABLES", "MATCH_TABLES", "RESERVED", "SCHEMA_VERSION",
-    "create_schema", "extraction_table_ddl", "match_table_ddl", "probe_columns", "quote", "rows_format",
-    "sql_type", "sql_value", "table_columns",
+    "ARTICLE_FIELDS", "CONTEXT_KEYS", "EXTRACTION_TABLES", "INDEXES", "MATCH_TABLES", "RESERVED", "SCHEMA_VERSION",
+    "create_indexes", "create_schema", "extraction_table_ddl", "index_names", "match_table_ddl", "missing_indexes",
+    "probe_columns", "quote", "rows_format", "sql_type", "sql_value", "table_columns",
 ]
