@@ -6,6 +6,7 @@ import itertools
 import random
 from collections.abc import Iterator, Sequence
 
+import numpy as np
 import pytest
 
 from provenance.match.blocking import (
@@ -149,10 +150,6 @@ def _abp_sentences(n: int) -> list[str]:
 def test_text_pairs_decide_as_compare_text_claims() -> None:
     """TextPairs (speaker codes, token-sorted texts prepared once, the rules' lowest cutoff)
     decides every pair as compare_text_claims does; linked pairs carry the same scores."""
-    import random
-
-    import numpy as np
-
     from provenance.match.cluster import TextSettings, compare_text_claims
     from provenance.match.comparisons import WeightedOverlap
     from provenance.match.text_pairs import TextPairs
@@ -181,3 +178,44 @@ def test_text_pairs_decide_as_compare_text_claims() -> None:
             assert got.text_score == want.text_score
         rules.add(want.rule)
     assert rules == {"", "quote_same_speaker", "text_strong", "paraphrase"}
+
+
+def test_outlet_suffix_prefilter_changes_no_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The separator test before ``_SUFFIX`` only skips texts the pattern cannot match."""
+    import provenance.match.comparisons as cmp
+
+    rng = random.Random(8)
+    outlets = ["Al Jazeera English", "The Associated Press", "Anadolu Agency | English", "CNN", "x", "BBC News - Home"]
+    texts = _abp_sentences(3000)
+    texts += [t + rng.choice([" - ", " \u2013 ", " \u2014 ", " | ", "\u00a0-\u00a0", " -", "- ", " -\t"]) + rng.choice(outlets)
+              for t in texts[:1500]]
+    texts += ["", " ", "-", "a - b", " - ab", "ab - ", "x \u2014 " + "y" * 80, "x \u2014 " + "y" * 81]
+    fast = [cmp.strip_outlet_suffix(t) for t in texts]
+    monkeypatch.setattr(cmp, "_may_end_with_suffix", lambda t: True)
+    assert fast == [cmp.strip_outlet_suffix(t) for t in texts]
+    assert sum(f != t.strip() for f, t in zip(fast, texts)) > 700  # suffixes were stripped
+
+
+def test_similarity_scores_of_many_pairs_equal_the_scores() -> None:
+    sim = TextSimilarity("ratio", "default_process", 80.0)
+    texts = [sim.prepare(t) for t in _abp_sentences(600)]
+    a, b = texts[:400], texts[200:600]
+    b = [x if k % 3 else a[k][:-3] for k, x in enumerate(b)]  # near copies: scores above the cutoff
+    got = sim.scores(a, b)
+    want = [sim.score(x, y) for x, y in zip(a, b)]
+    assert got.dtype == np.float64 and got.tolist() == want and sum(w > 0 for w in want) > 50
+
+
+def test_next_apart_passes_over_pairs_joined_or_not_ok() -> None:
+    from provenance.match.tokens import next_apart
+
+    parent = np.array([0, 0, 2, 3, 3, 5], dtype=np.int64)  # sets {0, 1}, {2}, {3, 4}, {5}
+    ci = np.array([0, 0, 3, 2, 1], dtype=np.int64)
+    cj = np.array([1, 2, 4, 5, 5], dtype=np.int64)
+    ok = np.array([True, False, True, True, True])
+    state = np.zeros(3, dtype=np.int64)
+    found = []
+    while next_apart(parent, ci, cj, ok, state):
+        found.append(state.tolist())
+        state[0] += 1
+    assert found == [[3, 2, 5], [4, 0, 5]]

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from rapidfuzz import fuzz, utils
+import numpy as np
+from rapidfuzz import fuzz, process, utils
 
 from provenance.extract.sentences import strip_dateline  # re-exported: matching strips datelines too
 
@@ -199,6 +200,11 @@ class TextSimilarity:
         processed once, not once per pair)."""
         return float(_SCORERS[self.scorer](a, b, processor=None, score_cutoff=self.cutoff))
 
+    def scores(self, a: Sequence[str], b: Sequence[str]) -> np.ndarray:
+        """``score(a[k], b[k])`` of every k, in one call (float64, the same values)."""
+        return process.cpdist(a, b, scorer=_SCORERS[self.scorer], processor=None, score_cutoff=self.cutoff,
+                              dtype=np.float64, workers=1)
+
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*[a-z0-9]|[a-z0-9]")
 _LONG_TOKEN = re.compile(r"[a-z0-9][a-z0-9'\-]*[a-z0-9]")
@@ -259,6 +265,15 @@ class WeightedOverlap:
 _SUFFIX = re.compile(r"\s+[-\u2013\u2014|]\s+([^-\u2013\u2014|]{2,80})$")
 
 
+def _may_end_with_suffix(t: str) -> bool:
+    """False only when ``_SUFFIX`` cannot match ``t``: the separator it matches is the last
+    one in the text (nothing after it is a separator) and has white space on both sides.
+    (Most claims are not headlines: the pattern, tried at every run of white space, was most
+    of syndication's text preparation.)"""
+    p = max(t.rfind("-"), t.rfind("\u2013"), t.rfind("\u2014"), t.rfind("|"))
+    return 0 < p < len(t) - 1 and t[p - 1].isspace() and t[p + 1].isspace()
+
+
 def strip_outlet_suffix(text: str) -> str:
     """A headline without its trailing " - Outlet" (Google News titles: "... - The Associated Press").
 
@@ -268,7 +283,7 @@ def strip_outlet_suffix(text: str) -> str:
     """
     t = (text or "").strip()
     for _ in range(2):  # "... - Anadolu Agency | English"
-        m = _SUFFIX.search(t)
+        m = _SUFFIX.search(t) if _may_end_with_suffix(t) else None
         if not m or len(m.group(1).split()) > 6:
             break
         t = t[: m.start()].rstrip()

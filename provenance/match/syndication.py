@@ -18,16 +18,20 @@ import numpy as np
 import pandas as pd
 
 from provenance.match.blocking import BlockingStats, day_number
-from provenance.match.cluster import UnionFind, cluster_id
+from provenance.match.cluster import cluster_id
 from provenance.match.comparisons import TextSimilarity, strip_dateline, strip_outlet_suffix
 from provenance.match.tokens import (
     StringColumn,
     TokenCache,
     Tokenizer,
+    all_roots,
     block_pairs,
     concat_tables,
+    find_root,
     make_blocks,
+    next_apart,
     rare_token_keys,
+    row_hashes,
 )
 
 SYNDICATION_COLUMNS = [
@@ -101,12 +105,25 @@ def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: Blocki
     fresh.clear()
     ntok = table.lengths()
     long_enough = ntok >= min_tokens
-    uf = UnionFind(n)
+    # Union-find over a parent array (the smaller root wins, as in UnionFind), walked in
+    # compiled code past the pairs already in one set.
+    parent = np.arange(n, dtype=np.int64)
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find_root(parent, i), find_root(parent, j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
     scores: dict[int, float] = {}
     rule: dict[int, str] = {}
     # Exact copies: same normalised text (no comparison needed); each joins the first claim
-    # with its text.
+    # with its text. Texts equal once normalised have the same content tokens, so only claims
+    # whose token row another claim shares are hashed (most rows are unique).
     cand = np.flatnonzero(long_enough)
+    if len(cand):
+        _, row_at, row_count = np.unique(row_hashes(table.indptr, table.ids)[cand], return_inverse=True,
+                                         return_counts=True)
+        cand = cand[row_count[row_at.ravel()] > 1]
     digests = np.array([hashlib.sha1(" ".join(compared(k).lower().split()).encode()).digest() for k in cand.tolist()],
                        dtype="S20")
     if len(cand):
@@ -114,7 +131,7 @@ def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: Blocki
         firsts = cand[first_at[inverse.ravel()]]
         for i, j in zip(cand[firsts != cand].tolist(), firsts[firsts != cand].tolist()):
             if outlet[i] != outlet[j]:
-                uf.union(i, j)
+                union(i, j)
                 scores[i] = scores[j] = 100.0
                 rule[i] = rule[j] = "exact_text"
     del digests
@@ -127,20 +144,34 @@ def find_syndication(claims: pd.DataFrame, config: dict[str, Any], stats: Blocki
     for ci, cj in block_pairs(blocks, days, window=m["text_window_days"], max_neighbours=b["max_neighbours"],
                               budget=b["max_pairs_per_claim"], n_items=n, stats=stats):
         keep = (outlet[ci] != outlet[cj]) & long_enough[ci] & long_enough[cj]
-        for i, j in zip(ci[keep].tolist(), cj[keep].tolist()):
-            if uf.find(i) == uf.find(j):
-                continue
-            for k in (i, j):
-                if k not in prepared:
-                    prepared[k] = sim.prepare(compared(k))
-            sc = sim.score(prepared[i], prepared[j])
-            if sc > 0:
-                uf.union(i, j)
-                for k in (i, j):
-                    scores[k] = max(scores.get(k, 0.0), sc)
-                    rule.setdefault(k, "near_identical_text")
+        ki, kj = ci[keep], cj[keep]
+        if not len(ki):
+            continue
+        for k in np.unique(np.concatenate([ki, kj])).tolist():
+            if k not in prepared:
+                prepared[k] = sim.prepare(compared(k))
+        # Every pair of the chunk scored in one call; then, in pair order, a pair whose claims
+        # are not in one set yet and that scores joins them (pairs already joined are passed
+        # over unread, as when each was scored only if its claims were apart).
+        sc = sim.scores([prepared[i] for i in ki.tolist()], [prepared[j] for j in kj.tolist()])
+        state = np.zeros(3, dtype=np.int64)
+        while next_apart(parent, ki, kj, sc > 0, state):
+            at, ri, rj = state.tolist()
+            state[0] = at + 1
+            parent[max(ri, rj)] = min(ri, rj)
+            s_ = float(sc[at])
+            for k in (int(ki[at]), int(kj[at])):
+                scores[k] = max(scores.get(k, 0.0), s_)
+                rule.setdefault(k, "near_identical_text")
     del prepared, blocks
-    groups = [g for g in uf.groups() if len({int(outlet[i]) for i in g}) >= 2]
+    # Sets of two or more claims (singletons cannot span two outlets), ordered by first member.
+    roots = all_roots(parent)
+    shared = np.flatnonzero(np.bincount(roots, minlength=n)[roots] > 1)
+    by_root: dict[int, list[int]] = {}
+    for i, r in zip(shared.tolist(), roots[shared].tolist()):
+        by_root.setdefault(r, []).append(i)
+    groups = [g for g in by_root.values() if len({int(outlet[i]) for i in g}) >= 2]
+    del roots, shared, by_root
     rows = sorted(i for g in groups for i in g)
     col = {c: dict(zip(rows, claims[c].take(rows).tolist())) for c in
            ("claim_id", "article_id", "source", "outlet", "published", "start", "end")}

@@ -476,6 +476,42 @@ def next_undecided(parent, first, last, quoted, ovs, ci, cj, cutoff, span, state
 
 
 @_njit
+def next_apart(parent, ci, cj, ok, state):  # type: ignore[no-untyped-def]
+    """Walk the pairs (ci[k], cj[k]) with ``ok[k]`` from ``state[0]`` to the next one whose items
+    are in two sets: True with ``state`` = (k, root of ci[k], root of cj[k]), or False when
+    none is left."""
+    n = len(ci)
+    k = state[0]
+    while k < n:
+        if not ok[k]:
+            k += 1
+            continue
+        ri = find_root(parent, ci[k])
+        rj = find_root(parent, cj[k])
+        if ri != rj:
+            state[0] = k
+            state[1] = ri
+            state[2] = rj
+            return True
+        k += 1
+    state[0] = n
+    return False
+
+
+@_njit
+def row_hashes(indptr, ids):  # type: ignore[no-untyped-def]
+    """A 64-bit hash of each text's id row: texts with the same content tokens hash alike."""
+    n = len(indptr) - 1
+    out = np.empty(n, dtype=np.uint64)
+    for i in range(n):
+        h = np.uint64(14695981039346656037)
+        for k in range(indptr[i], indptr[i + 1]):
+            h = (h ^ np.uint64(ids[k] + 1)) * np.uint64(1099511628211)
+        out[i] = h
+    return out
+
+
+@_njit
 def all_roots(parent):  # type: ignore[no-untyped-def]
     """The root of every item."""
     out = np.empty(len(parent), dtype=np.int64)
@@ -494,5 +530,5 @@ def pair_overlaps(indptr, ids, idf, weights, ai, bj):  # type: ignore[no-untyped
 
 
 __all__ = ["Blocks", "StringColumn", "TokenCache", "TokenTable", "Tokenizer", "all_roots", "block_pairs", "concat_tables",
-           "find_root", "idf_array", "make_blocks", "next_undecided", "overlap", "pair_overlaps", "rare_token_keys",
-           "row_weights"]
+           "find_root", "idf_array", "make_blocks", "next_apart", "next_undecided", "overlap", "pair_overlaps", "rare_token_keys",
+           "row_hashes", "row_weights"]
