@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import numpy as np
@@ -100,3 +101,26 @@ def test_missing_value_shortcut_agrees_with_pd_isna(value) -> None:
     assert (got is None) == (want is None)
     if want is not None:
         assert got is value
+
+
+def test_pattern_set_finds_what_the_patterns_find() -> None:
+    """PatternSet.first / matching give the first / every pattern that matches, as running
+    every pattern of the set would (set-level and per-pattern literal tests included)."""
+    from provenance.match.prefilter import PatternSet
+
+    sc = scopes()
+    words = ["Gaza", "gazans", "West  Bank", "Israeli", "Lebanon", "Hezbollah", "children", "women", "medics",
+             "journalists", "hostages", "soldiers", "the storm", "aid workers", "\u0130srael", "Ga\u017fa"]
+    rng = random.Random(2)
+    texts = TEXTS + [" ".join(rng.sample(words, rng.randint(0, 4))) + " killed 12" for _ in range(400)]
+    for patterns in (sc.groups, sc.sides, sc.places):
+        ps = PatternSet(patterns)
+        for t in texts:
+            want_first = next((n for n, p in patterns if p.search(t)), None)
+            assert ps.first(t, ascii_lower(t)) == want_first, t
+            assert ps.matching(t, ascii_lower(t)) == frozenset(n for n, p in patterns if p.search(t)), t
+
+
+def test_required_literals_drop_a_literal_holding_another() -> None:
+    # "gaza strip" holds "gaza": a text with the first has the second, one test is enough.
+    assert required_literals(re.compile(r"\b(gaza strip|gaza|jabalia)\b", re.IGNORECASE)) == ("gaza", "jabalia")

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from provenance.frames import concat_parts
 from provenance.ids import content_hash
-from provenance.match.prefilter import ascii_lower, may_match
+from provenance.match.prefilter import PatternSet, ascii_lower, may_match
 
 # Metrics in order of precedence when a claim holds several figures.
 METRIC_ORDER = ("killed", "injured", "hostage", "missing", "displaced", "arrested", "released", "other")
@@ -48,6 +48,9 @@ class Scopes:
     institution: re.Pattern[str]
     running_total: re.Pattern[str]
     running_window: int
+    group_set: PatternSet
+    side_set: PatternSet
+    place_set: PatternSet
 
 
 @lru_cache(maxsize=1)
@@ -59,22 +62,23 @@ def scopes() -> Scopes:
         # A space in a pattern matches any run of white space (some corpora double spaces).
         return tuple((k, re.compile(v.replace(" ", r"\s+"), re.IGNORECASE)) for k, v in d.items())
 
-    return Scopes(comp(raw["groups"]), comp(raw["sides"]), comp(raw["places"]), dict(raw["labels"]),
+    groups, sides, places = comp(raw["groups"]), comp(raw["sides"]), comp(raw["places"])
+    return Scopes(groups, sides, places, dict(raw["labels"]),
                   re.compile(raw["attackers"]["pattern"], re.IGNORECASE),
                   re.compile(raw["sources"]["generic"], re.IGNORECASE),
                   re.compile(raw["sources"]["institution"], re.IGNORECASE),
-                  re.compile(raw["running_total"]["pattern"], re.IGNORECASE), int(raw["running_total"]["window"]))
+                  re.compile(raw["running_total"]["pattern"], re.IGNORECASE), int(raw["running_total"]["window"]),
+                  PatternSet(groups), PatternSet(sides), PatternSet(places))
 
 
-def _first(patterns: tuple[tuple[str, re.Pattern[str]], ...], *texts: str | None) -> str | None:
+def _first(patterns: PatternSet, *texts: str | None) -> str | None:
     """Name of the first pattern found in the first text (in order) where any matches."""
     for t in texts:
         if not t:
             continue
-        low = ascii_lower(t)
-        for name, pat in patterns:
-            if may_match(pat, low) and pat.search(t):
-                return name
+        name = patterns.first(t, ascii_lower(t))
+        if name is not None:
+            return name
     return None
 
 
@@ -119,13 +123,13 @@ def _blanked_sides(sentence: str) -> tuple[str, frozenset[str]]:
         low = ascii_lower(blanked)
     else:
         blanked = sentence
-    return blanked, frozenset(name for name, pat in sc.sides if may_match(pat, low) and pat.search(blanked))
+    return blanked, sc.side_set.matching(blanked, low)
 
 
 @lru_cache(maxsize=4096)
 def _place_in(text: str) -> str | None:
     """The first place pattern found in a text."""
-    return _first(scopes().places, text)
+    return _first(scopes().place_set, text)
 
 
 def figure_scope(counted: str | None, place: str | None, sentence: str | None,
@@ -139,11 +143,11 @@ def figure_scope(counted: str | None, place: str | None, sentence: str | None,
         ('people', 'palestinian', 'Gaza')
     """
     sc = scopes()
-    group = _first(sc.groups, counted) or "people"
+    group = _first(sc.group_set, counted) or "people"
     if group == "hostages":
         # Whoever's citizens they are, hostages are counted as one group ("held in Gaza").
-        return group, "held", _first(sc.places, place)
-    side = _first(sc.sides, counted, place)
+        return group, "held", _first(sc.place_set, place)
+    side = _first(sc.side_set, counted, place)
     if side is None and sentence:
         # Blank attacker phrases, keeping offsets.
         sentence, found = _blanked_sides(sentence)
@@ -158,12 +162,12 @@ def figure_scope(counted: str | None, place: str | None, sentence: str | None,
                 side = "palestinian"
             elif len(found) == 1:
                 side = next(iter(found))
-    canon_place = _first(sc.places, place)
+    canon_place = _first(sc.place_set, place)
     if canon_place is None and sentence and side:
         # Only a place on the counted side: in "Israel has killed 8,300 Palestinians" Israel is
         # the actor, not where the dead were counted.
         pl = _place_in(sentence)
-        if pl is not None and _first(sc.sides, pl) == side:
+        if pl is not None and _first(sc.side_set, pl) == side:
             canon_place = pl
     return group, side or "", canon_place
 
@@ -203,10 +207,12 @@ def prepare_figures(figures: pd.DataFrame) -> pd.DataFrame:
             f[c] = pd.Series(dtype=object)
         return f
     f = f.sort_values(["article_id", "start"], kind="stable").reset_index(drop=True)
-    f["figure_id"] = [figure_id(a, s, e) for a, s, e in zip(f["article_id"], f["start"], f["end"])]
+    f["figure_id"] = [figure_id(a, s, e) for a, s, e in zip(f["article_id"].tolist(), f["start"].tolist(),
+                                                           f["end"].tolist())]
+    # Columns read as lists (iterating an Arrow-backed column yields its values one by one, slowly).
     scoped = [figure_scope(_s(c), _s(p), _s(t), (int(a) - int(ss), int(b) - int(ss)))
-              for c, p, t, a, b, ss in zip(f["counted"], f["place"], f["sentence"], f["start"], f["end"],
-                                           f["sentence_start"])]
+              for c, p, t, a, b, ss in zip(f["counted"].tolist(), f["place"].tolist(), f["sentence"].tolist(),
+                                           f["start"].tolist(), f["end"].tolist(), f["sentence_start"].tolist())]
     f["group"] = [g for g, _, _ in scoped]
     sides = [sd for _, sd, _ in scoped]
     # "Over 21,000 others have been injured" follows the sentence that names them: a figure
@@ -227,7 +233,7 @@ def prepare_figures(figures: pd.DataFrame) -> pd.DataFrame:
     # is recorded beside it for the table's series (report/tables.py), which would otherwise
     # split "bringing the toll to 212 dead and 1,045 injured" from the next day's 1,200.
     f["running_cue"] = [running_total_before(t, int(a) - int(ss))
-                        for t, a, ss in zip(f["sentence"], f["start"], f["sentence_start"])]
+                        for t, a, ss in zip(f["sentence"].tolist(), f["start"].tolist(), f["sentence_start"].tolist())]
     return f
 
 

@@ -80,6 +80,12 @@ def _seq(items: Any) -> _Need:
 _CACHE: dict[re.Pattern[str], tuple[str, ...] | None] = {}
 
 
+def _minimal(literals: set[str]) -> tuple[str, ...]:
+    """The literals none of the others is part of: a text holding any of ``literals`` holds
+    one of these (where "gaza strip" is, "gaza" is too)."""
+    return tuple(sorted(w for w in literals if not any(v != w and v in w for v in literals)))
+
+
 def required_literals(pat: re.Pattern[str]) -> tuple[str, ...] | None:
     """Lower-case literals one of which every match of ``pat`` contains (None: none known).
 
@@ -91,7 +97,7 @@ def required_literals(pat: re.Pattern[str]) -> tuple[str, ...] | None:
     """
     if pat not in _CACHE:
         need = _seq(_sre_parse.parse(pat.pattern, pat.flags))
-        _CACHE[pat] = tuple(sorted(need)) if need and "" not in need else None
+        _CACHE[pat] = _minimal(set(need)) if need and "" not in need else None
     return _CACHE[pat]
 
 
@@ -115,4 +121,42 @@ def may_match(pat: re.Pattern[str], lower: str | None) -> bool:
     return need is None or any(w in lower for w in need)
 
 
-__all__ = ["ascii_lower", "may_match", "required_literals"]
+class PatternSet:
+    """Named patterns tried in order, each run only on a text holding a literal it needs, and
+    none run on a text holding no literal that any of them needs (one test instead of one a
+    pattern: 99.6% of ABP's figure sentences name no side or place).
+
+    Args:
+        patterns: (name, compiled pattern) pairs, in the order they are tried.
+    """
+
+    def __init__(self, patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> None:
+        self.patterns = patterns
+        self._needs = [(name, pat, required_literals(pat)) for name, pat in patterns]
+        needs = [n for _, _, n in self._needs]
+        self._any: tuple[str, ...] | None = None
+        if needs and all(n is not None for n in needs):
+            self._any = _minimal({w for n in needs if n is not None for w in n})
+
+    def may_match(self, lower: str | None) -> bool:
+        """False only when no pattern can match the text whose ``ascii_lower`` is ``lower``."""
+        return lower is None or self._any is None or any(w in lower for w in self._any)
+
+    def first(self, text: str, lower: str | None) -> str | None:
+        """Name of the first pattern that matches ``text`` (``lower``: its ``ascii_lower``)."""
+        if not self.may_match(lower):
+            return None
+        for name, pat, need in self._needs:
+            if (lower is None or need is None or any(w in lower for w in need)) and pat.search(text):
+                return name
+        return None
+
+    def matching(self, text: str, lower: str | None) -> frozenset[str]:
+        """Names of every pattern that matches ``text``."""
+        if not self.may_match(lower):
+            return frozenset()
+        return frozenset(name for name, pat, need in self._needs
+                         if (lower is None or need is None or any(w in lower for w in need)) and pat.search(text))
+
+
+__all__ = ["PatternSet", "ascii_lower", "may_match", "required_literals"]
