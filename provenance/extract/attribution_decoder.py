@@ -376,9 +376,10 @@ def emissions(model: EmissionModel, text: str, sentences: Sequence[Sentence], *,
     s_end = np.fromiter((s.end for s in sentences), np.int64, len(sentences))
     if USE_JIT:
         # Paragraph breaks: a newline between a sentence and the one before it.
-        para = np.fromiter(
-            (i == 0 or "\n" in text[sentences[i - 1].end:s.start] for i, s in enumerate(sentences)), np.bool_, len(sentences)
-        )
+        # Newlines counted by binary search in their sorted offsets (not a slice per sentence).
+        nlines = np.flatnonzero(codes == 10)
+        para = np.ones(len(sentences), dtype=np.bool_)
+        para[1:] = np.searchsorted(nlines, s_start[1:]) > np.searchsorted(nlines, s_end[:-1])
         keep, sid, rid, qs = jit.select_tokens(starts, props_all, s_start, s_end, para, gate)
         if not len(keep):
             e = np.zeros(0, dtype=np.int64)

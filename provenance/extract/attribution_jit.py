@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -47,8 +48,23 @@ def _class_of(c: int) -> int:
     return k
 
 
+@lru_cache(maxsize=1)
+def _bmp_classes() -> tuple[np.ndarray, np.ndarray]:
+    """Every non-ASCII code point of the Basic Multilingual Plane and its class (built once,
+    ~20 ms): the kernels' look-up of a character in it gives the class ``_class_of`` gives
+    (the same test, not memoised in ``_CLASS_OF``)."""
+    cps = np.arange(128, 0x10000, dtype=np.uint32)
+    cls = np.fromiter((1 if (ch := chr(c)).isalnum() or ch == "_" else 0 if ch.isspace() else 2
+                       for c in range(128, 0x10000)), dtype=np.int8, count=len(cps))
+    return cps, cls
+
+
 def char_classes(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The non-ASCII code points of ``codes`` (sorted) and their ``token_spans`` classes."""
+    """Non-ASCII code points (sorted) and their ``token_spans`` classes, covering every one in
+    ``codes``: the whole Basic Multilingual Plane's table when the text stays in it (no sort
+    of the text's characters per call), else the text's own ones."""
+    if len(codes) and codes.dtype == np.uint32 and int(codes.max()) < 0x10000:
+        return _bmp_classes()
     high = codes[codes > 127]
     if not len(high):
         return high, np.zeros(0, dtype=np.int8)

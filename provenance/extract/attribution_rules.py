@@ -591,16 +591,25 @@ def split_participles(
         # A participle cue the tagger left untagged, after an attribution in its sentence.
         covered = sorted((sp.start, sp.end) for t in out for sp in (t[1], *t[2], *(t[:1] if t[0] else ())))
         sentence_of = _sentence_finder(sentences)
-        seen_sents = {sentence_of(t[1].start) for t in out}
-        for sid in seen_sents:
+        # The earliest cue end of each sentence's attributions: "an attribution of the
+        # sentence whose cue ends before m" is then one comparison (kept up to date as cues
+        # are added below, each in the sentence it was found in).
+        first_end: dict[int, int] = {}
+        for t in out:
+            k = sentence_of(t[1].start)
+            first_end[k] = min(first_end.get(k, t[1].end), t[1].end)
+        for sid in set(first_end):
             sent = sentences[sid]
             for m in rx.finditer(text, sent.start, sent.end):
                 if any(a < m.end() and m.start() < b for a, b in covered):
                     continue
-                if not any(t[1].end <= m.start() and sentence_of(t[1].start) == sid for t in out):
+                if first_end[sid] > m.start():
                     continue
                 tail = _strip_span(text, m.end(), sent.end)
                 if tail is not None and len(tail.text) >= 8:
-                    out.append((None, Span(m.start(1), m.end(), text[m.start(1):m.end()]), [tail]))
+                    cue = Span(m.start(1), m.end(), text[m.start(1):m.end()])
+                    out.append((None, cue, [tail]))
+                    k = sentence_of(cue.start)
+                    first_end[k] = min(first_end.get(k, cue.end), cue.end)
         out.sort(key=lambda t: t[1].start)
     return out
