@@ -206,3 +206,26 @@ def test_multi_outlet_text_rows_match_sets_of_outlets() -> None:
     rows, ids = _multi_outlet_text_rows(claims, fig_ids)
     assert rows.tolist() == [i for i, c in enumerate(cids) if c not in fig_ids and len(seen[c]) >= 2]
     assert sorted(ids) == sorted(c for c, s in seen.items() if len(s) >= 2)
+
+
+def test_one_claim_text_clusters_read_from_columns_equal_their_record_rows() -> None:
+    """clusters_table writes a text cluster of one claim straight from the claims' columns: the
+    row _cluster_row makes from the claim's record (the path of clusters of several claims)."""
+    from provenance.frames import records
+    from provenance.pipeline import collect
+    from provenance.report.tables import _cluster_row, _text_label, _ws, clusters_table
+
+    frames = collect([str(Path(__file__).resolve().parents[1] / "corpora" / "sample")], workers=1)
+    m = match_frames(frames, load_config())
+    claims, cells = m["claims"], m["figure_cells"]
+    text = claims[~claims["cluster_id"].isin(set(cells["cluster_id"]))]
+    sizes = text["cluster_id"].value_counts()
+    assert (sizes == 1).sum() >= 3 and (sizes > 1).sum() >= 3  # both paths are taken
+    got = clusters_table(claims, cells, m["syndication"]).set_index("cluster_id")
+    for r in records(text[text["cluster_id"].map(sizes).eq(1)]):
+        t = _ws(r["text"])
+        want = _cluster_row(r["cluster_id"], "claim", _text_label(r, t), r["claim_id"], t, None, 1,
+                            [r["outlet"] or ""], independent_count([r["outlet"] or ""], [None]),
+                            [r["published"]], [r["as_of"]])
+        row = got.loc[r["cluster_id"]]
+        assert [None if pd.isna(v) else v for v in row.tolist()] == [None if v is None else v for v in want[1:]]
