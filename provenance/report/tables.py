@@ -711,10 +711,14 @@ def _multi_outlet_text_rows(claims: pd.DataFrame, fig_ids: set[Any]) -> tuple[np
     if not len(rows):
         return rows, []
     cc, ids = pd.factorize(claims["cluster_id"].take(rows), use_na_sentinel=False)
-    oc, outs = pd.factorize(claims["outlet"].take(rows), use_na_sentinel=False)
-    width = max(len(outs), 1)
-    distinct = np.unique(cc.astype(np.int64) * width + oc)
-    multi = np.bincount(distinct // width, minlength=len(ids)) >= 2
+    oc, _ = pd.factorize(claims["outlet"].take(rows), use_na_sentinel=False)
+    # Two outlets or more: the cluster's smallest and largest outlet codes differ (every cluster
+    # code occurs). np.unique of (cluster, outlet) pairs took 0.3-0.7 CPU s on ABP, this 5 ms.
+    low = np.full(len(ids), np.iinfo(oc.dtype).max, dtype=oc.dtype)
+    high = np.full(len(ids), -1, dtype=oc.dtype)
+    np.minimum.at(low, cc, oc)
+    np.maximum.at(high, cc, oc)
+    multi = low != high
     return rows[multi[cc]], ids[multi]
 
 
