@@ -98,7 +98,10 @@ def encode(rows: Rows) -> bytes:
     ``json.loads`` reads it as ``decode`` does.
     """
     text = None
-    floats = _floats(rows)
+    try:
+        floats = _floats(rows)
+    except TypeError:  # not a table of row dicts: json writes whatever it is
+        floats = None
     total = sum(floats) if floats is not None else 0.0
     # orjson writes NaN and infinities as null (``json`` as NaN and Infinity): rows holding one
     # (their sum is then not finite; an overflow of finite ones merely sends them to ``json``),
