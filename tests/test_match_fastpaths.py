@@ -219,3 +219,30 @@ def test_next_apart_passes_over_pairs_joined_or_not_ok() -> None:
         found.append(state.tolist())
         state[0] += 1
     assert found == [[3, 2, 5], [4, 0, 5]]
+
+
+def test_collections_paused_while_claims_are_clustered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cyclic collector is off inside cluster_claims and back on after it, also when the
+    stage fails; a collector already off stays off."""
+    import gc
+
+    import provenance.match as pm
+
+    seen = []
+
+    def stage(*args: object, **kwargs: object) -> None:
+        seen.append(gc.isenabled())
+        raise RuntimeError("stage failed")
+
+    monkeypatch.setattr(pm, "_cluster_claims", stage)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        pm.cluster_claims({}, {})
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pm.collections_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
