@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from provenance.config import load_config
+from provenance.config import load_config, read_user_file
 from provenance.engine import block_partition, map_articles
 from provenance.errors import ConfigError
 from provenance.extract import extract_article
@@ -104,7 +104,6 @@ def user_aliases(files: Sequence[str | Path]) -> tuple[str, ...]:
         ConfigError: A file cannot be read, or holds no actor row under a ``canonical`` header.
     """
     from provenance.extract.actors import load_alias_text
-    from provenance.report.registries import read_user_file
 
     texts = []
     for f in files:

@@ -15,6 +15,7 @@ from typing import get_args
 
 import pandas as pd
 
+from provenance.config import read_user_file
 from provenance.errors import ConfigError
 from provenance.ingest.outlets import load_registry
 from provenance.models import ActorType
@@ -77,19 +78,6 @@ def actors_frame(extra: str | Path | None = None, query: str | None = None) -> p
     return filter_rows(df.reset_index(drop=True), query)
 
 
-def read_user_file(path: str | Path, what: str) -> str:
-    """The text of a user's registry file (``what``: outlet, actor).
-
-    Raises:
-        ConfigError: The file cannot be read or is not UTF-8 text.
-    """
-    try:
-        return Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        why = getattr(exc, "strerror", None) or "not UTF-8 text"
-        raise ConfigError(f"cannot read {what} file {path}: {why}. Check the path.") from exc
-
-
 def _append(path: str | Path, columns: Sequence[str], row: Sequence[str], what: str) -> Path:
     """Append one CSV row to a user registry file, writing the header when the file is new."""
     p = Path(path)
@@ -143,4 +131,4 @@ def add_actor(path: str | Path, canonical: str, type_: str = "other", aliases: S
 
 
 __all__ = ["ACTOR_COLUMNS", "ACTOR_TYPES", "OUTLET_COLUMNS", "actors_frame", "add_actor", "add_outlet",
-           "filter_rows", "outlets_frame", "read_user_file"]
+           "filter_rows", "outlets_frame"]
