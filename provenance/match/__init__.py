@@ -195,7 +195,10 @@ def _prepare_figures(figures: pd.DataFrame, apart: bool) -> pd.DataFrame:
         return prepare_figures(figures)
     out = pd.concat([first, second], ignore_index=True)
     del first, second
-    release_arrow_memory()  # the halves' buffers, which the concatenation copied
+    # The concatenation copies the numpy columns (their halves are freed here); the Arrow string
+    # columns keep both halves' chunks, so a per-row ``take`` on them copies the whole column
+    # (report look-ups read an article's rows by slice, ``report.html.ByArticle``).
+    release_arrow_memory()
     return out
 
 
