@@ -222,17 +222,14 @@ class ByArticle:
         if article_id not in self.rows or self.df is None:
             return list(default)
         if article_id not in self.cache:
-            at = self.rows[article_id]  # ascending positions
-            lo, hi = int(at[0]), int(at[-1]) + 1
-            sub = self.df.iloc[lo:hi] if hi - lo == len(at) else self.df.take(at)
-            cols = {str(c): sub[c].tolist() for c in sub.columns}
-            self.cache[article_id] = [{c: v[i] for c, v in cols.items()} for i in range(len(sub))]
+            self.load([article_id])
         return self.cache[article_id]
 
     def load(self, article_ids: Iterable[Any]) -> None:
-        """Read the rows of these articles in one pass, as ``get`` would give them.
+        """Read the rows of these articles in one pass (``get`` reads one article this way).
 
-        A section knows the articles of the rows it shows: one ``take`` and one ``tolist`` per
+        Rows that follow each other in the table are read as a slice, others with one ``take``.
+        A section knows the articles of the rows it shows: one read and one ``tolist`` per
         column for all of them, instead of a pandas call per article and column (5,800 articles
         by 14 columns on ABP, 6 CPU s).
         """
@@ -241,7 +238,9 @@ class ByArticle:
         want = [a for a in dict.fromkeys(str(a) for a in article_ids) if a in self.rows and a not in self.cache]
         if not want:
             return
-        sub = self.df.take(np.concatenate([self.rows[a] for a in want]))
+        at = np.concatenate([self.rows[a] for a in want])
+        contiguous = bool((np.diff(at) == 1).all())
+        sub = self.df.iloc[int(at[0]):int(at[-1]) + 1] if contiguous else self.df.take(at)
         cols = {str(c): sub[c].tolist() for c in sub.columns}
         i = 0
         for a in want:
