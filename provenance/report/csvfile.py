@@ -68,13 +68,13 @@ def fast_path(df: pd.DataFrame) -> bool:
     return True
 
 
-def _chars(arr: pa.Array) -> bytes:
-    """The UTF-8 bytes of a ``large_string`` array's fields, end to end."""
+def _field_bytes(arr: pa.Array) -> memoryview:
+    """The UTF-8 bytes of a ``large_string`` array's fields, end to end (a view, not a copy)."""
     data = arr.buffers()[2]
     if data is None or not len(arr):
-        return b""
+        return memoryview(b"")
     offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
-    return memoryview(data)[int(offsets[0]):int(offsets[-1])].tobytes()
+    return memoryview(data)[int(offsets[0]):int(offsets[-1])]
 
 
 def _quoted(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -85,7 +85,7 @@ def _quoted(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
         arr = pc.fill_null(arr, _EMPTY)
     # Most columns (ids, dates, names) hold none of the characters: one byte search over the
     # slice says so (the ASCII bytes never occur inside a multi-byte UTF-8 character).
-    text = _chars(arr)
+    text = _field_bytes(arr).tobytes()
     if not any(c in text for c in _NEEDS_QUOTES_BYTES):
         return arr
     need = pc.match_substring_regex(arr, _NEEDS_QUOTES_RE)
@@ -152,11 +152,7 @@ def _write_rows(fh: BinaryIO, fields: list[pa.Array]) -> None:
     """Join the fields of a slice into lines and write their bytes."""
     last = pc.binary_join_element_wise(fields[-1], _EMPTY, pa.scalar("\n", pa.large_string()))  # "...\n"
     lines = pc.binary_join_element_wise(*fields[:-1], last, pa.scalar(",", pa.large_string()))
-    arr = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
-    data = arr.buffers()[2]
-    if data is not None and len(arr):
-        fh.write(memoryview(data)[int(offsets[0]):int(offsets[-1])])
+    fh.write(_field_bytes(lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines))
 
 
 def write_csv(df: pd.DataFrame, path: str, bom: bool = False) -> None:
