@@ -87,6 +87,36 @@ def test_type_cache_is_bounded(tagger: at.AttributionTagger, monkeypatch: pytest
     model.clear_types()
 
 
+def test_full_type_cache_keeps_the_common_types(tagger: at.AttributionTagger, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A full cache keeps the types seen in two articles or more, under new ids (their rows
+    # moved): the scores must be those of an unbounded cache, by both look-ups.
+    model = tagger._emission_model
+    texts = _dev_texts(12)
+    sents = [split_sentences(t) for t in texts]
+    model.clear_types()
+    want = [dec.emissions(model, t, s).scores for t, s in zip(texts, sents)]
+    monkeypatch.setattr(dec, "TYPE_CACHE_SIZE", 600)
+    for use_jit in (True, False) if jit.AVAILABLE else (False,):
+        monkeypatch.setattr(dec, "USE_JIT", use_jit)
+        model.clear_types()
+        kept_the = False
+        for t, s, w in zip(texts, sents, want):
+            before = len(model._types)
+            got = dec.emissions(model, t, s).scores
+            assert np.array_equal(got, w)
+            if len(model._types) < before:  # made room: "the" occurs in every article
+                kept_the = kept_the or "the" in model._types
+            assert len(model._types) <= 600 + len(t.split()) * 2
+        assert kept_the
+        words = list(model._types)
+        assert [model._types[w] for w in words] == list(range(len(words)))
+        df = dict(zip(words, model._df[:len(words)].tolist()))
+        model._make_room(600)
+        assert "the" in model._types and 0 < len(model._types) <= 300
+        assert all(df[w] >= 2 for w in model._types)
+    model.clear_types()
+
+
 @pytest.mark.skipif(not jit.AVAILABLE, reason="numba is not installed")
 def test_compiled_type_lookup_gives_the_string_ids(tagger: at.AttributionTagger) -> None:
     # type_ids_at (hash table over code points) must give each token the id its string has
