@@ -14,16 +14,18 @@ import pandas as pd
 
 from provenance.config import load_config, read_user_file
 from provenance.engine import block_partition, map_articles
-from provenance.errors import ConfigError
+from provenance.errors import ConfigError, ProvenanceError
 from provenance.extract import extract_article
 from provenance.frames import FrameBuilder
 from provenance.ingest import iter_ingest, unique_articles
 from provenance.ingest.outlets import load_registry
 from provenance.ingest.table import ColumnMap
 from provenance.match import match_frames
+from provenance.match.background import usable_processes
 from provenance.models import Article, Extraction, Rejection
 from provenance.report import prepare_out_dir, write_report
 from provenance.store import Session, Store, clean_partial_writes
+from provenance.store.recorder import ChildRecord, can_fork
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -291,17 +293,62 @@ def write_while_recording(
     frames: dict[str, pd.DataFrame], matched: dict[str, pd.DataFrame], out: str | Path, cfg: dict[str, Any],
     fmt: str, session: Session,
 ) -> list[Path]:
-    """``write_report`` in this thread while the store records the run in another.
+    """``write_report`` in this process while the store records the run in another or in a thread.
 
-    Both only read the tables. SQLite and pyarrow's CSV writer release the GIL, so on two
-    cores the store's record (about 20 s on ABP) mostly overlaps the report. The record is
-    committed only after the report is written: a failed write still leaves the store as it
-    was, and a store error is raised here after the report, as when the two ran in turn.
+    Both only read the tables. The record is committed only after the report is written: a
+    failed write still leaves the store as it was, and a store error is raised here after the
+    report, as when the two ran in turn. With ``RECORD_CHILD_MIN_ROWS`` matching rows or more
+    and two processes to use (``match.background.usable_processes``), a forked child records
+    (``store.recorder``: on ABP a thread's inserts and the report took turns for the GIL, 37.5 s
+    for 49 CPU s; the child's 21 CPU s now run beside the report's 22-30); otherwise, or when
+    the child cannot be started, a thread of this process does.
 
     Returns:
         The report's files.
+
+    Raises:
+        StoreError: The run could not be recorded (after the report is written).
     """
     session.flush()  # this session's pending extractions, committed from this thread
+    child = _start_child_record(frames, matched, cfg, session)
+    if child is not None:
+        written = False
+        try:
+            files = write_report(frames, out, cfg, fmt)
+            written = True
+        finally:
+            child.commit(written)
+        return files
+    return _write_while_thread_records(frames, matched, out, cfg, fmt, session)
+
+
+#: Matching rows from which ``write_while_recording`` records the run in a forked child: below,
+#: forking costs more than the thread's turns for the GIL (an ABP run has 1.7 million).
+RECORD_CHILD_MIN_ROWS = 50_000
+
+
+def _start_child_record(frames: dict[str, pd.DataFrame], matched: dict[str, pd.DataFrame], cfg: dict[str, Any],
+                        session: Session) -> ChildRecord | None:
+    """The run's record started in a forked child, or None where it is to be done in a thread."""
+    rows = sum(len(df) for df in matched.values())
+    if rows < RECORD_CHILD_MIN_ROWS or not can_fork() or usable_processes(cfg) < 2:
+        return None
+    try:
+        return ChildRecord(session, frames, matched)
+    except (ProvenanceError, OSError) as exc:
+        # A store error here is raised again by the thread's record, after the report.
+        log.info("recording the run in a thread, not in a child process: %s", exc)
+        return None
+
+
+def _write_while_thread_records(
+    frames: dict[str, pd.DataFrame], matched: dict[str, pd.DataFrame], out: str | Path, cfg: dict[str, Any],
+    fmt: str, session: Session,
+) -> list[Path]:
+    """``write_report`` in this thread while the store records the run in another.
+
+    SQLite and pyarrow's CSV writer release the GIL, so the record partly overlaps the report.
+    """
     written = threading.Event()
     outcome: dict[str, Any] = {}
 

@@ -120,16 +120,8 @@ class Store:
         self.on_wait = on_wait
         self.warn_after = warn_after
         self._columns: dict[str, set[str]] = {}
+        self.conn = self._connect()
         try:
-            self.conn = sqlite3.connect(str(self.path), timeout=0.2, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open store {self.path}: {_describe(exc)}. "
-                             "Check that its folder exists and is writable, or choose another --db.") from exc
-        try:
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA busy_timeout = 200")
-            self._retry(lambda: self.conn.execute("PRAGMA journal_mode = WAL"))
-            self.conn.execute("PRAGMA synchronous = NORMAL")
             self._init_schema()
         except StoreError:
             self.conn.close()
@@ -141,9 +133,41 @@ class Store:
 
     # -- connection and transactions ---------------------------------------------------------
 
+    def _connect(self) -> sqlite3.Connection:
+        """A new connection to the file, with the store's settings."""
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=0.2, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open store {self.path}: {_describe(exc)}. "
+                             "Check that its folder exists and is writable, or choose another --db.") from exc
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 200")
+            self._retry(lambda: conn.execute("PRAGMA journal_mode = WAL"))
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{self.path} is not a usable provenance store ({_describe(exc)}). "
+                             "Choose another --db.") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
     def close(self) -> None:
         """Close the connection (SQLite folds the write-ahead log back into the file)."""
         self.conn.close()
+
+    def reopen(self) -> None:
+        """Close the connection and open a new one: a process about to fork closes its
+        connection first (SQLite's state must not cross a fork), and reopens it afterwards.
+
+        Raises:
+            StoreError: The file cannot be opened any more.
+        """
+        self.conn.close()
+        self._columns.clear()
+        self.conn = self._connect()
 
     def __enter__(self) -> Self:
         return self

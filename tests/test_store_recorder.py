@@ -1,0 +1,225 @@
+"""The run recorded by a forked child while the report is written (store.recorder), and its
+fallbacks: the child's error raised after the report, a child that ends without a word, a
+report that fails, a parent killed while the child waits to commit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_faults import DRIVER, REPO, dump, integrity, outputs
+from test_store import make_corpus
+
+from provenance import pipeline
+from provenance.config import load_config
+from provenance.errors import OutputError, StoreError
+from provenance.store import Store, recorder
+
+pytestmark = pytest.mark.skipif(not recorder.can_fork(), reason="the child record needs fork")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_corpus(tmp_path_factory.mktemp("recorder") / "corpus", n=12)
+
+
+def _config() -> dict[str, Any]:
+    cfg = load_config()
+    cfg["engine"]["workers"] = 2  # two processes to use: the record goes to a child
+    return cfg
+
+
+@pytest.fixture
+def children(monkeypatch: pytest.MonkeyPatch) -> list[recorder.ChildRecord]:
+    """Every run records in a child (whatever the corpus size); lists the records started."""
+    started: list[recorder.ChildRecord] = []
+
+    class Spy(recorder.ChildRecord):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            started.append(self)
+
+    monkeypatch.setattr(pipeline, "RECORD_CHILD_MIN_ROWS", 0)
+    monkeypatch.setattr(pipeline, "ChildRecord", Spy)
+    return started
+
+
+def _run(corpus: Path, out: Path, db: Path) -> pipeline.RunResult:
+    return pipeline.run([str(corpus)], out, workers=1, db=db, config=_config())
+
+
+def _content(db: Path) -> list[str]:
+    """The store's dump without its times (the runs' start and finish, the articles' commits)."""
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE runs SET started = '', finished = ''")
+        c.execute("UPDATE articles SET added_at = ''")
+        c.execute("DELETE FROM store_meta WHERE key = 'created'")
+        lines = list(c.iterdump())
+        c.rollback()
+    return lines
+
+
+def _columns(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with sqlite3.connect(db) as c:
+        names = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {n: c.execute(f'PRAGMA table_info("{n}")').fetchall() for n in names}
+
+
+def _runs(db: Path) -> int:
+    with sqlite3.connect(db) as c:
+        return int(c.execute("SELECT count(*) FROM runs").fetchone()[0])
+
+
+@pytest.fixture(scope="module")
+def thread_store(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store recorded by the thread (the corpus is below ``RECORD_CHILD_MIN_ROWS``)."""
+    tmp = tmp_path_factory.mktemp("thread")
+    db = tmp / "s.sqlite"
+    _run(corpus, tmp / "out", db)
+    return db
+
+
+def test_the_child_records_what_the_thread_records(corpus: Path, thread_store: Path, tmp_path: Path,
+                                                   children: list[recorder.ChildRecord]) -> None:
+    db = tmp_path / "s.sqlite"
+    res = _run(corpus, tmp_path / "out", db)
+    assert len(children) == 1 and children[0].run_id == 1
+    assert _content(db) == _content(thread_store)
+    assert _columns(db) == _columns(thread_store)
+    assert integrity(db) == "ok"
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM claims").fetchone()[0] == len(res.frames["claims"]) > 0
+
+
+def test_a_report_that_fails_ends_the_child_and_leaves_the_store(corpus: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  children: list[recorder.ChildRecord]) -> None:
+    db = tmp_path / "s.sqlite"
+    _run(corpus, tmp_path / "first", db)
+    before = dump(db)
+
+    def failing(*args: Any, **kwargs: Any) -> list[Path]:
+        time.sleep(0.5)  # the child has done its inserts and waits for the word to commit
+        raise OutputError("disk full")
+
+    monkeypatch.setattr(pipeline, "write_report", failing)
+    with pytest.raises(OutputError, match="disk full"):
+        _run(corpus, tmp_path / "second", db)
+    assert len(children) == 2 and children[1]._proc.exitcode == -signal.SIGTERM
+    assert dump(db) == before
+    assert integrity(db) == "ok"
+
+
+def test_the_childs_store_error_is_raised_after_the_report(corpus: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           children: list[recorder.ChildRecord]) -> None:
+    db, out = tmp_path / "s.sqlite", tmp_path / "out"
+
+    def broken(self: Store, **kwargs: Any) -> int:
+        raise StoreError("cannot write store: disk I/O error")
+
+    monkeypatch.setattr(Store, "record_run", broken)  # the forked child has it too
+    with pytest.raises(StoreError, match="disk I/O error"):
+        _run(corpus, out, db)
+    assert len(children) == 1
+    assert (out / "claims.csv").is_file() and (out / "report.html").is_file()
+    assert _runs(db) == 0
+
+
+class _DyingPipe:
+    """The child's end of the pipe, killing the child when it is about to send ``die_at``."""
+
+    def __init__(self, conn: Any, die_at: str) -> None:
+        self.conn, self.die_at = conn, die_at
+
+    def send(self, msg: Any) -> None:
+        if msg[0] == self.die_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        self.conn.send(msg)
+
+    def recv(self) -> Any:
+        go = self.conn.recv()
+        if self.die_at == "go":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return go
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@pytest.mark.parametrize("die_at, child_committed", [
+    ("ready", False),  # killed after its inserts, before asking to commit
+    ("go", False),  # killed on the word to commit, before the commit
+    ("done", True),  # killed after its commit, before saying so
+])
+def test_a_child_that_dies_leaves_the_run_recorded_once(die_at: str, child_committed: bool, corpus: Path,
+                                                        thread_store: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        children: list[recorder.ChildRecord],
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    real = recorder._child
+
+    def dying(session: Any, frames: Any, tables: Any, conn: Any, parent: int) -> None:
+        real(session, frames, tables, _DyingPipe(conn, die_at), parent)
+
+    monkeypatch.setattr(recorder, "_child", dying)
+    db = tmp_path / "s.sqlite"
+    _run(corpus, tmp_path / "out", db)
+    assert children[0]._proc.exitcode == -signal.SIGKILL
+    assert ("ended after its commit" in caplog.text) == child_committed
+    assert ("recording it in this process" in caplog.text) == (not child_committed)
+    assert _runs(db) == 1
+    assert _content(db) == _content(thread_store)
+    assert integrity(db) == "ok"
+
+
+def test_a_child_that_cannot_start_leaves_the_record_to_a_thread(corpus: Path, thread_store: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "RECORD_CHILD_MIN_ROWS", 0)
+
+    def no_fork(self: Any) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr("multiprocessing.process.BaseProcess.start", no_fork)
+    db = tmp_path / "s.sqlite"
+    _run(corpus, tmp_path / "out", db)
+    assert _content(db) == _content(thread_store)
+    with Store(db) as st:  # the connection closed for the fork was opened again
+        assert st.counts()["runs"] == 1
+
+
+def test_a_killed_parent_takes_the_waiting_child_with_it(corpus: Path, tmp_path: Path) -> None:
+    """Killed while writing the report (the child has inserted, or is inserting): nothing is
+    committed, the child is gone (the store is not locked), and a rerun finishes as usual."""
+    driver = "import provenance.pipeline as _p\n_p.RECORD_CHILD_MIN_ROWS = 0\n" + DRIVER
+    out = tmp_path / "out"
+    args = ["run", str(corpus), "--out", str(out), "--workers", "2", "-q"]
+    env = {**os.environ, "QUICK_HTML": "1", "PYTHONHASHSEED": "0"}
+
+    def provenance(fault: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", driver, *args], env={**env, "FAULT": fault}, cwd=REPO,
+                              capture_output=True, text=True, timeout=300, check=False)
+
+    first = provenance("")
+    assert first.returncode == 1, first.stderr
+    ref = outputs(out)
+    db = out / "store.sqlite"
+    before = dump(db)
+    killed = provenance("write:report.html")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    with sqlite3.connect(db, timeout=5, isolation_level=None) as c:
+        c.execute("BEGIN IMMEDIATE")  # no child left holding the write lock
+        c.execute("ROLLBACK")
+    assert dump(db) == before
+    assert integrity(db) == "ok"
+    again = provenance("")
+    assert again.returncode == 1, again.stderr
+    assert outputs(out) == ref
+    assert _runs(db) == 2
