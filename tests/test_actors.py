@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from conftest import shared_path
 from rapidfuzz import fuzz
 
 from provenance.extract import actors
@@ -251,3 +252,39 @@ def test_alias_keys_skip_only_candidates_that_cannot_match(s: str) -> None:
     finally:
         actors._alias_index = real  # type: ignore[assignment]
     assert found == every
+
+
+@given(_KEYED_TEXT)
+@settings(max_examples=400, deadline=None)
+def test_compiled_key_filter_keeps_what_the_python_loop_keeps(s: str) -> None:
+    # actor_jit.alias_filter is _key_filter compiled: the same candidates, including at the
+    # text's end, after "the" and a non-space, before non-ASCII and descriptor characters.
+    from provenance.extract import attribution_decoder as dec
+
+    lowered = s.lower()
+    if not dec.USE_JIT or len(lowered) != len(s):
+        pytest.skip("numba is not installed, or the lower case changes the length")
+    index = actors._alias_index()
+    assert index is not None
+    assert actors._filtered_alias_starts(s, lowered) == actors._key_filter(s, lowered, actors._alias_starts(lowered),
+                                                                           *index)
+
+
+def test_compiled_key_filter_on_real_articles() -> None:
+    from provenance.extract import attribution_decoder as dec
+
+    if not dec.USE_JIT:
+        pytest.skip("numba is not installed")
+    index = actors._alias_index()
+    assert index is not None
+    paths = sorted(shared_path("polnear", "data", "dev", "text").glob("*.txt"))[:40]
+    kept = 0
+    for p in paths:
+        text = p.read_text("utf-8")
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            continue
+        want = actors._key_filter(text, lowered, actors._alias_starts(lowered), *index)
+        assert actors._filtered_alias_starts(text, lowered) == want
+        kept += len(want)
+    assert kept > 0

@@ -301,6 +301,81 @@ def _alias_starts(lowered: str) -> list[int]:
     return [w.start() for w in _alias_start_regex().finditer(" " + lowered)]
 
 
+def _key_filter(text: str, lowered: str, starts: list[int], own: _AliasKeys, after_the: _AliasKeys) -> list[int]:
+    """The candidate ``starts`` where an alias can begin: their first four characters can begin
+    one (``own``), or after "the " the next word's can (``after_the``; most candidates are a
+    "the"), or a descriptor ("Hamas-run") starts there. ``lowered`` has the length of ``text``.
+    ``_filtered_alias_starts`` is the compiled version."""
+    # ``k in own`` inlined for the common miss: a key is in ``own`` only if it is a full
+    # key or begins with a short one (same answer without a Python call per candidate).
+    own_full, (_, own1, own2, own3) = own.full, own.short
+    descs: set[int] | None = None
+    kept: list[int] = []
+    for pos in starts:
+        k = lowered[pos:pos + 4]
+        if k in own_full or ((k[:1] in own1 or k[:2] in own2 or k[:3] in own3) and k in own):
+            kept.append(pos)
+            continue
+        if k == "the ":  # most candidates: keep those followed by an alias's first letters
+            q = pos + 4
+            k = lowered[q:q + 4]
+            if k in after_the or not k.isascii() or k[:1].isspace():
+                kept.append(pos)
+                continue
+        elif not k.isascii() or k[:3] == "the" and k[3:].isspace():  # case-insensitive matches of "ſ", "ı", ...: tried as is
+            kept.append(pos)
+            continue
+        else:
+            q = pos
+        if "A" <= text[q:q + 1] <= "Z":  # a descriptor ("Hamas-run") can start here
+            if descs is None:
+                descs = _descriptor_starts(text)
+            if q in descs:
+                kept.append(pos)
+    return kept
+
+
+def _use_jit() -> bool:
+    """Whether the compiled scans run (numba installed and ``attribution_decoder.USE_JIT``)."""
+    from provenance.extract import attribution_decoder as dec
+
+    return bool(dec.USE_JIT)
+
+
+@lru_cache(maxsize=1)
+def _packed_alias_keys() -> tuple[Any, Any]:
+    """``_alias_index``'s two key sets packed for ``actor_jit.alias_filter``."""
+    from provenance.extract import actor_jit
+
+    index = _alias_index()
+    if index is None:
+        raise ValueError("no alias index")
+    own, after_the = index
+    return actor_jit.packed_keys(own.full, own.short), actor_jit.packed_keys(after_the.full, after_the.short)
+
+
+def _filtered_alias_starts(text: str, lowered: str) -> list[int]:
+    """``_alias_starts`` kept by the key filter of ``extract_actors`` (the Python loop there,
+    compiled: ``actor_jit.alias_filter``); ``lowered`` has the length of ``text``."""
+    import numpy as np
+
+    from provenance.extract import actor_jit
+    from provenance.extract import attribution_jit as jit
+
+    low = jit.code_points(lowered)
+    cands = jit.alias_starts(low, jit.ASCII_CLASS, *jit.char_classes(low), _alias_start_keys())
+    own, after_the = _packed_alias_keys()
+    flags, qs = actor_jit.alias_filter(low, jit.code_points(text), cands, jit.ASCII_CLASS, own, after_the)
+    pending = np.flatnonzero(flags == 2)
+    if len(pending):
+        descs = _descriptor_starts(text)
+        for i, q in zip(pending.tolist(), qs[pending].tolist()):
+            if q in descs:
+                flags[i] = 1
+    out: list[int] = cands[flags == 1].tolist()
+    return out
+
+
 @lru_cache(maxsize=1)
 def _role_literal_set() -> LiteralSet:
     """``_ROLE_LITERALS``, found in one pass over the text (``literal_scan``)."""
@@ -385,38 +460,12 @@ def extract_actors(
     rx = _alias_regex()
     lowered = text.lower()
     index = _alias_index()
-    if len(lowered) == len(text):
-        starts = _alias_starts(lowered)
     if len(lowered) == len(text) and index is not None:
-        own, after_the = index
-        # ``k in own`` inlined for the common miss: a key is in ``own`` only if it is a full
-        # key or begins with a short one (same answer without a Python call per candidate).
-        own_full, (_, own1, own2, own3) = own.full, own.short
-        descs: set[int] | None = None
-        kept: list[int] = []
-        for pos in starts:
-            k = lowered[pos:pos + 4]
-            if k in own_full or ((k[:1] in own1 or k[:2] in own2 or k[:3] in own3) and k in own):
-                kept.append(pos)
-                continue
-            if k == "the ":  # most candidates: keep those followed by an alias's first letters
-                q = pos + 4
-                k = lowered[q:q + 4]
-                if k in after_the or not k.isascii() or k[:1].isspace():
-                    kept.append(pos)
-                    continue
-            elif not k.isascii() or k[:3] == "the" and k[3:].isspace():  # case-insensitive matches of "ſ", "ı", ...: tried as is
-                kept.append(pos)
-                continue
-            else:
-                q = pos
-            if "A" <= text[q:q + 1] <= "Z":  # a descriptor ("Hamas-run") can start here
-                if descs is None:
-                    descs = _descriptor_starts(text)
-                if q in descs:
-                    kept.append(pos)
-        starts = kept
-    elif len(lowered) != len(text):  # a character whose lower case is longer ("İ"): offsets would shift
+        starts = (_filtered_alias_starts(text, lowered) if _use_jit()
+                  else _key_filter(text, lowered, _alias_starts(lowered), *index))
+    elif len(lowered) == len(text):
+        starts = _alias_starts(lowered)
+    else:  # a character whose lower case is longer ("İ"): offsets would shift
         firsts = _alias_first_words()
         starts = [w.start() for w in _WORD_START.finditer(text) if text[w.start():w.start() + 3].lower() in firsts]
     for pos in starts:
@@ -462,5 +511,5 @@ def _dedupe(actors: list[Actor]) -> list[Actor]:
 
 # Recognition caches built from the registry are rebuilt when it changes (load_aliases).
 for _cache in (_alias_cores, _alias_regex, _alias_index, _alias_first_words, _alias_start_regex,
-               _alias_start_keys):
+               _alias_start_keys, _packed_alias_keys):
     _registry.on_change(_cache.cache_clear)
