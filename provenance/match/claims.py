@@ -279,6 +279,9 @@ class _ByArticle:
 
     def __init__(self, df: pd.DataFrame, keys: tuple[str, ...]) -> None:
         self.keys = [k for k in keys if k in df.columns]
+        # Categorical columns (``frames.SHARED_COLUMNS``) are also read as their codes, which
+        # the claims table keeps instead of the strings (``_CODED``).
+        self.coded = [k for k in _CODED if k in self.keys and isinstance(df[k].dtype, pd.CategoricalDtype)]
         # Only the columns read (a batch's rows were taken from every column of the table), and
         # article ids as integer codes into the sorted distinct ids (an object array of 2.6M
         # id strings for the three tables of ABP took ~190 MB).
@@ -310,15 +313,18 @@ class _ByArticle:
         if a >= b:
             return _Rows(0, {})
         part = self.df.iloc[self.order[a:b] if self.order is not None else slice(a, b)]
-        return _Rows(b - a, {k: part[k].tolist() for k in self.keys})
+        return _Rows(b - a, {k: part[k].tolist() for k in self.keys},
+                     {k: part[k].array.codes.tolist() for k in self.coded})
 
 
 class _Rows:
-    """A batch of table rows as column lists; ``col`` gives a missing column as Nones."""
+    """A batch of table rows as column lists; ``col`` gives a missing column as Nones;
+    ``codes`` holds the category codes of the categorical columns among ``_CODED``."""
 
-    def __init__(self, n: int, cols: dict[str, list[Any]]) -> None:
+    def __init__(self, n: int, cols: dict[str, list[Any]], codes: dict[str, list[int]] | None = None) -> None:
         self.n = n
         self.cols = cols
+        self.codes = codes or {}
 
     def col(self, key: str) -> list[Any]:
         """The column's values, or one None per row when the table has no such column."""
@@ -366,23 +372,65 @@ def build_claims(frames: dict[str, pd.DataFrame], *, texts: Mapping[str, str] | 
             whole[aid] = {"article_id": aid, "source": src, "outlet": out, "published": pub, "figs": [],
                           "atts": [], "hedged_att": False, "sentence_index": None, "start": 0,
                           "end": int(chars or 0), "text": texts.get(aid, "")}
+    # The claim's text is its sentence and its source the article's input: kept as codes into
+    # the extraction tables' shared categories when they have them (``frames.share_strings``).
+    dtypes = {"text": None if whole_text else _shared_dtype(frames, "sentence"),
+              "source": _shared_dtype(frames, "source")}
     parts: list[pd.DataFrame] = []
     columns: dict[str, list[Any]] = {c: [] for c in CLAIM_COLUMNS}
+    codes: dict[str, list[int]] = {c: [] for c in _CODED_AS}
     for b in range(0, len(all_ids), ARTICLES_PER_BATCH):
         batch = all_ids[b:b + ARTICLES_PER_BATCH]
         figs, atts, dates = (t.columns(batch[0], batch[-1]) for t in tables)
         article_claims = [whole[a] for a in batch if a in whole]
-        _claim_columns(figs, atts, dates, article_claims, whole_text, texts, meta, columns)
+        _claim_columns(figs, atts, dates, article_claims, whole_text, texts, meta, columns, codes)
         del figs, atts, dates
-        if len(columns["claim_id"]) >= CLAIMS_PER_PART:  # into compact (Arrow) columns
-            parts.append(pd.DataFrame(columns, columns=CLAIM_COLUMNS))
+        if len(columns["claim_id"]) >= CLAIMS_PER_PART:  # into compact (Arrow, categorical) columns
+            parts.append(_claims_part(columns, codes, dtypes))
             columns = {c: [] for c in CLAIM_COLUMNS}
+            codes = {c: [] for c in _CODED_AS}
     if columns["claim_id"] or not parts:
-        parts.append(pd.DataFrame(columns, columns=CLAIM_COLUMNS))
+        parts.append(_claims_part(columns, codes, dtypes))
     df = _concat_sorted(parts, "claim_id")
     del parts
     release_arrow_memory()
     return df
+
+
+#: Extraction-table columns read as category codes, and the claims column each one fills.
+_CODED = ("sentence", "source")
+_CODED_AS = {"text": "sentence", "source": "source"}
+
+
+def _shared_dtype(frames: Mapping[str, pd.DataFrame], column: str) -> pd.CategoricalDtype | None:
+    """The categorical dtype of ``column`` in the figures and attributions tables, when every
+    one of them that has rows holds it with the same categories in the same order (codes read
+    from either then mean the same value); None otherwise."""
+    found: pd.CategoricalDtype | None = None
+    for t in ("figures", "attributions"):
+        df = frames.get(t)
+        if df is None or not len(df) or column not in df.columns:
+            continue
+        dtype = df[column].dtype
+        if not isinstance(dtype, pd.CategoricalDtype) or dtype.ordered:
+            return None
+        if found is not None and found is not dtype and not found.categories.equals(dtype.categories):
+            return None
+        found = found or dtype
+    return found
+
+
+def _claims_part(columns: dict[str, list[Any]], codes: dict[str, list[int]],
+                 dtypes: Mapping[str, pd.CategoricalDtype | None]) -> pd.DataFrame:
+    """A DataFrame part of the claims table; a coded column becomes a categorical when every
+    claim of the part has a code (-1, a missing value, included; -2 marks a claim without one)."""
+    cols: dict[str, Any] = dict(columns)
+    n = len(columns["claim_id"])
+    for c, dtype in dtypes.items():
+        cc = codes[c]
+        if dtype is not None and n and len(cc) == n and min(cc) >= -1:
+            cols[c] = pd.Categorical.from_codes(np.asarray(cc, dtype=np.int32), dtype=dtype)
+    return pd.DataFrame(cols, columns=CLAIM_COLUMNS)
 
 
 def _concat_sorted(parts: list[pd.DataFrame], key: str) -> pd.DataFrame:
@@ -434,11 +482,12 @@ def release_arrow_memory() -> None:
 
 def _claim_columns(figs: _Rows, atts: _Rows, dates: _Rows, article_claims: list[dict[str, Any]],
                    whole_text: bool, texts: Mapping[str, str], meta: dict[str, dict[str, Any]],
-                   out: dict[str, list[Any]]) -> None:
+                   out: dict[str, list[Any]], out_codes: dict[str, list[int]]) -> None:
     """Append the claims of a batch of articles to ``out`` (one list per claims-table column):
     their figure, attribution and date rows, and in whole-text mode the article claims of
     articles with none of those. Claims come in the order their first row is met (figures,
-    then attributions, then article claims)."""
+    then attributions, then article claims). ``out_codes`` receives the category codes of
+    each claim's ``text`` and ``source`` (``_CODED_AS``; -2 where the row has none)."""
     # A claim: [opening rows, row index (or the article-claim dict), figure rows, first
     # attribution row (-1: none), whether any attribution is hedged].
     groups: dict[tuple[str, int], list[Any]] = {}
@@ -467,6 +516,8 @@ def _claim_columns(figs: _Rows, atts: _Rows, dates: _Rows, article_claims: list[
     A = {k: atts.col(k) for k in _ATTRIBUTION_KEYS} if atts.n else {}
     # Each table's columns a claim reads, bound once per batch (None: a column the table lacks).
     where = {id(t): tuple(t.cols.get(x) for x in _CLAIM_ROW_KEYS) for t in (figs, atts)}
+    coded = {id(t): tuple(t.codes.get(x) for x in _CODED_AS.values()) for t in (figs, atts)}
+    add_codes = [out_codes[c].append for c in _CODED_AS]
     primary = [(out[x].append, F[x]) for x in _PRIMARY_KEYS] if figs.n else []
     blank = [out[x].append for x in _PRIMARY_KEYS]
     add = {c: out[c].append for c in CLAIM_COLUMNS}
@@ -474,7 +525,11 @@ def _claim_columns(figs: _Rows, atts: _Rows, dates: _Rows, article_claims: list[
         if t is None:  # an article claim (whole-text mode)
             aid, source, outlet, published = i["article_id"], i["source"], i["outlet"], i["published"]
             sentence_index, start, end, text = i["sentence_index"], i["start"], i["end"], i["text"]
+            for append_code in add_codes:
+                append_code(-2)
         else:
+            for append_code, cc in zip(add_codes, coded[id(t)]):
+                append_code(cc[i] if cc is not None else -2)
             c_aid, c_src, c_out, c_pub, c_si, c_ss, c_se, c_sent = where[id(t)]
             aid = c_aid[i]  # type: ignore[index]
             source = c_src[i] if c_src is not None else None

@@ -8,8 +8,10 @@ floats as ``numpy``'s ``str``, booleans ``True``/``False``, strings quoted only 
 hold the delimiter, the quote character or a line break, quotes doubled), the fields are
 joined with pyarrow compute functions, and the slice's bytes are written as they are.
 
-Tables with a column of another kind (nullable integers, dates, categories, ...) or a single
-column go through ``to_csv`` unchanged; ``tests/test_report_csv.py`` checks both paths give
+Categoricals of strings (``provenance.frames.SHARED_COLUMNS``) are rendered as the strings
+they hold: a slice's codes taken from the categories, never the categories whole. Tables with a
+column of another kind (nullable integers, dates, other categoricals, ...) or a single column
+go through ``to_csv`` unchanged; ``tests/test_report_csv.py`` checks both paths give
 the same bytes on tables of every kind.
 """
 
@@ -55,13 +57,21 @@ def _is_arrow_string(col: pd.Series) -> bool:
     return isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"
 
 
+def _is_string_categorical(col: pd.Series) -> bool:
+    """A categorical whose categories are Arrow-backed strings (``frames.share_strings``)."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return False
+    cats = col.dtype.categories.dtype
+    return isinstance(cats, pd.StringDtype) and cats.storage == "pyarrow"
+
+
 def fast_path(df: pd.DataFrame) -> bool:
     """Whether every column is of a kind rendered here (else ``to_csv`` writes the table)."""
     if len(df.columns) < 2 or not df.columns.is_unique:
         return False  # a row of one empty field is written '""' by the csv module
     for c in df.columns:
         col = df[c]
-        if _is_arrow_string(col):
+        if _is_arrow_string(col) or _is_string_categorical(col):
             continue
         if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) or col.dtype.kind not in "iubfO":
             return False
@@ -101,6 +111,10 @@ def _render(col: pd.Series, lo: int, hi: int) -> pa.Array:
     """Rows ``lo:hi`` of a column as the text fields ``to_csv`` writes for them."""
     if _is_arrow_string(col):
         return _quoted(pa.array(col.iloc[lo:hi].array, type=pa.large_string()))
+    if isinstance(col.dtype, pd.CategoricalDtype):  # strings (``fast_path``): the slice's values, missing as null
+        codes = col.array.codes[lo:hi]
+        cats = pa.array(col.dtype.categories.array, type=pa.large_string())
+        return _quoted(cats.take(pa.array(codes, mask=codes < 0)))
     values = col.to_numpy()[lo:hi]
     kind = col.dtype.kind
     if kind in "iu":
