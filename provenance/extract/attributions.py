@@ -65,17 +65,17 @@ __all__ = [
 
 _QUOTES = "\"“”‘’«»"
 _OPEN = "\"“«"
-_QUOTE_SET = frozenset("\"“”«»")
 
 
 def _kind(text: str, cue: Span, content: Sequence[Span]) -> str:
     """direct | indirect | mixed | according_to, from the cue and the quotation marks."""
     if cue.text.lower().startswith("according"):
         return "according_to"
-    body = " ".join(text[c.start:c.end] for c in content).strip()
+    body = " ".join([c.text for c in content]).strip()  # a span's text is text[start:end]
     if not body:
         return "indirect"
-    if _QUOTE_SET.isdisjoint(body):
+    # Substring searches: a set's ``isdisjoint(body)`` hashed every character of the body.
+    if not ('"' in body or "“" in body or "”" in body or "«" in body or "»" in body):
         return "indirect"
     first = body[0]
     last = body.rstrip(".,;:!? ")[-1:] if body.rstrip(".,;:!? ") else ""

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from provenance.extract import actor_registry as _registry
 from provenance.extract import actors as _actors
@@ -81,10 +81,12 @@ class SourceResolver:
             i += 1
         return out
 
-    def _before(self, offset: int) -> list[Actor]:
-        """Actors mentioned before ``offset``, nearest first."""
-        i = bisect.bisect_left(self._starts, offset)
-        return self.actors[:i][::-1]
+    def _before(self, offset: int) -> Iterator[Actor]:
+        """Actors mentioned before ``offset``, nearest first (lazily: the callers stop at the
+        first fit, and copying the list was most of a resolution's cost in long articles)."""
+        actors = self.actors
+        for i in range(bisect.bisect_left(self._starts, offset) - 1, -1, -1):
+            yield actors[i]
 
     def _actor_info(self, canonical: str) -> tuple[str, str | None]:
         """(type, role) of a canonical actor from this article's mentions or the registry."""
