@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import shared_path
 from rapidfuzz import fuzz
 
 from provenance.extract import actors

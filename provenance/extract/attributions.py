@@ -25,6 +25,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import attrgetter
 
 from provenance.extract import coref
 from provenance.extract.attribution_rules import (
@@ -110,11 +111,6 @@ def _hedged_text(cue_text: str) -> bool:
     return any(lex.get(w.strip(".,:;").lower(), (0, 0))[1] for w in cue_text.split())
 
 
-def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """Characters between two spans (0 when they touch or overlap)."""
-    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
-
-
 def assemble(
     text: str,
     spans: Sequence[tuple[str, int, int, int]],
@@ -157,12 +153,12 @@ def assemble(
         ks = by_sent.get(sid)
         if ks:
             # The nearest cue of the sentence (the first of equally near ones).
-            k = ks[0]
-            g = _gap((s, e), cues[k][:2])
-            for k2 in ks[1:]:
+            k = -1
+            g = 0
+            for k2 in ks:
                 cs, ce, _ = cues[k2]
-                g2 = max(0, max(s, cs) - min(e, ce))  # _gap, inlined: sentences can hold many runs
-                if g2 < g:
+                g2 = max(0, max(s, cs) - min(e, ce))  # characters between them, 0 when they touch
+                if k < 0 or g2 < g:
                     k, g = k2, g2
             if lab == "SRC":
                 if g < src_gap[k]:
@@ -192,13 +188,15 @@ def assemble(
         for k, (s, e, sid) in enumerate(cues):
             if sid >= len(sentences):
                 continue
-            mine = [c for c in contents[k] if sentences[sid].start <= c.start < sentences[sid].end]
+            sent = sentences[sid]
+            lo, hi = sent.start, sent.end
+            mine = [c for c in contents[k] if lo <= c.start < hi]
             if not mine or mine[-1].start < e:
                 continue
             last = mine[-1]
             if last_start.get(sid, -1) >= last.end:  # another run starts after it
                 continue
-            ext = _strip_span(text, last.start, sentences[sid].end)
+            ext = _strip_span(text, last.start, hi)
             if ext is not None and ext.end > last.end:
                 contents[k][contents[k].index(last)] = ext
     out = []
@@ -209,8 +207,12 @@ def assemble(
                 contents[k].append(c)
         if not contents[k] and not keep_cue_only:
             continue
-        out.append((sources[k], Span(s, e, text[s:e]), sorted(contents[k], key=lambda c: c.start)))
+        mine = contents[k]
+        out.append((sources[k], Span(s, e, text[s:e]), sorted(mine, key=_start) if len(mine) > 1 else mine))
     return out
+
+
+_start = attrgetter("start")
 
 
 def _continues(text: str, prev: Span, nxt: Span) -> bool:
