@@ -120,10 +120,15 @@ def share_strings(frames: dict[str, pd.DataFrame], column: str, tables: Iterable
     arrays = [pa.array(frames[t][column].array).cast(pa.large_string()) for t in names]
     cats = pc.unique(pa.chunked_array(arrays)).drop_null()
     cats = cats.take(pc.sort_indices(cats))
-    # The fast path skips the uniqueness check, which builds (and keeps on the categories) a hash
-    # table as large as the strings; ``pc.unique`` made them unique.
-    dtype = pd.CategoricalDtype._from_fastpath(  # type: ignore[attr-defined]
-        pd.Index(pd.arrays.ArrowStringArray(cats, dtype=frames[names[0]][column].dtype)), ordered=False)
+    index = pd.Index(pd.arrays.ArrowStringArray(cats, dtype=frames[names[0]][column].dtype))
+    # pandas checks that categories are unique whenever it makes a dtype of them (every concat of
+    # categoricals does) by building a hash engine over them as Python strings, which the Index
+    # keeps: 262 MB for ABP's sentences. ``pc.unique`` made them unique; the answer is recorded
+    # up front, and the fast path skips the check here.
+    cache = getattr(index, "_cache", None)
+    if isinstance(cache, dict):
+        cache["is_unique"] = True
+    dtype = pd.CategoricalDtype._from_fastpath(index, ordered=False)  # type: ignore[attr-defined]
     for t, arr in zip(names, arrays):
         codes = pc.fill_null(pc.index_in(arr, value_set=cats), -1).to_numpy().astype(np.int32)
         frames[t][column] = pd.Categorical.from_codes(codes, dtype=dtype)

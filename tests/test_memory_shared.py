@@ -91,6 +91,15 @@ def test_claims_from_shared_columns_are_the_same(abp_rows: list[dict[str, list[d
     a = build_claims({**plain, "figures": prepare_figures(plain["figures"])})
     b = build_claims({**shared, "figures": prepare_figures(shared["figures"])})
     assert len(a) > 100
-    for c in ("text", "source"):
-        assert b[c].dtype is shared["attributions"]["sentence" if c == "text" else c].dtype
+    for c in ("text", "source"):  # codes into the very categories of the extraction tables
+        assert b[c].dtype.categories is shared["attributions"]["sentence" if c == "text" else c].dtype.categories
     _same_values(a, b)
+
+
+def test_concatenating_shared_columns_builds_no_hash_engine(abp_rows: list[dict[str, list[dict[str, Any]]]],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = _frames(abp_rows, True, monkeypatch)
+    col = shared["attributions"]["sentence"]
+    both = pd.concat([col.iloc[:50], col.iloc[50:]], ignore_index=True)  # as claims parts are joined
+    assert both.dtype.categories is col.dtype.categories and both.tolist() == col.tolist()
+    assert "_engine" not in col.dtype.categories._cache  # no Python string per category kept
