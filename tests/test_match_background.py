@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import multiprocessing as mp
 import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -39,7 +40,10 @@ def test_side_by_side_path_gives_the_one_process_tables(monkeypatch: pytest.Monk
     one = match_frames(frames, _config(1), stats=s1)
     assert not forks
     two = match_frames(frames, _config(2), stats=s2)
-    assert len(forks) == 3  # half of prepare_figures, source groups, syndication
+    # Half of prepare_figures, source groups and figure clusters, syndication and the figure
+    # tables (every headline's claim is a figure's: no texts to tokenise, no claim clusters in
+    # clusters.csv to split).
+    assert len(forks) == 3
     assert set(one) == set(two)
     for name in one:
         pd.testing.assert_frame_equal(one[name], two[name], obj=name)
@@ -84,3 +88,49 @@ def test_a_failed_child_is_run_again_here() -> None:
 def test_groups_of_is_group_of(mention: object) -> None:
     groups = {"Civic Front": "Civic Front Party", "the Health Ministry": "Estrania's Health Ministry"}
     assert groups_of([mention, mention], groups) == [group_of(mention, groups)] * 2
+
+
+def test_side_by_side_tables_in_small_parts_are_the_one_process_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    import provenance.report.tables as tables_module
+    from provenance.pipeline import collect
+
+    monkeypatch.setattr(background, "MIN_ROWS", 0)
+    frames = collect([str(Path(__file__).resolve().parents[1] / "corpora" / "sample")], workers=1)
+    one = match_frames(frames, _config(1))
+    assert (one["clusters"]["kind"] == "claim").sum() > 4  # clusters.csv's claim rows are split in two
+    for part_rows in (2, 3, 1000):  # the child's rows begin a part, end one, or stay in the first
+        monkeypatch.setattr(tables_module, "TABLE_PART_ROWS", part_rows)
+        monkeypatch.setattr(tables_module, "TEXT_CLUSTER_SLICE_ROWS", 3)
+        two = match_frames(frames, _config(2))
+        for name in one:
+            pd.testing.assert_frame_equal(one[name], two[name], obj=name)
+        # Made in children, the figures and cells still share the corpus-wide categories (not
+        # copies of them sent back).
+        shared = [c for c in frames["figures"].columns if isinstance(frames["figures"][c].dtype, pd.CategoricalDtype)]
+        assert "sentence" in shared
+        for name in ("figures", "figure_cells"):
+            assert all(two[name][c].cat.categories is frames["figures"][c].cat.categories for c in shared), name
+
+
+@pytest.mark.parametrize("part_rows", [1, 2, 3, 4, 10])
+def test_table_parts_made_in_two_places_are_the_parts_made_in_one(part_rows: int) -> None:
+    from provenance.report.tables import _TableParts
+
+    cols = ["s", "n", "late"]
+    rows = [(f"r{i}", i, "x" if i == 6 else None) for i in range(9)]
+    whole = _TableParts(cols, part_rows)
+    for r in rows:
+        whole.append(r)
+    for split in range(len(rows) + 1):
+        here, there = _TableParts(cols, part_rows), _TableParts(cols, part_rows, offset=split)
+        for r in rows[:split]:
+            here.append(r)
+        for r in rows[split:]:
+            there.append(r)
+        here.extend(*there.detach())
+        assert here.count == len(rows)
+        def sizes(t: _TableParts) -> list[int]:
+            return [len(p) for p in t.parts] + ([len(t.rows)] if t.rows else [])
+
+        assert sizes(here) == sizes(whole)  # the parts of one process (each part's dtypes inferred alike)
+        pd.testing.assert_frame_equal(here.frame(), pd.DataFrame(rows, columns=cols))

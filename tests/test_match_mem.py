@@ -190,3 +190,21 @@ def test_a_filled_token_cache_is_reused_not_tokenised_again(monkeypatch: pytest.
 
     monkeypatch.setattr(Tokenizer, "table", no_second_tokenising)
     assert cluster_text_claims(claims, settings, 50.0, tokens=cache) == (expected, linked)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 501])
+def test_tokenising_half_in_a_child_gives_the_same_table_and_vocabulary(n: int) -> None:
+    texts = _texts(n, 11)
+    # Words only the second half has, first seen out of their sorted order.
+    texts = [t if i < n // 2 else f"{t} new{(n - i) % 17}word" for i, t in enumerate(texts)]
+    texts[1::7] = [None] * len(texts[1::7])  # missing texts are empty rows
+    one, two = Tokenizer(), Tokenizer()
+    one.table(["hospital gaza"])  # a vocabulary begun before: its ids stay, new words follow
+    two.table(["hospital gaza"])
+    expected = one.table(texts)
+    got = two.table_beside(StringColumn(pd.Series(texts, dtype=object)))
+    assert (got.indptr.tolist(), got.ids.tolist()) == (expected.indptr.tolist(), expected.ids.tolist())
+    assert (got.ids.dtype, got.indptr.dtype) == (expected.ids.dtype, expected.indptr.dtype)
+    assert two.words == one.words and two.vocab == one.vocab
+    added = [w for w in two.words if w.startswith("new")]
+    assert n < 500 or (len(added) == 17 and added != sorted(added))  # the second half adds words, out of order

@@ -106,10 +106,11 @@ def collections_paused() -> Iterator[None]:
 def _cluster_claims(
     frames: Mapping[str, pd.DataFrame], config: dict[str, Any], *, texts: Mapping[str, str] | None = None,
     stats: MatchStats | None = None, tokens: TokenCache | None = None,
-    before_text: Callable[[pd.DataFrame], None] | None = None,
+    before_text: Callable[[pd.DataFrame, pd.DataFrame], None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``cluster_claims``; ``before_text`` is called with the claims (speakers and figure
-    clusters set) before text clustering, so a stage that needs them can start beside it."""
+    clusters set) and the figures (final) before text clustering, so a stage that needs them
+    can start beside it."""
     m = config["match"]
     stats = stats or MatchStats()
     atts = frames.get("attributions", pd.DataFrame())
@@ -124,18 +125,29 @@ def _cluster_claims(
                  if len(atts) and {"source_canonical", "source_text"} <= set(atts.columns) else [])
         return source_groups(figs, frames.get("actors"), SourceSettings.from_config(m), extra)
 
-    def clusters() -> list[str]:
+    def clusters(st: BlockingStats) -> list[str]:
         """Figure clusters (blocked on metric, counted group and side: source groups are not read)."""
-        return figure_clusters(figs, FigureSettings.from_config(m), config, stats.figures) if len(figs) else []
+        return figure_clusters(figs, FigureSettings.from_config(m), config, st) if len(figs) else []
 
-    pending = Deferred(grouped_sources, apart, "source groups")
-    claims = build_claims({**frames, "figures": figs}, texts=texts) if apart else None
-    fig_ids = clusters() if apart else None
-    groups_of_figs, groups = pending.result()
-    del pending
+    def grouped_and_clustered() -> tuple[tuple[list[str | None], dict[str, str]], list[str], BlockingStats]:
+        """Source groups, then figure clusters with their counts: in the child, both beside
+        ``build_claims`` (the longer stage), which reads neither."""
+        st = BlockingStats()
+        return grouped_sources(), clusters(st), st
+
+    fig_ids: list[str] | None = None
+    if apart:
+        pending = Deferred(grouped_and_clustered, True, "source groups and figure clusters")
+        claims = build_claims({**frames, "figures": figs}, texts=texts)
+        (groups_of_figs, groups), fig_ids, fstats = pending.result()
+        stats.figures.merge(fstats)
+        del pending
+    else:
+        claims = None
+        groups_of_figs, groups = grouped_sources()
     figs["source_group"] = groups_of_figs if len(figs) else pd.Series(dtype=object)
     del groups_of_figs
-    figs["cluster_id"] = fig_ids if fig_ids is not None else clusters()
+    figs["cluster_id"] = fig_ids if fig_ids is not None else clusters(stats.figures)
     del fig_ids
     if claims is None:
         claims = build_claims({**frames, "figures": figs}, texts=texts)
@@ -159,8 +171,8 @@ def _cluster_claims(
         rest = claims.loc[~by_figure, ["claim_id", "text", "speaker", "quote", "published"]]
     if before_text is not None:
         if rest is not None and tokens is not None:
-            tokens.fill(rest)  # tokenised once, before the stage started beside text clustering
-        before_text(claims)
+            tokens.fill(rest, apart)  # tokenised once, before the stage started beside text clustering
+        before_text(claims, figs)
     if rest is not None:
         ids, _ = cluster_text_claims(rest, TextSettings.from_config(m), m["similarity"]["text_cutoff"], stats.text,
                                      tokens=tokens)
@@ -188,9 +200,9 @@ def _prepare_figures(figures: pd.DataFrame, apart: bool) -> pd.DataFrame:
     if len(distinct) < 2 or ids.isna().any():
         return prepare_figures(figures)
     late = (ids >= distinct[len(distinct) // 2]).to_numpy(dtype=bool)
-    pending = Deferred(lambda: prepare_figures(figures[late]), True, "prepare_figures")
+    pending = Deferred(lambda: _as_codes(prepare_figures(figures[late]), figures), True, "prepare_figures")
     first = prepare_figures(figures[~late])
-    second = pending.result()
+    second = _from_codes(*pending.result(), figures)
     if list(first.columns) != list(second.columns) or not first.dtypes.equals(second.dtypes):
         return prepare_figures(figures)
     out = pd.concat([first, second], ignore_index=True)
@@ -200,6 +212,29 @@ def _prepare_figures(figures: pd.DataFrame, apart: bool) -> pd.DataFrame:
     # (report look-ups read an article's rows by slice, ``report.html.ByArticle``).
     release_arrow_memory()
     return out
+
+
+def _as_codes(df: pd.DataFrame, like: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """A child's table to send back: each categorical column whose dtype is ``like``'s (the
+    corpus-wide categories of ``frames.share_strings``) as its codes, and those columns.
+
+    Pickled whole, such a column carries every sentence of the corpus (0.15 GB on ABP), which
+    the parent would read back into a second copy of the categories."""
+    shared = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype) and c in like.columns
+              and df[c].dtype is like[c].dtype]
+    if not shared:
+        return df, []
+    out = df.copy(deep=False)
+    for c in shared:
+        out[c] = out[c].cat.codes.to_numpy()
+    return out, shared
+
+
+def _from_codes(df: pd.DataFrame, shared: list[str], like: pd.DataFrame) -> pd.DataFrame:
+    """``_as_codes`` undone: the columns ``shared`` as categoricals of ``like``'s dtypes again."""
+    for c in shared:
+        df[c] = pd.Categorical.from_codes(df[c].to_numpy(), dtype=like[c].dtype)
+    return df
 
 
 def match_frames(
@@ -224,34 +259,14 @@ def match_frames(
     Raises:
         ReferenceSeriesError: The configured reference file cannot be read.
     """
-    from provenance.report.tables import build_tables  # report consumes match's frames
+    from provenance.report.tables import (  # report consumes match's frames
+        FigureTables,
+        build_tables,
+        figure_tables,
+    )
 
     m = config["match"]
     stats = stats or MatchStats()
-    tokens = TokenCache()  # claim texts are tokenised once, for both
-    apart = side_by_side(config, len(frames.get("figures", ())) + len(frames.get("attributions", ())))
-    syndication: list[Deferred[tuple[pd.DataFrame, BlockingStats]]] = []
-
-    def start_syndication(claims: pd.DataFrame, cache: TokenCache = tokens) -> None:
-        """Syndication beside text clustering: it does not read the text clusters, and the
-        text claims' tokens are in ``cache`` already (``TokenCache.fill``)."""
-        def run() -> tuple[pd.DataFrame, BlockingStats]:
-            st = BlockingStats()
-            return find_syndication(claims, config, st, tokens=cache), st
-
-        syndication.append(Deferred(run, True, "syndication"))
-
-    with collections_paused():
-        claims, figs = _cluster_claims(frames, config, texts=texts, stats=stats, tokens=tokens,
-                                       before_text=start_syndication if apart else None)
-        del start_syndication  # its default argument holds the token table (~0.2 GB on ABP)
-        if syndication:
-            synd, sstats = syndication.pop().result()
-            stats.syndication.merge(sstats)
-        else:
-            synd = find_syndication(claims, config, stats.syndication, tokens=tokens)
-    del tokens
-    release_arrow_memory()
     if reference is None and m["reference"]["path"]:
         reference = load_reference(m["reference"]["path"])
     ref_index = None
@@ -259,6 +274,36 @@ def match_frames(
         r = m["reference"]
         ref_index = ReferenceIndex(reference, r["max_lag_days"], r["tolerance"],
                                    FigureInterval(m["relation_slack"], m["relation_slack"]), r["max_lead_days"])
+    tokens = TokenCache()  # claim texts are tokenised once, for both
+    apart = side_by_side(config, len(frames.get("figures", ())) + len(frames.get("attributions", ())))
+    syndication: list[Deferred[tuple[pd.DataFrame, BlockingStats, FigureTables, list[str]]]] = []
+
+    def start_syndication(claims: pd.DataFrame, figs: pd.DataFrame, cache: TokenCache = tokens) -> None:
+        """Syndication, then the figure side of the tables, beside text clustering: neither
+        reads the text clusters (the figure cells read the claims' ids only), and the text
+        claims' tokens are in ``cache`` already (``TokenCache.fill``)."""
+        def run() -> tuple[pd.DataFrame, BlockingStats, FigureTables, list[str]]:
+            st = BlockingStats()
+            synd = find_syndication(claims, config, st, tokens=cache)
+            part = figure_tables(figs, claims, synd, config, ref_index)
+            part.cells, shared = _as_codes(part.cells, figs)
+            return synd, st, part, shared
+
+        syndication.append(Deferred(run, True, "syndication and figure tables"))
+
+    figure_part = None
+    with collections_paused():
+        claims, figs = _cluster_claims(frames, config, texts=texts, stats=stats, tokens=tokens,
+                                       before_text=start_syndication if apart else None)
+        del start_syndication  # its default argument holds the token table (~0.2 GB on ABP)
+        if syndication:
+            synd, sstats, figure_part, shared = syndication.pop().result()
+            figure_part.cells = _from_codes(figure_part.cells, shared, figs)
+            stats.syndication.merge(sstats)
+        else:
+            synd = find_syndication(claims, config, stats.syndication, tokens=tokens)
+    del tokens
+    release_arrow_memory()
     # A shallow copy: the new column is the copy's own, the other columns share the input's
     # memory (a deep copy held a second 0.3 GB attributions table through build_tables on ABP).
     atts = frames.get("attributions", pd.DataFrame()).copy(deep=False)
@@ -270,7 +315,8 @@ def match_frames(
         del key  # ~0.2 GB of tuple keys on ABP, not to be held through build_tables
     elif "cluster_id" not in atts.columns:
         atts["cluster_id"] = pd.Series(dtype=object)
-    out = build_tables(claims, figs, synd, config, frames.get("articles"), ref_index)
+    out = build_tables(claims, figs, synd, config, frames.get("articles"), ref_index, figure_part, background=apart)
+    del figure_part
     out["attributions"] = atts
     log.info("matched %d claims into %d clusters (%d candidate pairs)", len(claims), len(out["clusters"]),
              stats.candidate_pairs)

@@ -472,11 +472,12 @@ def cluster_text_claims(
     # texts read only for the pairs a rule compares them in, each text prepared once a chunk.
     pairs = TextPairs(speakers, quote if quote is not None else [None] * n, quoted, text, settings, text_cutoff)
     cutoff = settings.overlap_cutoff
+    has_quote: list[bool] = quoted.tolist()  # read per pair: a list item faster than an array's
 
     def decide(a: int, b: int, ov: float) -> PairDecision | None:
         """compare_text_claims on claims a and b; None when no rule can link them (the first
         rule needs two quotes, the others this much overlap), without the call."""
-        if ov < cutoff and not (quoted[a] and quoted[b]):
+        if ov < cutoff and not (has_quote[a] and has_quote[b]):
             return None
         return pairs.decide(a, b, ov)
 

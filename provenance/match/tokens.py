@@ -99,11 +99,16 @@ class TokenCache:
     table: TokenTable | None = None
     claims: Any = None
 
-    def fill(self, claims: pd.DataFrame) -> None:
+    def fill(self, claims: pd.DataFrame, background: bool = False) -> None:
         """Tokenise the ``text`` of ``claims`` now (before syndication is started beside text
-        clustering, so both use this table); ``cluster_text_claims(claims, ...)`` reuses it."""
+        clustering, so both use this table); ``cluster_text_claims(claims, ...)`` reuses it.
+
+        With ``background``, the second half of the texts is tokenised in a forked child
+        beside the first half (``Tokenizer.table_beside``): the same table and vocabulary.
+        """
         self.tokenizer = self.tokenizer or Tokenizer()
-        self.table = self.tokenizer.table(StringColumn(claims["text"]))
+        texts = StringColumn(claims["text"])
+        self.table = self.tokenizer.table_beside(texts) if background else self.tokenizer.table(texts)
         self.claim_ids, self.claims = claims["claim_id"], claims
 
 
@@ -116,6 +121,12 @@ class Tokenizer:
 
     def table(self, texts: Iterable[str | None]) -> TokenTable:
         """``content_tokens`` of every text, as ids."""
+        indptr, ids = self._unsorted(texts)
+        _sort_rows(indptr, ids)
+        return TokenTable(self.words, indptr, ids)
+
+    def _unsorted(self, texts: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
+        """(indptr, ids) of ``table``, each text's ids in token order (not sorted yet)."""
         vocab, words = self.vocab, self.words
         # Compact arrays as they grow: a list of 9M Python ints (ABP's claims) took ~300 MB.
         flat = array("i")
@@ -131,7 +142,45 @@ class Tokenizer:
         indptr = np.frombuffer(bounds, dtype=np.int64).copy()
         ids = np.frombuffer(flat, dtype=np.int32).copy()
         del flat, bounds
-        _sort_rows(indptr, ids)
+        return indptr, ids
+
+    def table_beside(self, texts: StringColumn) -> TokenTable:
+        """``table(texts)``, the second half of the texts tokenised in a forked child.
+
+        The child numbers its tokens by first occurrence in its half; here each of its tokens
+        missing from this vocabulary is added in that order, which is the order tokenising the
+        texts one after the other adds them, so vocabulary, ids and table are those of
+        ``table(texts)`` (``tests/test_match_mem.py``).
+        """
+        from provenance.match.background import Deferred
+
+        half = len(texts) // 2
+
+        def second() -> tuple[list[str], np.ndarray, np.ndarray]:
+            """The second half's table, numbered by a tokenizer of its own (unsorted rows)."""
+            own = Tokenizer()
+            indptr, ids = own._unsorted(texts.iter_range(half, len(texts)))
+            return own.words, indptr, ids
+
+        pending = Deferred(second, True, "tokens")
+        indptr1, ids1 = self._unsorted(texts.iter_range(0, half))
+        _sort_rows(indptr1, ids1)
+        words2, indptr2, ids2 = pending.result()
+        del pending
+        vocab, words = self.vocab, self.words
+        remap = np.empty(len(words2), dtype=np.int32)
+        for k, w in enumerate(words2):
+            got = vocab.get(w)
+            if got is None:
+                got = vocab[w] = len(words)
+                words.append(w)
+            remap[k] = got
+        del words2
+        ids2 = remap[ids2]
+        _sort_rows(indptr2, ids2)  # sorted by this vocabulary's ids
+        indptr = np.concatenate([indptr1, indptr2[1:] + indptr1[-1]])
+        ids = np.concatenate([ids1, ids2])
+        del indptr1, ids1, indptr2, ids2, remap
         return TokenTable(words, indptr, ids)
 
 
@@ -415,11 +464,15 @@ class StringColumn:
         return str(self._data[self._offs[i]:self._offs[i + 1]], "utf-8")
 
     def __iter__(self) -> Iterator[str | None]:
+        return self.iter_range(0, len(self))
+
+    def iter_range(self, start: int, stop: int) -> Iterator[str | None]:
+        """The values of rows ``start`` to ``stop`` (excluded)."""
         if self._list is not None:
-            yield from self._list
+            yield from self._list[start:stop]
             return
-        for at in range(0, self._n, 65536):  # a slice's values at a time
-            yield from self._arr.slice(at, 65536).to_pylist()
+        for at in range(start, stop, 65536):  # a slice's values at a time
+            yield from self._arr.slice(at, min(65536, stop - at)).to_pylist()
 
     def is_str(self) -> np.ndarray:
         """Which values are strings (not missing)."""

@@ -13,6 +13,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -23,6 +24,7 @@ import pyarrow.compute as pc
 
 from provenance.config import check_table_settings
 from provenance.frames import column_values, concat_parts, records
+from provenance.match.background import Deferred
 from provenance.match.blocking import MATCHED_METRICS
 from provenance.match.claims import scopes
 from provenance.match.comparisons import FigureInterval, IntervalsCompatible, parse_day, strip_outlet_suffix
@@ -302,16 +304,14 @@ def _str_column(values: list[str | None]) -> Any:
         np.array([np.nan if v is None else v for v in values], dtype=object)
 
 
-def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame) -> pd.DataFrame:
-    """clusters.csv: id, kind, label, representative claim, dates, outlets and independent reports.
+_CLUSTER_COLUMNS = ["cluster_id", "kind", "label", "representative_claim_id", "representative_text",
+                    "representative_cell", "n_claims", "n_outlets", "n_independent", "first_published",
+                    "last_published", "as_of_from", "as_of_to"]
 
-    Figure clusters are described from their cells (every clustered figure), claim clusters
-    from their claims.
-    """
-    cols = ["cluster_id", "kind", "label", "representative_claim_id", "representative_text", "representative_cell",
-            "n_claims", "n_outlets", "n_independent", "first_published", "last_published", "as_of_from", "as_of_to"]
-    sid, _ = _syndication_maps(synd)
-    rows = _TableParts(cols)
+
+def figure_cluster_rows(cells: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """The figure clusters' rows of clusters.csv (by cluster id), described from their cells."""
+    rows = []
     for cid, g in sorted(_groups(records(cells)).items()) if len(cells) else []:
         rep = next(r for r in g if r["relation"] == "representative")
         place = Counter(r["place_scope"] for r in g if _s(r["place_scope"])).most_common(1)
@@ -323,11 +323,55 @@ def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame
             rep["claim_id"], _ws(rep["sentence"]), rep["cell"], len({r["claim_id"] for r in g}), outlets,
             independent_count(outlets, [r["syndication_id"] for r in g]), [r["published"] for r in g],
             [r["as_of"] for r in g]))
+    return rows
+
+
+def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame,
+                   figure_rows: list[tuple[Any, ...]] | None = None, background: bool = False) -> pd.DataFrame:
+    """clusters.csv: id, kind, label, representative claim, dates, outlets and independent reports.
+
+    Figure clusters are described from their cells (every clustered figure; ``figure_rows``:
+    their rows made already by ``figure_cluster_rows``), claim clusters from their claims.
+    With ``background``, the rows of the second half of the claim clusters (by id) are made
+    in a forked child (``match.background.Deferred``) and put after this process's: the same
+    rows, in the same parts, so the same table.
+    """
+    cols = _CLUSTER_COLUMNS
+    sid, _ = _syndication_maps(synd)
+    rows = _TableParts(cols)
+    for row in figure_cluster_rows(cells) if figure_rows is None else figure_rows:
+        rows.append(row)
     fig_ids = set(cells["cluster_id"]) if len(cells) else set()
     # The text claims' rows, not a copy of them (851k claims on ABP, each with its text).
     text_rows = np.flatnonzero(~claims["cluster_id"].isin(fig_ids).to_numpy()) if len(claims) else np.zeros(0, int)
+    if not len(text_rows):
+        return rows.frame()
     names = _TEXT_CLUSTER_COLUMNS
-    for sub, bounds in _sorted_slices(claims[names] if len(claims) else claims, text_rows, TEXT_CLUSTER_SLICE_ROWS):
+    df = claims[names]
+    order, starts = _group_order(df["cluster_id"].take(text_rows))
+    order = text_rows[order]
+    n_groups = len(starts) - 1
+    half = n_groups // 2 if background else n_groups  # one row per claim cluster
+    before = rows.count
+
+    def second_half() -> tuple[list[tuple[Any, ...]], list[pd.DataFrame]]:
+        """The rows of the clusters after ``half``, as parts continuing this process's."""
+        part = _TableParts(cols, offset=before + half)
+        _text_cluster_rows(_group_slices(df, order, starts, half, n_groups, TEXT_CLUSTER_SLICE_ROWS), sid, part)
+        return part.detach()
+
+    pending = Deferred(second_half, True, "clusters.csv rows") if half < n_groups else None
+    _text_cluster_rows(_group_slices(df, order, starts, 0, half, TEXT_CLUSTER_SLICE_ROWS), sid, rows)
+    if pending is not None:
+        rows.extend(*pending.result())
+    return rows.frame()
+
+
+def _text_cluster_rows(slices: Iterator[tuple[pd.DataFrame, list[int]]], sid: dict[str, str],
+                       rows: _TableParts) -> None:
+    """clusters.csv rows of the claim clusters of ``slices`` (``_group_slices``), added to ``rows``."""
+    names = _TEXT_CLUSTER_COLUMNS
+    for sub, bounds in slices:
         values = [column_values(sub[c]) for c in names]  # the values records(sub) holds
         cid_of, claim_of, text_of, speaker_of, _, published_of, as_of_of = values
         for a, b in itertools.pairwise(bounds):
@@ -348,7 +392,6 @@ def clusters_table(claims: pd.DataFrame, cells: pd.DataFrame, synd: pd.DataFrame
             rows.append(_cluster_row(g[0]["cluster_id"], "claim", _text_label(rep, text), rep["claim_id"], text, None,
                                      len(g), outlets, independent_count(outlets, [sid.get(r["claim_id"]) for r in g]),
                                      [r["published"] for r in g], [r["as_of"] for r in g]))
-    return rows.frame()
 
 
 #: Rows of a built table held as Python tuples at a time (``_TableParts``).
@@ -364,21 +407,48 @@ class _TableParts:
     dates as Python strings) took 0.6 GB beside the table they became, the peak of matching.
     """
 
-    def __init__(self, columns: list[str], part_rows: int | None = None) -> None:
+    def __init__(self, columns: list[str], part_rows: int | None = None, offset: int = 0) -> None:
         self.columns = columns
         self.part_rows = part_rows or TABLE_PART_ROWS
         self.rows: list[tuple[Any, ...]] = []
         self.parts: list[pd.DataFrame] = []
+        self.count = 0
+        # Rows of the table made elsewhere before these (``detach``): the first rows here end
+        # the part those began, so they stay tuples until put after them (``extend``).
+        self._open = offset % self.part_rows
+        self._head: list[tuple[Any, ...]] = []
 
     def append(self, row: tuple[Any, ...]) -> None:
         """Add a row; a full part becomes a DataFrame."""
         self.rows.append(row)
-        if len(self.rows) >= self.part_rows:
+        self.count += 1
+        if len(self.rows) + self._open >= self.part_rows:
             self._flush()
 
     def _flush(self) -> None:
+        if self._open:
+            self._head, self.rows, self._open = self.rows, [], 0
+            return
         self.parts.append(pd.DataFrame(self.rows, columns=self.columns))
         self.rows = []
+
+    def detach(self) -> tuple[list[tuple[Any, ...]], list[pd.DataFrame]]:
+        """These rows, to be put after the ``offset`` rows made elsewhere (``extend``): the rows
+        ending the part those began, as tuples, then the parts (the last one maybe short)."""
+        if self._open:
+            return self.rows, []
+        if self.rows:
+            self._flush()
+        return self._head, self.parts
+
+    def extend(self, head: list[tuple[Any, ...]], parts: list[pd.DataFrame]) -> None:
+        """Put after these rows the rows ``detach`` gave, made with ``offset`` = ``count``."""
+        for row in head:
+            self.append(row)
+        if parts:
+            assert not self.rows, "the parts do not continue these rows"
+            self.parts.extend(parts)
+            self.count += sum(len(p) for p in parts)
 
     def frame(self) -> pd.DataFrame:
         """The whole table (the parts are emptied)."""
@@ -412,11 +482,17 @@ def _sorted_slices(df: pd.DataFrame, rows: np.ndarray, slice_rows: int) -> Itera
     if not len(rows):
         return
     order, starts = _group_order(df["cluster_id"].take(rows))
-    order = rows[order]
-    i = 0
-    while i < len(starts) - 1:
+    yield from _group_slices(df, rows[order], starts, 0, len(starts) - 1, slice_rows)
+
+
+def _group_slices(df: pd.DataFrame, order: np.ndarray, starts: list[int], first: int, stop: int,
+                  slice_rows: int) -> Iterator[tuple[pd.DataFrame, list[int]]]:
+    """``_sorted_slices`` of groups ``first`` to ``stop`` (excluded) of the rows ``order``
+    (``_group_order``, as rows of ``df``) whose groups start at ``starts``."""
+    i = first
+    while i < stop:
         j = i + 1
-        while j < len(starts) - 1 and starts[j] - starts[i] < slice_rows:
+        while j < stop and starts[j] - starts[i] < slice_rows:
             j += 1
         lo, hi = starts[i], starts[j]
         yield df.take(order[lo:hi]), [s - lo for s in starts[i:j + 1]]
@@ -788,8 +864,53 @@ def single_outlet_note(clusters: pd.DataFrame, min_outlets: int) -> str:
             f"(table_min_outlets = {min_outlets}).")
 
 
+@dataclass
+class FigureTables:
+    """The figure side of the comparison tables: it reads the figures, their clusters, the
+    claims' ids and syndication, not the text claims' clusters (``match_frames`` makes it beside
+    text clustering).
+
+    Attributes:
+        cells: figure_cells.csv, with ``series_id``.
+        conflicts: Pairs of series reporting conflicting figures (``figure_series``).
+        cluster_rows: The figure clusters' rows of clusters.csv (``figure_cluster_rows``).
+    """
+
+    cells: pd.DataFrame
+    conflicts: list[tuple[str, str]]
+    cluster_rows: list[tuple[Any, ...]]
+
+
+def figure_tables(figs: pd.DataFrame, claims: pd.DataFrame, synd: pd.DataFrame, config: dict[str, Any],
+                  reference: ReferenceIndex | None = None) -> FigureTables:
+    """Figure cells, their series and conflicts, and the figure clusters' rows of clusters.csv.
+
+    Args:
+        figs: Figures (``prepare_figures``) with ``cluster_id``.
+        claims: Claims (``article_id``, ``sentence_index`` and ``claim_id`` are read).
+        synd: syndication.csv rows.
+        config: Settings (``[match]``).
+        reference: Reference series index, optional.
+
+    Returns:
+        The figure side of ``build_tables``.
+    """
+    m = config["match"]
+    interval = FigureInterval(m["relation_slack"], m["relation_slack"])
+    cells = figure_cells(figs, claims, synd, interval, reference)
+    conflicts: list[tuple[str, str]] = []
+    if len(cells):
+        rep_of = dict(zip(cells.loc[cells["relation"] == "representative", "cluster_id"],
+                          cells.loc[cells["relation"] == "representative", "figure_id"]))
+        clustered = figs[figs["figure_id"].isin(set(cells["figure_id"]))]
+        series_of, conflicts = figure_series(clustered, rep_of, interval, SeriesSettings.from_config(m))
+        cells["series_id"] = cells["cluster_id"].map(series_of)
+    return FigureTables(cells, conflicts, figure_cluster_rows(cells))
+
+
 def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, config: dict[str, Any],
-                 articles: pd.DataFrame | None = None, reference: ReferenceIndex | None = None) -> dict[str, pd.DataFrame]:
+                 articles: pd.DataFrame | None = None, reference: ReferenceIndex | None = None,
+                 figure_part: FigureTables | None = None, background: bool = False) -> dict[str, pd.DataFrame]:
     """Every comparison table from clustered claims and figures.
 
     Args:
@@ -799,6 +920,10 @@ def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, c
         config: Settings (``[match]``).
         articles: The articles table (publication precision), optional.
         reference: Reference series index, optional.
+        figure_part: ``figure_tables`` of the same figures, claims and syndication, made
+            already (else made here).
+        background: Make half of clusters.csv's claim rows in a forked child
+            (``clusters_table``; the same table).
 
     Returns:
         claims, figures, clusters, figure_cells, figure_table, attribution_table, first_reports,
@@ -810,21 +935,19 @@ def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, c
     claims = claims.copy(deep=False)  # columns are added, none changed (a deep copy took 50 MB on ABP)
     claims["syndication_id"] = claims["claim_id"].map(sid)
     claims["syndicated_from"] = claims["claim_id"].map(frm)
-    cells = figure_cells(figs, claims, synd, interval, reference)
-    conflicts: list[tuple[str, str]] = []
-    if len(cells):
-        rep_of = dict(zip(cells.loc[cells["relation"] == "representative", "cluster_id"],
-                          cells.loc[cells["relation"] == "representative", "figure_id"]))
-        clustered = figs[figs["figure_id"].isin(set(cells["figure_id"]))]
-        series_of, conflicts = figure_series(clustered, rep_of, interval, SeriesSettings.from_config(m))
-        cells["series_id"] = cells["cluster_id"].map(series_of)
-    clusters = clusters_table(claims, cells, synd)
+    if figure_part is None:
+        figure_part = figure_tables(figs, claims, synd, config, reference)
+    cells, conflicts = figure_part.cells, figure_part.conflicts
+    clusters = clusters_table(claims, cells, synd, figure_part.cluster_rows, background)
+    del figure_part
     k = table_min_outlets(m, len(clusters))
     if m["table_min_outlets"] == "auto":
         log.info("table_min_outlets = auto: %d for %d clusters (every cluster up to table_auto_max_rows = %d)",
                  k, len(clusters), int(m["table_auto_max_rows"]))
     if note := single_outlet_note(clusters, k):
         log.info("%s", note)
+    # first_reports and discrepancies in a child beside the two wide tables saved ~1.5 CPU s
+    # of the parent on ABP but raised the peak (parent and child) by 0.1 GB: made here in turn.
     return {
         "claims": claims,
         "figures": figs,
@@ -839,7 +962,7 @@ def build_tables(claims: pd.DataFrame, figs: pd.DataFrame, synd: pd.DataFrame, c
 
 
 __all__ = [
-    "attribution_table", "build_tables", "cell_text", "clusters_table", "discrepancies", "figure_cells",
-    "figure_label", "figure_table", "first_reports", "independent_count", "representatives", "single_outlet_note",
-    "source_text", "table_min_outlets",
+    "FigureTables", "attribution_table", "build_tables", "cell_text", "clusters_table", "discrepancies", "figure_cells",
+    "figure_cluster_rows", "figure_label", "figure_table", "figure_tables", "first_reports", "independent_count",
+    "representatives", "single_outlet_note", "source_text", "table_min_outlets",
 ]
