@@ -322,8 +322,8 @@ def write_while_recording(
     return _write_while_thread_records(frames, matched, out, cfg, fmt, session)
 
 
-#: Matching rows from which ``write_while_recording`` records the run in a forked child: below,
-#: forking costs more than the thread's turns for the GIL (an ABP run has 1.7 million).
+#: Matching rows from which ``write_while_recording`` records the run in a forked child (an ABP
+#: run has 1.7 million): below, the record is a matter of seconds and a thread does it.
 RECORD_CHILD_MIN_ROWS = 50_000
 
 
