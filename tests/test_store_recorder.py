@@ -223,3 +223,33 @@ def test_a_killed_parent_takes_the_waiting_child_with_it(corpus: Path, tmp_path:
     assert again.returncode == 1, again.stderr
     assert outputs(out) == ref
     assert _runs(db) == 2
+
+
+def test_the_child_says_when_it_waits_for_another_writer(corpus: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture,
+                                                         children: list[recorder.ChildRecord]) -> None:
+    """Another process holds the write lock when the child starts: the child waits, tells it on
+    stderr as the run's own ``waiting`` callback would, and records once the lock is free."""
+    from provenance.store import incremental
+
+    db = tmp_path / "s.sqlite"
+    real = incremental.Session.complete_rows
+    holders: list[subprocess.Popen] = []
+
+    def complete_then_lock(self: incremental.Session) -> None:
+        real(self)
+        if not holders:  # the lock is taken after the run's last own write, before the child's
+            holders.append(subprocess.Popen([sys.executable, "-c", (
+                "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+                "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(2.5); c.execute('ROLLBACK')"),
+                str(db)], stdout=subprocess.PIPE, text=True))
+            assert holders[0].stdout is not None and holders[0].stdout.readline() == "locked\n"
+
+    monkeypatch.setattr(incremental.Session, "complete_rows", complete_then_lock)
+    told: list[str] = []
+    pipeline.run([str(corpus)], tmp_path / "out", workers=1, db=db, config=_config(),
+                 progress=pipeline.Progress(waiting=told.append))
+    holders[0].wait()
+    assert len(children) == 1 and not told  # the parent never waited: its child did
+    assert f"waiting for another provenance process writing {db} ..." in capfd.readouterr().err.splitlines()
+    assert _runs(db) == 1

@@ -30,6 +30,7 @@ import logging
 import multiprocessing as mp
 import os
 import signal
+import sys
 import traceback
 from typing import TYPE_CHECKING, Any
 
@@ -160,11 +161,16 @@ def _child(session: Session, frames: dict[str, pd.DataFrame], tables: dict[str, 
     from provenance.store.db import Store
 
     _die_with_parent(parent)
+    # A new stderr object on the same file: the inherited one's lock may have been held by the
+    # parent's progress thread at the fork, and so may its terminal display's.
+    err = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = err
     old = session.store
     code = 0
     try:
-        # No progress callback: the parent's terminal display is not this process's to draw.
-        store = Store(old.path, wait=old.wait, warn_after=old.warn_after)
+        # The wait for another writer is told as the parent's callback would, a plain line.
+        on_wait = (lambda msg: err.write(msg + "\n")) if old.on_wait is not None else None
+        store = Store(old.path, wait=old.wait, on_wait=on_wait, warn_after=old.warn_after)
         session.store = store
 
         def ready() -> None:
