@@ -169,8 +169,11 @@ def _child(session: Session, frames: dict[str, pd.DataFrame], tables: dict[str, 
     code = 0
     try:
         # The wait for another writer is told as the parent's callback would, a plain line.
-        on_wait = (lambda msg: err.write(msg + "\n")) if old.on_wait is not None else None
-        store = Store(old.path, wait=old.wait, on_wait=on_wait, warn_after=old.warn_after)
+        def tell(msg: str) -> None:
+            err.write(msg + "\n")
+
+        store = Store(old.path, wait=old.wait, on_wait=tell if old.on_wait is not None else None,
+                      warn_after=old.warn_after)
         session.store = store
 
         def ready() -> None:
