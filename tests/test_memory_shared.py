@@ -80,13 +80,13 @@ def test_shared_columns_write_the_same_csv_and_parquet(abp_rows: list[dict[str, 
         a.mkdir(exist_ok=True)
         b.mkdir(exist_ok=True)
         assert write_table(plain[t], a / t).read_bytes() == write_table(shared[t], b / t).read_bytes()
-        pa_plain = pq.read_table(write_table(plain[t], a / t, "parquet")).to_pylist()
-        pa_shared = pq.read_table(write_table(shared[t], b / t, "parquet")).to_pylist()
-        assert pa_plain == pa_shared
+        pa_plain = pq.read_table(write_table(plain[t], a / t, "parquet"))
+        pa_shared = pq.read_table(write_table(shared[t], b / t, "parquet"))
+        assert pa_plain.schema == pa_shared.schema and pa_plain.to_pylist() == pa_shared.to_pylist()
 
 
 def test_claims_from_shared_columns_are_the_same(abp_rows: list[dict[str, list[dict[str, Any]]]],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                 monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     plain, shared = _frames(abp_rows, False, monkeypatch), _frames(abp_rows, True, monkeypatch)
     a = build_claims({**plain, "figures": prepare_figures(plain["figures"])})
     b = build_claims({**shared, "figures": prepare_figures(shared["figures"])})
@@ -94,6 +94,9 @@ def test_claims_from_shared_columns_are_the_same(abp_rows: list[dict[str, list[d
     for c in ("text", "source"):  # codes into the very categories of the extraction tables
         assert b[c].dtype.categories is shared["attributions"]["sentence" if c == "text" else c].dtype.categories
     _same_values(a, b)
+    assert write_table(a, tmp_path / "a").read_bytes() == write_table(b, tmp_path / "b").read_bytes()
+    assert (pq.read_table(write_table(a, tmp_path / "a", "parquet")).to_pylist()
+            == pq.read_table(write_table(b, tmp_path / "b", "parquet")).to_pylist())
 
 
 def test_concatenating_shared_columns_builds_no_hash_engine(abp_rows: list[dict[str, list[dict[str, Any]]]],

@@ -60,11 +60,20 @@ def write_table(df: pd.DataFrame, path: Path, fmt: str = "csv", bom: bool = Fals
     """Write one table atomically: CSV (UTF-8, optional BOM, no index; ``csvfile.write_csv``) or Parquet."""
     if fmt == "parquet":
         target = path.with_suffix(".parquet")
-        atomic_write(target, lambda tmp: df.to_parquet(tmp, index=False))
+        atomic_write(target, lambda tmp: _plain_strings(df).to_parquet(tmp, index=False))
         return target
     target = path.with_suffix(".csv")
     atomic_write(target, lambda tmp: write_csv(df, tmp, bom))  # the bytes of df.to_csv, a slice at a time
     return target
+
+
+def _plain_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its shared-string categoricals (``frames.SHARED_COLUMNS``) as the string
+    columns they stand for, so a Parquet file has the schema it had before they were shared;
+    the other columns are not copied."""
+    cats = {c: df[c].dtype.categories.dtype for c in df.columns
+            if isinstance(df[c].dtype, pd.CategoricalDtype) and isinstance(df[c].dtype.categories.dtype, pd.StringDtype)}
+    return df.astype(cats) if cats and df.columns.is_unique else df
 
 
 def write_report(
