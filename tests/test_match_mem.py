@@ -7,6 +7,7 @@ import random
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from provenance.match.blocking import (
@@ -116,6 +117,26 @@ def test_string_column_reads_values_and_missing() -> None:
     sliced = StringColumn(s.iloc[1:])  # an Arrow slice: offsets start past zero
     assert [sliced[i] for i in range(3)] == list(sliced) == [None, "ccc", "é"]
     assert [StringColumn(pd.Series([None, None], dtype=object))[i] for i in range(2)] == [None, None]
+
+
+def test_string_column_reads_a_shared_string_categorical_in_place() -> None:
+    from provenance.frames import share_strings
+
+    texts = _texts(70_000, 5)  # past one 65,536-row slice of ``iter_range``
+    texts[3::11] = [None] * len(texts[3::11])
+    frames = {"claims": pd.DataFrame({"text": pd.array(texts, dtype="string[pyarrow]")})}
+    dtype = share_strings(frames, "text", ["claims"])
+    assert dtype is not None and isinstance(frames["claims"]["text"].dtype, pd.CategoricalDtype)
+    col = StringColumn(frames["claims"]["text"])
+    plain = StringColumn(pd.Series(texts, dtype=object))
+    assert list(col) == list(plain) == texts
+    assert [col[i] for i in (0, 3, 69_999)] == [texts[0], None, texts[69_999]]
+    assert list(col.iter_range(65_530, 65_540)) == texts[65_530:65_540]
+    assert col.is_str().tolist() == plain.is_str().tolist()
+    # The values are read from the shared categories' buffer, not from a copy of every row.
+    shared = pa.array(dtype.categories.array)
+    assert col._cats._arr.buffers()[2].address == shared.buffers()[2].address
+    assert list(StringColumn(pd.Categorical(["b", None, "a"]))) == ["b", None, "a"]  # object categories
 
 
 def _cluster_reference(claims: pd.DataFrame, settings: TextSettings, text_cutoff: float) -> list[str]:
