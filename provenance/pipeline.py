@@ -267,7 +267,9 @@ def run(
                          progress=progress, session=session, actors_files=actors_files)
         if progress.stage:
             progress.stage("matching")
-        matched = match_frames(frames, cfg)
+        # The extraction figures are replaced by matching's (sorted, with cluster ids): not
+        # kept beside them through matching.
+        matched = match_frames(frames, cfg, release_figures=True)
         frames.update(matched)
         files: list[Path] = []
         if out is not None:

@@ -134,3 +134,21 @@ def test_table_parts_made_in_two_places_are_the_parts_made_in_one(part_rows: int
 
         assert sizes(here) == sizes(whole)  # the parts of one process (each part's dtypes inferred alike)
         pd.testing.assert_frame_equal(here.frame(), pd.DataFrame(rows, columns=cols))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_released_figures_are_dropped_from_the_input_and_tables_unchanged(
+        monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    import weakref
+
+    monkeypatch.setattr(background, "MIN_ROWS", 0)
+    expected = match_frames(_headline_frames(), _config(workers))
+    frames = _headline_frames()
+    names = set(frames) - {"figures"}
+    figures = weakref.ref(frames["figures"])
+    got = match_frames(frames, _config(workers), release_figures=True)
+    assert set(frames) == names  # only the figures were taken out of the caller's dict
+    assert figures() is None  # and matching kept no reference to them
+    assert set(got) == set(expected)
+    for name in got:
+        pd.testing.assert_frame_equal(got[name], expected[name], obj=name)

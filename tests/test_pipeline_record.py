@@ -65,3 +65,5 @@ def test_the_run_is_recorded_with_its_tables(tmp_path: Path) -> None:
     assert _runs(db) == 1
     with sqlite3.connect(db) as c:
         assert c.execute("SELECT count(*) FROM claims").fetchone()[0] == len(res.frames["claims"])
+    # The extraction figures, released to matching, are replaced by matching's (with cluster ids).
+    assert "cluster_id" in res.frames["figures"].columns and len(res.frames["figures"])

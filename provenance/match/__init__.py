@@ -106,16 +106,19 @@ def collections_paused() -> Iterator[None]:
 def _cluster_claims(
     frames: Mapping[str, pd.DataFrame], config: dict[str, Any], *, texts: Mapping[str, str] | None = None,
     stats: MatchStats | None = None, tokens: TokenCache | None = None,
-    before_text: Callable[[pd.DataFrame, pd.DataFrame], None] | None = None,
+    before_text: Callable[[pd.DataFrame, pd.DataFrame], None] | None = None, release_figures: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``cluster_claims``; ``before_text`` is called with the claims (speakers and figure
     clusters set) and the figures (final) before text clustering, so a stage that needs them
-    can start beside it."""
+    can start beside it. With ``release_figures``, ``frames["figures"]`` is deleted from
+    ``frames`` (a dict of the caller's own) once its prepared copy is made."""
     m = config["match"]
     stats = stats or MatchStats()
     atts = frames.get("attributions", pd.DataFrame())
     apart = side_by_side(config, len(frames.get("figures", ())) + len(atts))
     figs = _prepare_figures(frames.get("figures", pd.DataFrame()), apart)
+    if release_figures and isinstance(frames, dict):
+        frames.pop("figures", None)
 
     def grouped_sources() -> tuple[list[str | None], dict[str, str]]:
         """Source groups: they read the figures and attributions, not the claims, so they are
@@ -239,7 +242,7 @@ def _from_codes(df: pd.DataFrame, shared: list[str], like: pd.DataFrame) -> pd.D
 
 def match_frames(
     frames: dict[str, pd.DataFrame], config: dict[str, Any], *, texts: Mapping[str, str] | None = None,
-    reference: pd.DataFrame | None = None, stats: MatchStats | None = None,
+    reference: pd.DataFrame | None = None, stats: MatchStats | None = None, release_figures: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Build claims and cross-outlet clusters from the extraction tables, and the comparison tables.
 
@@ -250,6 +253,11 @@ def match_frames(
         texts: Article id -> text, to make every article one claim (headline corpora).
         reference: A reference series already loaded (``load_reference``).
         stats: Filled with blocking counts.
+        release_figures: Delete ``frames["figures"]`` from ``frames`` once matching has made
+            its own sorted copy, so the input table is not held beside it through matching
+            (about 0.1 GB on ABP); for a caller that replaces it with the result's
+            ``figures`` (``pipeline.run``: ``frames.update(matched)``). ``frames`` then lacks
+            ``figures`` if matching raises.
 
     Returns:
         New and updated tables: claims, figures and attributions (with ``cluster_id``),
@@ -292,9 +300,15 @@ def match_frames(
         syndication.append(Deferred(run, True, "syndication and figure tables"))
 
     figure_part = None
+    source: Mapping[str, pd.DataFrame] = frames
+    if release_figures and "figures" in frames:
+        source = dict(frames)  # matching's own reference, dropped once the figures are prepared
+        del frames["figures"]
     with collections_paused():
-        claims, figs = _cluster_claims(frames, config, texts=texts, stats=stats, tokens=tokens,
-                                       before_text=start_syndication if apart else None)
+        claims, figs = _cluster_claims(source, config, texts=texts, stats=stats, tokens=tokens,
+                                       before_text=start_syndication if apart else None,
+                                       release_figures=release_figures)
+        del source
         del start_syndication  # its default argument holds the token table (~0.2 GB on ABP)
         if syndication:
             synd, sstats, figure_part, shared = syndication.pop().result()
