@@ -65,8 +65,8 @@ DRIVER = textwrap.dedent(r'''
         import provenance.pipeline as pipeline
         real_match = pipeline.match_frames
 
-        def match_then_die(frames, config):
-            real_match(frames, config)
+        def match_then_die(frames, config, **options):
+            real_match(frames, config, **options)
             die()
 
         pipeline.match_frames = match_then_die
