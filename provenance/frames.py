@@ -98,8 +98,17 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(cols, vals)) for vals in zip(*(column_values(df[c]) for c in cols))]
 
 
-def _is_arrow_string(col: pd.Series) -> bool:
+def is_arrow_string(col: pd.Series) -> bool:
+    """A column of Arrow-backed strings (``string[pyarrow]``)."""
     return isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"
+
+
+def is_string_categorical(col: pd.Series) -> bool:
+    """A categorical whose categories are Arrow-backed strings (``share_strings``)."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return False
+    cats = col.dtype.categories.dtype
+    return isinstance(cats, pd.StringDtype) and cats.storage == "pyarrow"
 
 
 def share_strings(frames: dict[str, pd.DataFrame], column: str, tables: Iterable[str]) -> pd.CategoricalDtype | None:
@@ -114,7 +123,7 @@ def share_strings(frames: dict[str, pd.DataFrame], column: str, tables: Iterable
         The shared dtype, or None when no table's column was converted.
     """
     names = [t for t in tables if t in frames and len(frames[t]) and column in frames[t].columns
-             and _is_arrow_string(frames[t][column])]
+             and is_arrow_string(frames[t][column])]
     if not names:
         return None
     arrays = [pa.array(frames[t][column].array).cast(pa.large_string()) for t in names]

@@ -26,6 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from provenance.frames import is_arrow_string, is_string_categorical
+
 #: Rows rendered at a time (a slice of ABP's claims renders to ~25 MB).
 SLICE_ROWS = 50_000
 
@@ -53,25 +55,13 @@ _QUOTE = pa.scalar('"', pa.large_string())
 _EMPTY = pa.scalar("", pa.large_string())
 
 
-def _is_arrow_string(col: pd.Series) -> bool:
-    return isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"
-
-
-def _is_string_categorical(col: pd.Series) -> bool:
-    """A categorical whose categories are Arrow-backed strings (``frames.share_strings``)."""
-    if not isinstance(col.dtype, pd.CategoricalDtype):
-        return False
-    cats = col.dtype.categories.dtype
-    return isinstance(cats, pd.StringDtype) and cats.storage == "pyarrow"
-
-
 def fast_path(df: pd.DataFrame) -> bool:
     """Whether every column is of a kind rendered here (else ``to_csv`` writes the table)."""
     if len(df.columns) < 2 or not df.columns.is_unique:
         return False  # a row of one empty field is written '""' by the csv module
     for c in df.columns:
         col = df[c]
-        if _is_arrow_string(col) or _is_string_categorical(col):
+        if is_arrow_string(col) or is_string_categorical(col):
             continue
         if isinstance(col.dtype, pd.api.extensions.ExtensionDtype) or col.dtype.kind not in "iubfO":
             return False
@@ -109,7 +99,7 @@ def _quoted(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 def _render(col: pd.Series, lo: int, hi: int) -> pa.Array:
     """Rows ``lo:hi`` of a column as the text fields ``to_csv`` writes for them."""
-    if _is_arrow_string(col):
+    if is_arrow_string(col):
         return _quoted(pa.array(col.iloc[lo:hi].array, type=pa.large_string()))
     if isinstance(col.dtype, pd.CategoricalDtype):  # strings (``fast_path``): the slice's values, missing as null
         codes = col.array.codes[lo:hi]
