@@ -42,6 +42,27 @@ def test_emissions_are_the_sum_of_the_string_feature_weights(tagger: at.Attribut
         assert np.allclose(np.array(ref), toks.scores, atol=1e-9)
 
 
+def test_type_feature_rows_are_the_static_features(tagger: at.AttributionTagger) -> None:
+    """``_type_features`` finds the rows of ``_static``'s own features (those the model has,
+    in order) without building the strings; own rows are the same floats either way."""
+    tagger.tag("Warm-up.", split_sentences("Warm-up."))
+    model = tagger._emission_model
+    words = sorted({text[a:b] for text in _dev_texts(8) for a, b in at.tokenize(text)})
+    words += ["’", "'", '"', "“", "‘", "»", "It’s", "HE", "ÉTÉ", "İstanbul", "ﬁnal", "Said", "according"]
+    feats, counts, props = model._type_features(words)
+    assert len(counts) == len(words) and len(props) == 7 * len(words)
+    ends = np.cumsum(counts)
+    for i, w in enumerate(words):
+        expected = [r for r in (model._wrow.get(f, 0) for f in at._static(w)[2]) if r]
+        assert feats[ends[i] - counts[i]:ends[i]] == expected, w
+    fresh = dec.EmissionModel(tagger._tagger.info(), tagger._tagger.labels())
+    fresh._add_types(words)
+    ids = [fresh._types[w] for w in words]
+    ref = np.array([sum((model.weights.get(f, model.zero) for f in at._static(w)[2]), np.zeros(len(model.labels)))
+                    for w in words])
+    assert np.array_equal(fresh._own[ids], ref)
+
+
 def test_fast_tags_equal_crfsuite_tags_on_dev(tagger: at.AttributionTagger) -> None:
     # Without the sentence gate the two paths see the same sequences: the labels must be
     # identical. (With it they differ in 7 of 384 dev + ABP articles: the fast gate reads

@@ -179,6 +179,7 @@ class EmissionModel:
         self._hvals = np.zeros(1 << 12, dtype=np.int64)
         self._hashed = 0
         self._df = np.zeros(1024, dtype=np.int32)  # per word type: articles it was seen in
+        self._lex_rows: tuple[dict[str, tuple[int, ...]], dict[str, int], int, int] | None = None
 
     def clear_types(self) -> None:
         """Forget every word type (the tables are refilled on demand)."""
@@ -252,37 +253,102 @@ class EmissionModel:
             self._tcodes = np.concatenate([self._tcodes, np.zeros(max(b, len(self._tcodes)), dtype=np.uint32)])
         self._tcodes[a:b] = cps
         self._toff[tid0 + 1:tid0 + k + 1] = a + np.cumsum(np.fromiter(map(len, words), np.int64, k))
-        wrow = self._wrow
-        lower_ids, shape_ids = self.lower_ids, self.shape_ids
-        n_lower, n_shapes = self.n_lower, self.n_shapes
-        cues, cands, open_q = at.cue_lexicon(), at.candidate_words(), at._OPEN_Q
-        feat_rows: list[list[int]] = []
-        props: list[tuple[int, ...]] = []
-        for w in words:
-            lw, shape, own, _win = at._static(w)
-            feat_rows.append([wrow.get(f, 0) for f in own])
-            qcode = 1 if w in open_q else 2 if w in "”»" else 3 if w == '"' else 0
-            props.append((
-                lower_ids.get(lw, n_lower - 1),
-                shape_ids.get(shape, n_shapes - 1),
-                int(lw in cues),
-                int(shape in ("Xx", "X")),
-                int(w == ":"),
-                qcode,
-                int((qcode > 0 and w != "‘") or w == ":" or lw in cands),
-            ))
-        width = max(map(len, feat_rows))
-        idx = np.zeros((k, width), dtype=np.int64)  # padded with row 0 (zeros)
-        for i, r in enumerate(feat_rows):
-            idx[i, :len(r)] = r
+        feats, counts, props = self._type_features(words)
+        width = max(counts)
         rows = np.zeros((k, self._own.shape[1]))
-        for j in range(width):
-            rows += self._wtable[idx[:, j]]
+        if width:
+            # idx[i, j]: the j-th feature row of word i, padded with row 0 (zeros); the
+            # rows are added column by column, so each word's in its features' order.
+            cnt = np.array(counts, dtype=np.int64)
+            idx = np.zeros((width, k), dtype=np.int64)
+            first = np.cumsum(cnt) - cnt
+            idx[np.arange(len(feats)) - np.repeat(first, cnt), np.repeat(np.arange(k), cnt)] = np.array(feats, dtype=np.int64)
+            for j in range(width):
+                rows += np.take(self._wtable, idx[j], axis=0)
         self._own[tid0:tid0 + k] = rows
-        self._props[tid0:tid0 + k] = props
+        self._props[tid0:tid0 + k] = np.array(props, dtype=np.int64).reshape(k, 7)
         types = self._types
         for i, w in enumerate(words):
             types[w] = tid0 + i
+
+    def _type_features(self, words: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
+        """The weight-table rows of the features of each word (``attribution_tagger._static``'s
+        own features, in its order, those the model lacks left out: their row is zeros) as
+        one flat list and a count per word, and each word's seven properties (``_add_types``)
+        one word after the other in one flat list.
+
+        The feature strings are not built: the rows of the features of a lower-case form
+        (cue ratio, cue, cluster) are looked up once per form in tables made on first use
+        (``_lex_rows``). ``tests/test_attribution_decoder.py`` checks the rows against
+        ``_static``'s features.
+        """
+        lex = self._lex_rows
+        if lex is None:
+            lex = self._lex_rows = self._make_lex_rows()
+        cue_rows, clu_rows, pron_row, q_row = lex
+        wget = self._wrow.get
+        lower_ids, shape_ids = self.lower_ids, self.shape_ids
+        no_lower, no_shape = self.n_lower - 1, self.n_shapes - 1
+        cues, cands, open_q = at.cue_lexicon(), at.candidate_words(), at._OPEN_Q
+        pronouns, q_chars, lemma, shape_of = at._PRONOUNS, at._Q_CHARS, at._lemma, at._shape
+        feats: list[int] = []
+        counts: list[int] = []
+        props: list[int] = []
+        add = feats.append
+        for w in words:
+            lw = w.lower()
+            if "’" in lw:
+                lw = lw.replace("’", "'")
+            n0 = len(feats)
+            if r := wget("w=" + lw):
+                add(r)
+            if len(lw) > 3:
+                if r := wget("s3=" + lw[-3:]):
+                    add(r)
+                stem = lemma(lw)
+                if stem != lw and (r := wget("lm=" + stem)):
+                    add(r)
+            if (t := cue_rows.get(lw)) is not None:
+                feats.extend(t)
+            if r := clu_rows.get(lw, 0):
+                add(r)
+            if pron_row and lw in pronouns:
+                add(pron_row)
+            if q_row and w in q_chars:
+                add(q_row)
+            counts.append(len(feats) - n0)
+            shape = shape_of(w)
+            qcode = 1 if w in open_q else 2 if w in "”»" else 3 if w == '"' else 0
+            props += (
+                lower_ids.get(lw, no_lower),
+                shape_ids.get(shape, no_shape),
+                lw in cues,
+                shape in ("Xx", "X"),
+                w == ":",
+                qcode,
+                (qcode > 0 and w != "‘") or w == ":" or lw in cands,
+            )
+        return feats, counts, props
+
+    def _make_lex_rows(self) -> tuple[dict[str, tuple[int, ...]], dict[str, int], int, int]:
+        """Rows of the lower-case-form features of ``attribution_tagger._static``: per cue
+        table word its ``cr=`` and ``cue`` rows, per clustered word its ``c=`` row (only rows
+        the model has), and the rows of ``pron`` and ``q`` (0: not in the model)."""
+        wget = self._wrow.get
+        cue_lex = at.cue_lexicon()
+        cue_rows: dict[str, tuple[int, ...]] = {}
+        for lw, (n, ratio, _h) in at.cue_table().items():
+            freq = "hi" if n >= 100 else "mid" if n >= 20 else "lo"
+            rows = [wget(f"cr={min(4, int(ratio * 5))}{freq}", 0)]
+            if lw in cue_lex:
+                rows.append(wget("cue", 0))
+            cue_rows[lw] = tuple(r for r in rows if r)
+        clu_rows: dict[str, int] = {}
+        if at.USE_CLUSTERS:
+            for lw, cl in at.word_clusters().items():
+                if r := wget("c=" + cl, 0):
+                    clu_rows[lw] = r
+        return cue_rows, clu_rows, wget("pron", 0), wget("q", 0)
 
     def type_ids(self, words: Sequence[str]) -> np.ndarray:
         """Type ids of ``words``, computing the tables of new word types."""

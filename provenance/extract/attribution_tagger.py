@@ -48,6 +48,7 @@ USE_CLUSTERS = True
 _TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 _OPEN_Q = "“‘«"
 _CLOSE_Q = "”’»"
+_Q_CHARS = '"' + _OPEN_Q + _CLOSE_Q  # a token in this string gets the feature "q"
 _PRONOUNS = frozenset(
     ["he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "its", "our", "my", "your", "him", "them", "us", "who", "which"]
 )
@@ -156,7 +157,7 @@ def _static(w: str) -> tuple[str, str, tuple[str, ...], tuple[str, str, str, str
         feats.append("c=" + cl)
     if lw in _PRONOUNS:
         feats.append("pron")
-    if w in '"' + _OPEN_Q + _CLOSE_Q:
+    if w in _Q_CHARS:
         feats.append("q")
     return lw, shape, tuple(feats), ("w-1=" + lw, "w+1=" + lw, "w-2=" + lw, "w+2=" + lw)
 
