@@ -215,3 +215,18 @@ def test_compiled_tokenizer_gives_the_tagger_tokens() -> None:
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         starts, ends = jit.token_spans(codes, jit.ASCII_CLASS, *jit.char_classes(codes))
         assert list(zip(starts.tolist(), ends.tolist())) == [m.span() for m in at._TOKEN.finditer(text)]
+
+
+def test_fused_decode_gives_the_step_by_step_runs_on_dev(tagger: at.AttributionTagger) -> None:
+    """``tag_runs`` (one compiled call after the type look-up) = emissions, viterbi, label_runs."""
+    if not dec.USE_JIT:
+        pytest.skip("numba is not installed")
+    tagger.tag("Warm-up.", split_sentences("Warm-up."))
+    model = tagger._emission_model
+    texts = _dev_texts(40) + ["", "No sentence.", "\n\n“Quoted” he said.\nShe said: “yes.”"]
+    for text in texts:
+        sents = split_sentences(text)
+        for gate in (True, False):
+            toks = dec.emissions(model, text, sents, gate=gate)
+            want = dec.label_runs(toks, dec.viterbi(model.trans, toks.scores, toks.run), model.labels)
+            assert dec.tag_runs(model, text, sents, gate=gate) == want

@@ -597,6 +597,34 @@ def emissions(model: EmissionModel, text: str, sentences: Sequence[Sentence], *,
     return Tokens(starts[keep], ends[keep], sid, rid, em)
 
 
+def tag_runs(model: EmissionModel, text: str, sentences: Sequence[Sentence], *, gate: bool = True) -> list[tuple[str, int, int, int]]:
+    """``label_runs`` of the Viterbi labels of ``emissions``: the tagger's labelled runs.
+
+    With ``USE_JIT``, after the type look-up everything is one compiled call
+    (``attribution_fused.decode``, the same kernels' code back to back); else the steps.
+    """
+    if not USE_JIT:
+        toks = emissions(model, text, sentences, gate=gate)
+        return label_runs(toks, viterbi(model.trans, toks.scores, toks.run), model.labels)
+    from provenance.extract import attribution_fused as fused
+
+    codes = jit.code_points(text)
+    starts, ends = jit.token_spans(codes, jit.ASCII_CLASS, *jit.char_classes(codes))
+    if not len(starts) or not sentences:
+        return []
+    tid_all = model.type_ids_at(text, codes, starts, ends)
+    s_start = np.fromiter((s.start for s in sentences), np.int64, len(sentences))
+    s_end = np.fromiter((s.end for s in sentences), np.int64, len(sentences))
+    kind, inside = _label_kinds(model.labels)
+    typ, a, b, sid = fused.decode(
+        codes, starts, ends, tid_all, model._props, s_start, s_end, gate, model._own, model.static, model.row_map,
+        model.pair_keys, model.pair_lo, _DIST, model.jit_ints, model.trans,
+        _idle_scores(model.trans, len(starts)), kind, inside,
+    )
+    names = ("", "SRC", "CUE", "CON")
+    return list(zip(map(names.__getitem__, typ.tolist()), a.tolist(), b.tolist(), sid.tolist()))
+
+
 _IDLE: dict[bytes, np.ndarray] = {}
 
 
@@ -692,6 +720,15 @@ def viterbi_numpy(trans: np.ndarray, em: np.ndarray, chain: np.ndarray) -> np.nd
 _LABEL_KINDS: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
 
+def _label_kinds(names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per label: its type (0 O, 1 SRC, 2 CUE, 3 CON) and whether it is an ``I-`` label."""
+    key = tuple(names)
+    if key not in _LABEL_KINDS:
+        _LABEL_KINDS[key] = (np.array([0 if x == "O" else 1 + ("SRC", "CUE", "CON").index(x[2:]) for x in names]),
+                             np.array([x.startswith("I-") for x in names]))
+    return _LABEL_KINDS[key]
+
+
 def label_runs(
     toks: Tokens, labels: np.ndarray, names: Sequence[str]
 ) -> list[tuple[str, int, int, int]]:
@@ -705,11 +742,7 @@ def label_runs(
         labels: Their label indices into ``names`` (``O``, ``B-SRC``, ``I-CON``, ...).
         names: The label names.
     """
-    key = tuple(names)
-    if key not in _LABEL_KINDS:
-        _LABEL_KINDS[key] = (np.array([0 if x == "O" else 1 + ("SRC", "CUE", "CON").index(x[2:]) for x in names]),
-                             np.array([x.startswith("I-") for x in names]))
-    kind, inside = _LABEL_KINDS[key]
+    kind, inside = _label_kinds(names)
     k = kind[labels]
     n = len(k)
     if not n:

@@ -363,9 +363,14 @@ def warm_up() -> float:
         lookup_types(codes, starts, ends, keys, vals, tcodes, toff)
         literal_positions(codes, np.full(128 * 128, -1, dtype=np.int64), np.zeros(1, dtype=np.int64),
                           np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int64))
-        from provenance.extract import actor_jit  # it imports this module
+        from provenance.extract import actor_jit, attribution_fused  # they import this module
 
         actor_jit.alias_filter(codes, codes, i2, ASCII_CLASS, i2, i2)
+        attribution_fused.decode(codes, starts, ends, np.zeros(len(starts), dtype=np.int64), p,
+                                 np.zeros(1, dtype=np.int64), np.full(1, 3, dtype=np.int64), True, f, f,
+                                 np.zeros(128, dtype=np.int32), np.zeros(1, dtype=np.int64), np.zeros(3, dtype=np.int64),
+                                 np.zeros(13, dtype=np.int64), np.zeros(10, dtype=np.int64), np.zeros((2, 2)), f,
+                                 np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.bool_))
     return time.perf_counter() - t0
 
 

@@ -387,9 +387,7 @@ class AttributionTagger:
                                 "same labels, slower", exc)
                     self._emission_model = False
             if self._emission_model:
-                model = self._emission_model
-                tokens = dec.emissions(model, text, sentences, gate=prefilter)
-                return dec.label_runs(tokens, dec.viterbi(model.trans, tokens.scores, tokens.run), model.labels)
+                return dec.tag_runs(self._emission_model, text, sentences, gate=prefilter)
         spans: list[tuple[str, int, int, int]] = []
         select = candidate_sentences(text, sentences) if prefilter else None
         for toks, feats, sids in paragraph_sequences(text, sentences, select):
