@@ -171,12 +171,11 @@ class EmissionModel:
         self._own = np.zeros((1024, nl))  # per word type: the sum of its own features
         self._props = np.zeros((1024, 7), dtype=np.int64)  # per word type: see _add_type
         # The same word types by code points, for the compiled lookup (``type_ids_at``):
-        # type t is _tcodes[_toff[t]:_toff[t + 1]]; (_hkeys, _hvals) is an open-addressing
-        # hash table of the first _hashed types (``attribution_jit.hash_types``).
+        # type t is _tcodes[_toff[t]:_toff[t + 1]]; _hkeys is an open-addressing hash table
+        # of the first _hashed types (``attribution_jit.hash_types``: hash, id, offset, length).
         self._tcodes = np.zeros(1 << 14, dtype=np.uint32)
         self._toff = np.zeros(1025, dtype=np.int64)
-        self._hkeys = np.zeros(1 << 12, dtype=np.uint64)
-        self._hvals = np.zeros(1 << 12, dtype=np.int64)
+        self._hkeys = np.zeros((1 << 12, 4), dtype=np.uint64)
         self._hashed = 0
         self._df = np.zeros(1024, dtype=np.int32)  # per word type: articles it was seen in
         self._lex_rows: tuple[dict[str, tuple[int, ...]], dict[str, int], int, int] | None = None
@@ -375,10 +374,9 @@ class EmissionModel:
             size = len(self._hkeys)
             while 2 * n > size:
                 size *= 2
-            self._hkeys = np.zeros(size, dtype=np.uint64)
-            self._hvals = np.zeros(size, dtype=np.int64)
+            self._hkeys = np.zeros((size, 4), dtype=np.uint64)
             self._hashed = 0
-        jit.hash_types(self._hkeys, self._hvals, self._tcodes, self._toff, self._hashed, n)
+        jit.hash_types(self._hkeys, self._tcodes, self._toff, self._hashed, n)
         self._hashed = n
 
     def type_ids_at(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -388,7 +386,7 @@ class EmissionModel:
         types = self._types
         self._make_room(len(starts))
         self._sync_hash()
-        ids = jit.lookup_types(codes, starts, ends, self._hkeys, self._hvals, self._tcodes, self._toff)
+        ids = jit.lookup_types(codes, starts, ends, self._hkeys, self._tcodes)
         miss = np.flatnonzero(ids < 0)
         if len(miss):
             words = [text[a:b] for a, b in zip(starts[miss].tolist(), ends[miss].tolist())]
@@ -633,8 +631,12 @@ def _idle_scores(trans: np.ndarray, length: int) -> np.ndarray:
     key = trans.tobytes()
     g = _IDLE.get(key)
     if g is None or len(g) < length:
-        g = np.zeros((max(length, 256), trans.shape[0]))
-        for t in range(1, len(g)):
+        # Grown to twice the length, from the rows already known (step t needs only t - 1):
+        # the fused decoder asks for an article's token count, which grows many times.
+        old = g if g is not None else np.zeros((1, trans.shape[0]))
+        g = np.zeros((max(2 * length, 256), trans.shape[0]))
+        g[:len(old)] = old
+        for t in range(len(old), len(g)):
             g[t] = (g[t - 1][:, None] + trans).max(axis=0)
         _IDLE.clear()
         _IDLE[key] = g

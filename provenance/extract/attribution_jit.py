@@ -357,10 +357,10 @@ def warm_up() -> float:
         codes = np.frombuffer("abc".encode("utf-32-le"), dtype=np.uint32)
         alias_starts(codes, ASCII_CLASS, np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int8), np.zeros(1, dtype=np.int64))
         starts, ends = token_spans(codes, ASCII_CLASS, np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int8))
-        keys, vals, toff = np.zeros(4, dtype=np.uint64), np.zeros(4, dtype=np.int64), np.array([0, 3], dtype=np.int64)
+        table, toff = np.zeros((4, 4), dtype=np.uint64), np.array([0, 3], dtype=np.int64)
         tcodes = np.frombuffer("abc".encode("utf-32-le"), dtype=np.uint32).copy()
-        hash_types(keys, vals, tcodes, toff, 0, 1)
-        lookup_types(codes, starts, ends, keys, vals, tcodes, toff)
+        hash_types(table, tcodes, toff, 0, 1)
+        lookup_types(codes, starts, ends, table, tcodes)
         literal_positions(codes, np.full(128 * 128, -1, dtype=np.int64), np.zeros(1, dtype=np.int64),
                           np.zeros(1, dtype=np.uint32), np.zeros(1, dtype=np.int64))
         from provenance.extract import actor_jit, attribution_fused  # they import this module
@@ -507,23 +507,26 @@ def _fnv(codes, a, b):  # type: ignore[no-untyped-def]
 
 
 @_njit
-def hash_types(keys, vals, tcodes, toff, first, last):  # type: ignore[no-untyped-def]
-    """Enter word types ``first .. last-1`` into the open-addressing table (keys, vals).
+def hash_types(table, tcodes, toff, first, last):  # type: ignore[no-untyped-def]
+    """Enter word types ``first .. last-1`` into the open-addressing table ``table``.
 
-    Type ``t`` is the code points ``tcodes[toff[t]:toff[t + 1]]``; ``keys`` holds hashes
-    (0: empty slot), ``vals`` type ids; the table (a power of two long) is less than half
-    full. A type whose hash another type already holds is not entered: ``lookup_types``
-    then misses it and the caller looks it up by its string.
+    Type ``t`` is the code points ``tcodes[toff[t]:toff[t + 1]]``; a slot of ``table``
+    (slots, 4) holds the type's hash (0: empty slot), its id, its offset in ``tcodes`` and its
+    length, so a look-up reads one slot (one cache line) and the code points. The table (a
+    power of two long) is less than half full. A type whose hash another type already holds
+    is not entered: ``lookup_types`` then misses it and the caller looks it up by its string.
     """
-    m = len(keys) - 1
+    m = len(table) - 1
     for t in range(first, last):
         h = _fnv(tcodes, toff[t], toff[t + 1])
         i = np.int64(h & np.uint64(m))
         while True:
-            k = keys[i]
+            k = table[i, 0]
             if k == np.uint64(0):
-                keys[i] = h
-                vals[i] = t
+                table[i, 0] = h
+                table[i, 1] = t
+                table[i, 2] = toff[t]
+                table[i, 3] = toff[t + 1] - toff[t]
                 break
             if k == h:
                 break
@@ -531,13 +534,13 @@ def hash_types(keys, vals, tcodes, toff, first, last):  # type: ignore[no-untype
 
 
 @_njit
-def lookup_types(codes, starts, ends, keys, vals, tcodes, toff):  # type: ignore[no-untyped-def]
+def lookup_types(codes, starts, ends, table, tcodes):  # type: ignore[no-untyped-def]
     """Type id of each token ``codes[starts[i]:ends[i]]`` in the ``hash_types`` table, -1
     when absent. A hit is checked code point by code point against the type's own code
     points, so a hash collision can only cause a miss, never a wrong id."""
     n = len(starts)
     ids = np.empty(n, dtype=np.int64)
-    m = len(keys) - 1
+    m = len(table) - 1
     for t in range(n):
         a = starts[t]
         b = ends[t]
@@ -545,20 +548,19 @@ def lookup_types(codes, starts, ends, keys, vals, tcodes, toff):  # type: ignore
         i = np.int64(h & np.uint64(m))
         tid = -1
         while True:
-            k = keys[i]
+            k = table[i, 0]
             if k == np.uint64(0):
                 break
             if k == h:
-                c = vals[i]
-                s = toff[c]
-                if toff[c + 1] - s == b - a:
+                if np.int64(table[i, 3]) == b - a:
+                    s = np.int64(table[i, 2])
                     same = True
                     for j in range(b - a):
                         if tcodes[s + j] != codes[a + j]:
                             same = False
                             break
                     if same:
-                        tid = c
+                        tid = np.int64(table[i, 1])
                 break
             i = (i + 1) & m
         ids[t] = tid
