@@ -546,7 +546,7 @@ def lookup_types(codes, starts, ends, table, tcodes):  # type: ignore[no-untyped
         b = ends[t]
         h = _fnv(codes, a, b)
         i = np.int64(h & np.uint64(m))
-        tid = -1
+        tid = np.int64(-1)
         while True:
             k = table[i, 0]
             if k == np.uint64(0):
