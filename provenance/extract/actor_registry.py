@@ -59,10 +59,16 @@ _SYNONYMS = {"gazan": "gaza", "israel": "israeli", "defence": "defense", "organi
 
 def _key(s: str) -> frozenset[str]:
     """Bag-of-words key of a name: lower case, no possessive, synonyms folded, fillers dropped."""
-    s = _APOS.sub("", s.replace("’", "'"))
-    s = s.replace("U.N.", "UN").replace("U.S.", "US")
+    # Each step only where it can change something (most names have no apostrophe or "U.").
+    if "’" in s:
+        s = s.replace("’", "'")
+    if "'" in s:
+        s = _APOS.sub("", s)
+    if "U." in s:
+        s = s.replace("U.N.", "UN").replace("U.S.", "US")
+    words = _WORD.findall(s.lower())
     syn = _SYNONYMS.get
-    return frozenset(w for w in (syn(w, w) for w in _WORD.findall(s.lower())) if w not in _OPTIONAL)
+    return frozenset([syn(w, w) for w in words]) - _OPTIONAL
 
 
 def _read_registry(text: str) -> list[ActorEntry]:
@@ -411,7 +417,9 @@ def _canonical_parts(mention: str) -> tuple[str | None, str | None, str]:
         bare = _strip_titles(name)
         if len(bare.split()) == 1 and bare.rstrip(".").lower() in _titles():
             return None, descriptor, name  # "President" alone names nobody in particular
-        return (reg.lookup(bare) or bare), descriptor, name
+        # ``name`` itself found nothing (hit is None): look the name up again only when
+        # stripping titles changed it.
+        return ((reg.lookup(bare) if bare != name else None) or bare), descriptor, name
     return None, descriptor, name
 
 
