@@ -76,8 +76,10 @@ class Session:
 
         May run in the engine's feeder thread: it touches only in-memory state, never SQLite.
         """
+        keys = self._keys
         for a in articles:
-            if self._keys.get(a.article_id) == extract_key(a, self.version):
+            # An id the store does not hold (every article of a first run) needs no key.
+            if a.article_id in keys and keys[a.article_id] == extract_key(a, self.version):
                 self.reused.append(a)
                 continue
             self._pending[a.article_id] = a
