@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, utils
 
@@ -205,7 +206,7 @@ def source_groups(figs: pd.DataFrame, actors: pd.DataFrame | None, settings: Sou
         res = resolve_in_article([(starts[i], written[i]) for i in rows], named.get(a, []))
         for i, r in zip(rows, res):
             resolved[i] = r
-    mentions = [m for m in resolved if m] + [m for m in (clean(x) for x in extra_mentions or []) if m]
+    mentions = [m for m in resolved if m] + [m for m in _cleaned(extra_mentions or []) if m]
     del clean, is_named
     groups = group_aliases(mentions, scorer=_SCORERS[settings.scorer], processor=_PROCESSORS[settings.processor],
                            score_cutoff=settings.score_cutoff)
@@ -229,6 +230,17 @@ def source_groups(figs: pd.DataFrame, actors: pd.DataFrame | None, settings: Sou
             if len(cands) == 1:
                 groups[m] = next(iter(cands))
     return [groups.get(m, m) if m else None for m in resolved], groups
+
+
+def _cleaned(mentions: list[Any]) -> list[str | None]:
+    """``clean_source`` of every mention, each distinct one cleaned once; the rows are matched
+    to their distinct values by ``pd.factorize`` (C hashing: 812k attribution sources on ABP),
+    missing values (None, NaN) to None."""
+    if not mentions:
+        return []
+    codes, uniques = pd.factorize(np.asarray(mentions, dtype=object))
+    cleaned = np.array([clean_source(u) for u in uniques.tolist()] + [None], dtype=object)
+    return cleaned[codes].tolist()  # code -1 (missing) takes the last entry, None
 
 
 def _memo(fn: Callable[[Any], _T]) -> Callable[[Any], _T]:

@@ -85,6 +85,19 @@ class StringColumn:
         for at in range(start, stop, 65536):  # a slice's values at a time
             yield from self._arr.slice(at, min(65536, stop - at)).to_pylist()
 
+    def arrow_range(self, start: int, stop: int, step: int = 65536) -> Iterator[pa.Array]:
+        """The values of rows ``start`` to ``stop`` (excluded) as Arrow string arrays of at
+        most ``step`` values (missing values null), without a Python string per row."""
+        for at in range(start, stop, step):
+            end = min(at + step, stop)
+            if self._list is not None:
+                yield pa.array(self._list[at:end], type=pa.large_string())
+            elif self._codes is not None:
+                codes = self._codes[at:end]
+                yield self._cats._arr.take(pa.array(codes, mask=codes < 0))
+            else:
+                yield self._arr.slice(at, end - at)
+
     def is_str(self) -> np.ndarray:
         """Which values are strings (not missing)."""
         if self._list is not None:

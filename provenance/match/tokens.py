@@ -16,16 +16,17 @@ plain Python on the same arrays (same results, slower).
 from __future__ import annotations
 
 import math
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from provenance.match.arrow_tokens import SLICE, tokenize
 from provenance.match.blocking import BlockingStats
-from provenance.match.comparisons import content_tokens
 from provenance.match.strings import StringColumn
 
 try:  # numba is a declared dependency; the plain-Python path stays for installs without it
@@ -122,27 +123,13 @@ class Tokenizer:
     def table(self, texts: Iterable[str | None]) -> TokenTable:
         """``content_tokens`` of every text, as ids."""
         indptr, ids = self._unsorted(texts)
-        _sort_rows(indptr, ids)
         return TokenTable(self.words, indptr, ids)
 
     def _unsorted(self, texts: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
-        """(indptr, ids) of ``table``, each text's ids in token order (not sorted yet)."""
-        vocab, words = self.vocab, self.words
-        # Compact arrays as they grow: a list of 9M Python ints (ABP's claims) took ~300 MB.
-        flat = array("i")
-        bounds = array("q", [0])
-        for t in texts:
-            for w in content_tokens(t or ""):
-                k = vocab.get(w)
-                if k is None:
-                    k = vocab[w] = len(words)
-                    words.append(w)
-                flat.append(k)
-            bounds.append(len(flat))
-        indptr = np.frombuffer(bounds, dtype=np.int64).copy()
-        ids = np.frombuffer(flat, dtype=np.int32).copy()
-        del flat, bounds
-        return indptr, ids
+        """(indptr, ids) of ``table``: ``content_tokens`` of every text, a slice of texts at a
+        time with Arrow's string kernels (``arrow_tokens.tokenize``: the same words, numbered
+        in the same order), each text's ids already ascending and distinct."""
+        return tokenize(texts, self.vocab, self.words)
 
     def table_beside(self, texts: StringColumn) -> TokenTable:
         """``table(texts)``, the second half of the texts tokenised in a forked child.
@@ -157,14 +144,13 @@ class Tokenizer:
         half = len(texts) // 2
 
         def second() -> tuple[list[str], np.ndarray, np.ndarray]:
-            """The second half's table, numbered by a tokenizer of its own (unsorted rows)."""
+            """The second half's table, numbered by a tokenizer of its own."""
             own = Tokenizer()
-            indptr, ids = own._unsorted(texts.iter_range(half, len(texts)))
+            indptr, ids = tokenize(texts.arrow_range(half, len(texts), SLICE), own.vocab, own.words, slices=True)
             return own.words, indptr, ids
 
         pending = Deferred(second, True, "tokens")
-        indptr1, ids1 = self._unsorted(texts.iter_range(0, half))
-        _sort_rows(indptr1, ids1)
+        indptr1, ids1 = tokenize(texts.arrow_range(0, half, SLICE), self.vocab, self.words, slices=True)
         words2, indptr2, ids2 = pending.result()
         del pending
         vocab, words = self.vocab, self.words
@@ -177,7 +163,7 @@ class Tokenizer:
             remap[k] = got
         del words2
         ids2 = remap[ids2]
-        _sort_rows(indptr2, ids2)  # sorted by this vocabulary's ids
+        _sort_rows(indptr2, ids2)  # sorted again, by this vocabulary's ids
         indptr = np.concatenate([indptr1, indptr2[1:] + indptr1[-1]])
         ids = np.concatenate([ids1, ids2])
         del indptr1, ids1, indptr2, ids2, remap
@@ -264,7 +250,9 @@ def rare_token_keys(table: TokenTable, df: np.ndarray, *, per_claim: int, max_sh
     # Rarest first, ties by token text: each text keeps its per_claim lowest ranks. Tokens are
     # distinct, so ranking the usable ones by text once turns both orders into integer sorts.
     words = table.words
-    by_text = usable[sorted(range(len(usable)), key=[words[t] for t in usable.tolist()].__getitem__)]
+    # Arrow compares strings by their UTF-8 bytes, which order as Python orders the strings.
+    by_text = usable[pc.sort_indices(pa.array([words[t] for t in usable.tolist()], type=pa.large_string()))
+                     .to_numpy()]
     text_rank = np.empty(len(words), dtype=np.int64)
     text_rank[by_text] = np.arange(len(by_text), dtype=np.int64)
     order = usable[np.lexsort((text_rank[usable], df[usable]))]
@@ -331,11 +319,25 @@ def make_blocks(item: np.ndarray, key: np.ndarray, n_speaker_keys: int, days: np
     block_pos = np.empty(len(size), dtype=np.int64)
     block_pos[block_order] = np.arange(len(block_order), dtype=np.int64)
     bp = block_pos[key]
-    order = np.lexsort((item, days[item], bp))
-    members = item[order]
+    members = _by_block_day_item(bp, days[item], item)
     starts = np.zeros(len(block_order) + 1, dtype=np.int64)
     np.cumsum(size[block_order], out=starts[1:])
     return Blocks(starts, members, block_order < n_speaker_keys)
+
+
+def _by_block_day_item(block: np.ndarray, day: np.ndarray, item: np.ndarray) -> np.ndarray:
+    """``item[np.lexsort((item, day, block))]``: one sort of a single int64 key made of the
+    three when it fits in 63 bits (a (block, item) pair occurs once, so equal keys are equal
+    rows and the order is the same), else the lexsort."""
+    if not len(item):
+        return item.copy()
+    d0 = int(day.min())
+    span, n_items = int(day.max()) - d0 + 1, int(item.max()) + 1
+    if (int(block.max()) + 1) * span * n_items >= 1 << 63:
+        return item[np.lexsort((item, day, block))]
+    combined = (block.astype(np.int64) * span + (day.astype(np.int64) - d0)) * n_items + item
+    combined.sort()
+    return (combined % n_items).astype(item.dtype, copy=False)
 
 
 @_njit
