@@ -11,6 +11,7 @@ from conftest import shared_path
 from provenance.extract import attribution_decoder as dec
 from provenance.extract import attribution_jit as jit
 from provenance.extract import attribution_tagger as at
+from provenance.extract import attribution_types
 from provenance.extract.sentences import split_sentences
 
 
@@ -98,7 +99,7 @@ def test_viterbi_finds_the_best_path(seed: int, use_jit: bool, monkeypatch: pyte
 
 def test_type_cache_is_bounded(tagger: at.AttributionTagger, monkeypatch: pytest.MonkeyPatch) -> None:
     model = tagger._emission_model
-    monkeypatch.setattr(dec, "TYPE_CACHE_SIZE", 50)
+    monkeypatch.setattr(attribution_types, "TYPE_CACHE_SIZE", 50)
     text = _dev_texts(1)[0]
     sents = split_sentences(text)
     a = dec.emissions(model, text, sents)
@@ -116,7 +117,7 @@ def test_full_type_cache_keeps_the_common_types(tagger: at.AttributionTagger, mo
     sents = [split_sentences(t) for t in texts]
     model.clear_types()
     want = [dec.emissions(model, t, s).scores for t, s in zip(texts, sents)]
-    monkeypatch.setattr(dec, "TYPE_CACHE_SIZE", 600)
+    monkeypatch.setattr(attribution_types, "TYPE_CACHE_SIZE", 600)
     for use_jit in (True, False) if jit.AVAILABLE else (False,):
         monkeypatch.setattr(dec, "USE_JIT", use_jit)
         model.clear_types()
