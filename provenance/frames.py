@@ -14,6 +14,8 @@ same categories (``match.claims.build_claims``).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from operator import attrgetter
@@ -144,6 +146,33 @@ def share_strings(frames: dict[str, pd.DataFrame], column: str, tables: Iterable
     del arrays
     pa.default_memory_pool().release_unused()
     return dtype
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS, Windows)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim  # type: ignore[no-any-return]
+
+
+_TRIM = _malloc_trim()
+
+
+def release_memory() -> None:
+    """Hand the memory freed by the last stage back to the system: Arrow's unused blocks, and
+    the free pages of the C allocator (glibc ``malloc_trim``; Python objects and numpy arrays).
+
+    glibc keeps freed memory in its heaps for reuse; between the stages of an ABP run that was
+    0.1-0.2 GB of resident memory no later stage had reused (a call takes a few milliseconds).
+    """
+    pa.default_memory_pool().release_unused()
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def rows_from_extraction(x: Extraction) -> dict[str, list[dict[str, Any]]]:
@@ -401,4 +430,5 @@ class FrameBuilder:
         frames["rejected"] = pd.DataFrame([asdict(r) for r in rejections], columns=REJECTED_COLUMNS)
         if len(frames["rejected"]):
             frames["rejected"]["row"] = frames["rejected"]["row"].astype("Int64")
+        release_memory()  # the rows' lists and the parts are gone
         return frames

@@ -16,14 +16,14 @@ from provenance.config import load_config, read_user_file
 from provenance.engine import block_partition, map_articles
 from provenance.errors import ConfigError, ProvenanceError
 from provenance.extract import extract_article
-from provenance.frames import FrameBuilder
+from provenance.frames import FrameBuilder, release_memory
 from provenance.ingest import iter_ingest, unique_articles
 from provenance.ingest.outlets import load_registry
 from provenance.ingest.table import ColumnMap
 from provenance.match import match_frames
 from provenance.match.background import usable_processes
 from provenance.models import Article, Extraction, Rejection
-from provenance.report import prepare_out_dir, write_report
+from provenance.report import UNREAD_BY_PAGE, prepare_out_dir, write_report
 from provenance.store import Session, Store, clean_partial_writes
 from provenance.store.recorder import ChildRecord, can_fork
 
@@ -43,11 +43,20 @@ class Progress:
 
 @dataclass
 class RunResult:
-    """What a run produced."""
+    """What a run produced.
+
+    ``counts`` holds the rows of the tables not kept in ``frames`` (``run(keep_frames=False)``).
+    """
 
     out_dir: Path | None
     frames: dict[str, pd.DataFrame]
     files: list[Path] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def rows(self, table: str) -> int:
+        """Rows of a table, kept or not (0 when the run made none)."""
+        df = self.frames.get(table)
+        return len(df) if df is not None else self.counts.get(table, 0)
 
     @property
     def articles(self) -> int:
@@ -75,13 +84,13 @@ class RunResult:
             "outlets": int(arts["outlet"].nunique()) if len(arts) else 0,
             "rejected": int((~f["rejected"]["skipped"].astype(bool)).sum()),
             "skipped (not articles)": int(f["rejected"]["skipped"].astype(bool).sum()),
-            "dates": len(f.get("dates", ())),
-            "figures": len(f.get("figures", ())),
-            "attributions": len(f.get("attributions", ())),
+            "dates": self.rows("dates"),
+            "figures": self.rows("figures"),
+            "attributions": self.rows("attributions"),
         }
         for extra in ("claims", "clusters", "discrepancies"):
-            if extra in f:
-                s[extra] = len(f[extra])
+            if extra in f or extra in self.counts:
+                s[extra] = self.rows(extra)
         return s
 
 
@@ -225,6 +234,7 @@ def run(
     progress: Progress | None = None,
     db: str | Path | None = None,
     actors_files: Sequence[str | Path] = (),
+    keep_frames: bool = True,
 ) -> RunResult:
     """Run the whole job and write the report folder.
 
@@ -241,6 +251,9 @@ def run(
             store when both are None). A killed run restarts from its last commit.
         actors_files: User actor alias CSVs (``provenance actors --actors FILE --add ...``)
             extending the packaged registry, in extraction and in matching.
+        keep_frames: Return every table. When False (the command line, which reads only the
+            summary), the tables the report page does not read are dropped once written
+            (``report.UNREAD_BY_PAGE``; their row counts stay in ``RunResult.counts``).
 
     Returns:
         The tables and the files written; ``exit_code`` is 1 when some input was rejected.
@@ -261,6 +274,7 @@ def run(
     db = db if db is not None else (Path(out) / "store.sqlite" if out is not None else None)
     store = Store(db, on_wait=progress.waiting) if db is not None else None
     session: Session | None = None
+    counts: dict[str, int] = {}
     try:
         session = Session(store, "run", inputs) if store is not None else None
         frames = collect(inputs, config=cfg, columns=columns, outlets_file=outlets_file, workers=workers,
@@ -271,12 +285,15 @@ def run(
         # kept beside them through matching.
         matched = match_frames(frames, cfg, release_figures=True)
         frames.update(matched)
+        release_memory()  # matching's temporaries, not to be kept under the report
         files: list[Path] = []
         if out is not None:
             if progress.stage:
                 progress.stage("writing")
-            files = (write_report(frames, out, cfg, fmt) if session is None
-                     else write_while_recording(frames, matched, out, cfg, fmt, session))
+            if not keep_frames:
+                counts = {t: len(frames[t]) for t in UNREAD_BY_PAGE if t in frames}
+            files = (write_report(frames, out, cfg, fmt, release=not keep_frames) if session is None
+                     else write_while_recording(frames, matched, out, cfg, fmt, session, release=not keep_frames))
         elif session is not None:
             session.finish(frames, matched)
     finally:
@@ -284,7 +301,7 @@ def run(
             session.stop()
         if store is not None:
             store.close()
-    return RunResult(Path(out) if out is not None else None, frames, files)
+    return RunResult(Path(out) if out is not None else None, frames, files, counts)
 
 
 class _ReportNotWritten(Exception):
@@ -293,7 +310,7 @@ class _ReportNotWritten(Exception):
 
 def write_while_recording(
     frames: dict[str, pd.DataFrame], matched: dict[str, pd.DataFrame], out: str | Path, cfg: dict[str, Any],
-    fmt: str, session: Session,
+    fmt: str, session: Session, release: bool = False,
 ) -> list[Path]:
     """``write_report`` in this process while the store records the run in another or in a thread.
 
@@ -303,7 +320,8 @@ def write_while_recording(
     and two processes to use (``match.background.usable_processes``), a forked child records
     (``store.recorder``: on ABP a thread's inserts and the report took turns for the GIL, 37.5 s
     for 49 CPU s; the child's 21 CPU s now run beside the report's 22-30); otherwise, or when
-    the child cannot be started, a thread of this process does.
+    the child cannot be started, a thread of this process does. ``release`` is
+    ``write_report``'s, honoured when a child records (a thread reads ``frames`` meanwhile).
 
     Returns:
         The report's files.
@@ -316,7 +334,7 @@ def write_while_recording(
     if child is not None:
         written = False
         try:
-            files = write_report(frames, out, cfg, fmt)
+            files = write_report(frames, out, cfg, fmt, release=release)
             written = True
         finally:
             child.commit(written)

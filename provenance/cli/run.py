@@ -114,7 +114,8 @@ def run(
         bar.start()
     try:
         result = pipeline.run(inputs, out, config=cfg, columns=cols, outlets_file=str(outlets) if outlets else None,
-                              fmt=fmt, progress=prog, db=db, actors_files=actors or ())
+                              fmt=fmt, progress=prog, db=db, actors_files=actors or (),
+                              keep_frames=False)  # only the summary is read after
     finally:
         if bar:
             bar.stop()

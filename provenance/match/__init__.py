@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from provenance.frames import release_memory
 from provenance.match.background import Deferred, side_by_side
 from provenance.match.blocking import MATCHED_METRICS, BlockingStats
 from provenance.match.claims import build_claims, prepare_figures, release_arrow_memory
@@ -317,7 +318,7 @@ def match_frames(
         else:
             synd = find_syndication(claims, config, stats.syndication, tokens=tokens)
     del tokens
-    release_arrow_memory()
+    release_memory()  # clustering's temporaries (Arrow's and the C allocator's), before the tables
     # A shallow copy: the new column is the copy's own, the other columns share the input's
     # memory (a deep copy held a second 0.3 GB attributions table through build_tables on ABP).
     atts = frames.get("attributions", pd.DataFrame()).copy(deep=False)
