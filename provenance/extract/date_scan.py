@@ -42,6 +42,7 @@ class Lexicon:
     ref_shifts: dict[str, int]
     scanner: re.Pattern[str]
     name_trigger: re.Pattern[str]
+    name_words: tuple[str, ...]
     digit_scanner: re.Pattern[str]
     name_scanner: re.Pattern[str]
     quarter_scanner: re.Pattern[str]
@@ -269,7 +270,8 @@ def lexicon() -> Lexicon:
     # "New Year's Day" is found as "New Year" (a "New" trigger would fire on every "New York").
     holiday_heads = {h.split()[0].split("'")[0].split("’")[0] for h in lx["holidays"]} - {"New"}
     names = list(months) + [w for w in weekdays if w not in wd_abbr] + sorted(holiday_heads)
-    name_trigger = re.compile(_trie(_cased(names) + ["New Year"] + sorted(_CAPITALISED_WORDS)))
+    name_words = tuple(_cased(names) + ["New Year"] + sorted(_CAPITALISED_WORDS))
+    name_trigger = re.compile(_trie(name_words))
     # Each word costs one str.find pass over the text.
     # Each word costs one str.find pass over the text, so phrases sharing a rarer part are
     # found together (see ``_GROUPED_TRIGGERS``).
@@ -311,6 +313,7 @@ def lexicon() -> Lexicon:
         name_scanner=name_scanner,
         quarter_scanner=quarter_scanner,
         name_trigger=name_trigger,
+        name_words=name_words,
         word_triggers=word_triggers,
         prefix_words=frozenset(prefix_words),
         time_after=time_after,
@@ -365,11 +368,14 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
     lx = lexicon()
     n = len(text)
     pos: list[tuple[int, int]] = []
-    for m in lx.name_trigger.finditer(text):
-        a, b = m.span()
-        if (a and text[a - 1].isalpha()) or (b < n and text[b].isalpha()):
-            continue
-        pos.append((a, 2 if m.group() in _CAPITALISED_WORDS else 0))
+    words = _trigger_words(lx.word_triggers, lx.name_words)
+    names = _literal_names(lx.name_words)
+    if not names:  # a name LiteralSet cannot hold: the names' own pattern
+        for m in lx.name_trigger.finditer(text):
+            a, b = m.span()
+            if (a and text[a - 1].isalpha()) or (b < n and text[b].isalpha()):
+                continue
+            pos.append((a, 2 if m.group() in _CAPITALISED_WORDS else 0))
     if "/" in text:  # "10/7/23": a slash between digits, trigger at the first digit
         i = text.find("/")
         while i != -1:
@@ -383,8 +389,17 @@ def _trigger_positions(text: str) -> list[tuple[int, int]]:
     # lower-cased copy: the capitalised forms, "Yesterday", "Today", are in the name trigger,
     # and all-capitals headlines, "LAST WEEK", are given up for speed).
     grouped = dict(_GROUPED_TRIGGERS)
-    for i, w in _trigger_words(lx.word_triggers).occurrences(text):
-        if w in _YEAR_HEADS:
+    name_end = 0
+    for i, w in words.occurrences(text):
+        if w in names:
+            # What ``name_trigger.finditer`` finds: the longest name at an offset (the longest
+            # comes first in the set), none starting inside the previous one.
+            if i < name_end:
+                continue
+            name_end = b = i + len(w)
+            if not ((i and text[i - 1].isalpha()) or (b < n and text[b].isalpha())):
+                pos.append((i, 2 if w in _CAPITALISED_WORDS else 0))
+        elif w in _YEAR_HEADS:
             # Years 1800-2099 start with "18", "19" or "20".
             if (
                 text[i + 2:i + 4].isdigit()
@@ -437,14 +452,29 @@ _YEAR_HEADS = ("20", "19", "18")
 
 
 @lru_cache(maxsize=4)
-def _trigger_words(word_triggers: tuple[str, ...]) -> LiteralSet:
+def _trigger_words(word_triggers: tuple[str, ...], name_words: tuple[str, ...] = ()) -> LiteralSet:
     """Every literal trigger of ``_trigger_positions``: year heads, the grouped needles, "day",
     the word triggers and "quarter" (each handled by its own rule there, so none may begin
-    another: one word is found at each offset)."""
+    another: one word is found at each offset), then the capitalised names (``name_words``,
+    longest first, so the longest name is the one found at an offset; they begin with a
+    capital letter, the others do not). Names a ``LiteralSet`` cannot hold (shorter than two
+    characters, not ASCII) leave all names out: ``name_trigger`` finds them then."""
     words = (*_YEAR_HEADS, *(needle for needle, _ in _GROUPED_TRIGGERS), "day", *word_triggers, "quarter")
     if len(set(words)) != len(words) or any(a != b and b.startswith(a) for a in words for b in words):
         raise ValueError(f"date trigger words must be distinct and none a prefix of another: {words}")
-    return LiteralSet(words)
+    names = _literal_names(name_words)
+    heads = {n[0] for n in names}
+    if any(w[0] in heads for w in words):
+        raise ValueError(f"date trigger words must not begin as a name does: {words}")
+    return LiteralSet(words + tuple(sorted(names, key=lambda w: (-len(w), w))))
+
+
+@lru_cache(maxsize=4)
+def _literal_names(name_words: tuple[str, ...]) -> frozenset[str]:
+    """``name_words`` when a ``LiteralSet`` can find them all (ASCII, two characters or more)
+    and each begins with a capital letter; else none."""
+    ok = all(len(w) >= 2 and w.isascii() and w[:1].isupper() for w in name_words)
+    return frozenset(name_words) if ok else frozenset()
 
 
 # A calendar word that starts a date by itself: "yesterday", "today", "year-end".

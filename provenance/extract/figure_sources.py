@@ -20,12 +20,13 @@ in ``lexicon/figures.toml`` (section ``[sources]``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from provenance.extract import actors as _actors
 from provenance.extract.numbers import Quantity, lexicon
+from provenance.extract.regex_guard import guarded
 from provenance.extract.sentences import strip_dateline
 from provenance.models import Attribution, Sentence
 
@@ -35,6 +36,7 @@ __all__ = [
     "background",
     "canonical_source",
     "from_attributions",
+    "innermost",
     "is_junk_source",
     "is_org",
     "np_after",
@@ -42,6 +44,7 @@ __all__ = [
     "relay_origin",
     "sentence_sources",
     "trim_mention",
+    "usable_attribution",
 ]
 
 
@@ -84,9 +87,10 @@ def _rules() -> _Rules:
     i = re.IGNORECASE
     cue_verbs = [c for c in src["cue_verbs"] if c != "according to"]
     return _Rules(
-        according=re.compile(r"\baccording\s+to\s+", i),
-        cue=re.compile(rf"\b(?:{_alt(cue_verbs)})\b"),
-        relay=re.compile(rf"\b(?:{_alt(src['relay_cues'], True)})\s+", i),
+        # Guarded (``regex_guard``): both open with \b, which the engine tries at every position.
+        according=guarded(r"\baccording\s+to\s+", i),
+        cue=guarded(rf"\b(?:{_alt(cue_verbs)})\b"),
+        relay=guarded(rf"\b(?:{_alt(src['relay_cues'], True)})\s+", i),
         data_noun=re.compile(
             rf"^(?:(?:the|a|an)\s+)?(?:(?:{_alt(src['data_modifiers'], True)})\s+)*"
             rf"(?:{_alt(src['data_nouns'], True)})\s+(?:(?:released|issued|published|compiled|provided)\s+)?"
@@ -412,17 +416,23 @@ def np_after(text: str, pos: int, hi: int) -> tuple[int, int] | None:
     return pos + skip, pos + skip + len(np)
 
 
-def sentence_sources(text: str, a: int, b: int, figure_starts: Sequence[int] = ()) -> list[Src]:
+def sentence_sources(
+    text: str, a: int, b: int, figure_starts: Sequence[int] = (), low: str | None = None
+) -> list[Src]:
     """Fallback sources in ``text[a:b]``: according to X, X said, ..., said X.
 
     Each source carries the span of text it covers: after a leading cue ("Officials said
     2,228 ..."), before a trailing one ("..., the military said."), the whole sentence around
     a parenthetical one ("..., officials said, and ..."), the relative clause of an embedded
     one ("strikes that Gaza officials said killed 80 people").
+
+    ``low``: the text lower-cased (``literal_scan.lower_keep_offsets``), when it holds none of
+    ``literal_scan.CASE_FOLD_SPECIALS``: "according to" is then found there, faster.
     """
     r = _rules()
     out: list[Src] = []
-    for m in r.according.finditer(text, a, b):
+    found = _ACCORDING_LOW.finditer(low, a, b) if low is not None else r.according.finditer(text, a, b)
+    for m in found:
         np = np_after(text, m.end(), b)
         if not np:
             continue
@@ -508,6 +518,11 @@ def sentence_sources(text: str, a: int, b: int, figure_starts: Sequence[int] = (
     return out
 
 
+# ``_Rules.according`` for lower-cased text: "\baccording" written with the word first, so
+# the engine looks for the literal word (fast) and then tests the character before it.
+_ACCORDING_LOW = re.compile(r"according(?<!\waccording)\s+to\s+")
+
+
 def background(text: str, start: int, q: Quantity) -> bool:
     """True for a background figure inside someone's speech: "the attack, in which more than
     1,000 died, ...", "the assault that killed 1,400", or a dash parenthetical."""
@@ -535,7 +550,7 @@ def _cue_words() -> frozenset[str]:
     return frozenset(words | {w.lower() for w in src["continuation_cues"]} | {"according"})
 
 
-def _usable(att: Attribution, text: str) -> bool:
+def usable_attribution(att: Attribution, text: str) -> bool:
     """An attribution that can source a figure: a reporting cue, a source without digits,
     and not a passive report ("were reported dead")."""
     if att.source is None or any(ch.isdigit() for ch in att.source.text):
@@ -561,13 +576,21 @@ def from_attributions(
     atts: Sequence[Attribution], q: Quantity, sent: Sentence, text: str
 ) -> Attribution | None:
     """The innermost usable attribution covering the figure."""
+    return innermost(atts, q, sent, lambda att: usable_attribution(att, text))
+
+
+def innermost(
+    atts: Iterable[Attribution], q: Quantity, sent: Sentence, usable: Callable[[Attribution], bool]
+) -> Attribution | None:
+    """``from_attributions`` over ``atts`` (in order), ``usable(att)`` standing for
+    ``usable_attribution(att, text)``."""
     best: Attribution | None = None
     best_len = 1 << 60
     for att in atts:
         # Where an attribution lies is cheap to test, whether it is usable is not: test it last.
         inner = [c for c in att.content if c.start <= q.start and q.end <= c.end and c.end - c.start < best_len]
         near = best is None and att.kind == "according_to" and sent.start <= att.cue.start < sent.end
-        if not (inner or near) or not _usable(att, text):
+        if not (inner or near) or not usable(att):
             continue
         for c in inner:
             if c.end - c.start < best_len:
@@ -575,5 +598,6 @@ def from_attributions(
         if best is None and near:
             best = att
     return best
+
 
 

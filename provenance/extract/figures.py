@@ -29,18 +29,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from provenance.extract.figure_attributions import CoveringAttributions
 from provenance.extract.figure_sources import (
     PRONOUNS,
     Src,
     background,
     canonical_source,
-    from_attributions,
     is_junk_source,
     is_org,
     pick,
     relay_origin,
     sentence_sources,
 )
+from provenance.extract.literal_scan import CASE_FOLD_SPECIALS, lower_keep_offsets
 from provenance.extract.numbers import Quantity, last_word, lexicon, scan_quantities
 from provenance.extract.regex_guard import guarded
 from provenance.models import Attribution, DateMention, Figure, Sentence, SourceRef
@@ -91,6 +92,12 @@ class _Rules:
     object_verb: re.Pattern[str]
     toll: re.Pattern[str]
     near: re.Pattern[str]
+    # The four above in lower case, case-sensitive, for the lower-cased text (several times
+    # faster than a case-insensitive alternation; see literal_scan.CASE_FOLD_SPECIALS).
+    keyword_low: re.Pattern[str]
+    object_verb_low: re.Pattern[str]
+    toll_low: re.Pattern[str]
+    near_low: re.Pattern[str]
     joint_before: re.Pattern[str]
     any_object_verb: re.Pattern[str]
     joint: re.Pattern[str]
@@ -102,7 +109,6 @@ class _Rules:
     place: re.Pattern[str]
     clause_left: re.Pattern[str]
     clause_right: re.Pattern[str]
-    glued: re.Pattern[str]
     as_of: re.Pattern[str]
     counted_word: re.Pattern[str]
     transitive_ing: re.Pattern[str]
@@ -112,6 +118,13 @@ class _Rules:
     population: re.Pattern[str]
 
 
+def _lowered(fragment: str) -> str:
+    """A case-insensitive regex fragment in lower case, for lower-cased text."""
+    if re.search(r"\\[A-Z]", fragment):
+        raise ValueError(f"cannot lower-case a fragment with an upper-case escape: {fragment!r}")
+    return fragment.lower()
+
+
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     """Compile the figure rules from ``metrics.toml`` and ``figures.toml``."""
@@ -119,8 +132,14 @@ def _rules() -> _Rules:
     fig = lexicon("figures")
     i = re.IGNORECASE
 
-    def groups(table: dict[str, list[str]]) -> str:
-        return "|".join(f"(?P<{m}>\\b(?:{_alt(table[m])})\\b)" for m in _METRICS if m in table)
+    def groups(table: dict[str, list[str]], low: bool = False) -> str:
+        return "|".join(
+            f"(?P<{m}>\\b(?:{_alt([_lowered(k) for k in table[m]] if low else table[m])})\\b)"
+            for m in _METRICS
+            if m in table
+        )
+
+    near_tail = r"[\s,:]*(?:(?:were|was|are|is|stood at|reached|of)\s+)?$"
 
     kw_any = _alt([k for m in _METRICS for k in met["keywords"].get(m, [])])
     # Every group opens with \b; one \b before them all fails a position inside a word once,
@@ -129,7 +148,11 @@ def _rules() -> _Rules:
         keyword=guarded(rf"\b(?:{groups(met['keywords'])})", i),
         object_verb=guarded(rf"\b(?:{groups(met['object_verbs'])})\s+(?:a\s+total\s+of\s+)?$", i),
         toll=guarded(rf"\b(?:{groups(met['toll_nouns'])})", i),
-        near=guarded(rf"\b(?:{groups(met['near_nouns'])})[\s,:]*(?:(?:were|was|are|is|stood at|reached|of)\s+)?$", i),
+        near=guarded(rf"\b(?:{groups(met['near_nouns'])}){near_tail}", i),
+        keyword_low=guarded(rf"\b(?:{groups(met['keywords'], True)})"),
+        object_verb_low=guarded(rf"\b(?:{groups(met['object_verbs'], True)})\s+(?:a\s+total\s+of\s+)?$"),
+        toll_low=guarded(rf"\b(?:{groups(met['toll_nouns'], True)})"),
+        near_low=guarded(rf"\b(?:{groups(met['near_nouns'], True)}){near_tail}"),
         any_object_verb=guarded(rf"\b(?:{groups(met['object_verbs'])})", i),
         joint_before=guarded(rf"\b(?:{kw_any})\s+(?:{_alt(met['joint']['joiners'], True)})\s+$", i),
         # "killed or wounded", "killed, missing or wounded": several metrics counted together.
@@ -150,7 +173,6 @@ def _rules() -> _Rules:
         clause_right=guarded(
             r"(?:;|\s?[—–]\s?|\s--\s|,\s+(?:and|but|while|whereas|where|when)\s|(?<=[a-z]{2})[.!?][”\"’]?(?=[A-Z“]))"
         ),
-        glued=guarded(r"(?<=[a-z]{2}[.!?])[”\"’]?(?=[A-Z“\"])"),
         as_of=guarded(r"\b(?:as\s+of|by|through|until|as\s+at)\s+$", i),
         counted_word=guarded(r"[A-Za-z][\w’'.-]*|\d[\w,.-]*|[^\w\s]"),
         transitive_ing=guarded(
@@ -174,17 +196,19 @@ def _metric_from(m: re.Match[str] | None) -> str | None:
     return m.lastgroup.removeprefix("k_")
 
 
-def _after_keyword(text: str, q: Quantity, right: int) -> re.Match[str] | None:
+def _after_keyword(text: str, q: Quantity, right: int, low: str | None = None) -> re.Match[str] | None:
     """The first metric keyword after a figure that speaks of it, within ``text[q.end:right]``.
 
     Skipped: a transitive participle (", killing ...": the figure does the killing) and a
     verb coordinated without an auxiliary ("hundreds of gunmen entered Israel and slaughtered").
     A hostage noun in the counted phrase gives way to a later predicate ("nine hostages had died").
+    With ``low`` (the lower-cased text, see ``extract_figures``) the keywords are found there.
     """
     r = _rules()
     first: re.Match[str] | None = None
-    for kw in r.keyword.finditer(text, q.end, right):
-        word = kw.group(0)
+    found = r.keyword_low.finditer(low, q.end, right) if low is not None else r.keyword.finditer(text, q.end, right)
+    for kw in found:
+        word = text[kw.start():kw.end()]  # as written
         between = text[q.end:kw.start()]
         if word[:1].isupper():
             continue  # "the U.N. Relief and Works Agency for Palestine Refugees": a name
@@ -204,15 +228,22 @@ def _after_keyword(text: str, q: Quantity, right: int) -> re.Match[str] | None:
     return first
 
 
-def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | None) -> tuple[str, str]:
-    """``(metric, how)`` for a figure whose clause is ``text[left:right]``."""
+def _metric(
+    text: str, q: Quantity, left: int, right: int, parent_metric: str | None, low: str | None = None
+) -> tuple[str, str]:
+    """``(metric, how)`` for a figure whose clause is ``text[left:right]``; ``low`` as in
+    ``_after_keyword``."""
     r = _rules()
     if q.unit != "count":
         return "other", "unit"
+    if low is not None:
+        src, object_verb, near_p, toll = low, r.object_verb_low, r.near_low, r.toll_low
+    else:
+        src, object_verb, near_p, toll = text, r.object_verb, r.near, r.toll
     if last_word(text, q.start) in _gates()["population"] and r.population.search(text, max(left, q.start - 30), q.start):
         return "other", "population"
     ov = (
-        r.object_verb.search(text, max(left, q.start - 40), q.start)
+        object_verb.search(src, max(left, q.start - 40), q.start)
         if last_word(text, q.start) in _gates()["object_verb"]
         else None
     )
@@ -226,8 +257,8 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
             return "other", "joint"
         if metric:
             return metric, "object_verb"
-    kw = _after_keyword(text, q, right)
-    near = r.near.search(text, max(left, q.start - 30), q.start)
+    kw = _after_keyword(text, q, right, low)
+    near = near_p.search(src, max(left, q.start - 30), q.start)
     if kw and near and _HOSTAGE.match(kw.group(0)) and _metric_from(near):
         return _metric_from(near) or "other", "before"  # "the bodies of three hostages"
     if kw:
@@ -240,7 +271,7 @@ def _metric(text: str, q: Quantity, left: int, right: int, parent_metric: str | 
     if parent_metric:
         return parent_metric, "part_of"
     last = None
-    for last in r.toll.finditer(text, left, q.start):
+    for last in toll.finditer(src, left, q.start):
         pass
     if last:
         metric = _metric_from(last)
@@ -312,10 +343,17 @@ def _counted(text: str, q: Quantity, right: int) -> str | None:
 
 def _subsentences(text: str, s: Sentence) -> list[tuple[int, int]]:
     """Split a sentence at glued boundaries ("verified.President") the segmenter keeps."""
-    cuts = [m.start() for m in _rules().glued.finditer(text, s.start, s.end)]
+    # ``glued`` as a pattern opening with the end mark: the engine skips to the next one in C
+    # instead of testing the look-behind at every character. A cut (group 1, after the mark)
+    # at ``s.start`` has its mark just before: the scan starts one character early.
+    cuts = [c for m in _GLUED.finditer(text, max(0, s.start - 1), s.end) if (c := m.start(1)) >= s.start]
     bounds = [s.start, *cuts, s.end]
     return [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1) if bounds[k + 1] > bounds[k]]
 
+
+# Glued sentence boundaries: the matches of "(?<=[a-z]{2}[.!?])[”\"’]?(?=[A-Z“\"])" are
+# where group 1 starts (tests/test_extract_fast_paths.py checks it).
+_GLUED = re.compile(r"(?<=[a-z]{2})[.!?]([”\"’]?)(?=[A-Z“\"])")
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -387,9 +425,13 @@ def extract_figures(
         ('At least 900', 900.0, None, 'at_least', 'killed', 'people', 'Israel Defense Forces')
     """
     r = _rules()
-    quants = scan_quantities(text)
+    lowered = lower_keep_offsets(text)
+    quants = scan_quantities(text, lowered=lowered)
     if not quants:
         return []
+    # Case-insensitive rules run case-sensitively on the lower-cased text, unless the text
+    # holds a character that matches an ASCII letter only case-insensitively ("ı").
+    ci_text = None if CASE_FOLD_SPECIALS.search(text) else lowered
     date_spans = sorted((d.start, d.end) for d in dates)
     if date_spans:
         starts = [s for s, _ in date_spans]
@@ -415,7 +457,18 @@ def extract_figures(
     by_start = sorted((att.source.start, k, att.source.text) for k, att in enumerate(attributions) if att.source)
     src_starts = [st for st, _, _ in by_start]
     date_order = sorted((d.start, k) for k, d in enumerate(dates))
+    covering = CoveringAttributions(attributions, text)
     date_starts = [st for st, _ in date_order]
+
+    hedges: dict[tuple[int, int], bool] = {}
+
+    def hedge_in(a: int, b: int, low: str | None = None) -> bool:
+        """A hedge in ``text[a:b]`` (``low``: that text lower-cased); each span searched once, as
+        a sentence's next sentence is often the next sentence with figures."""
+        found = hedges.get((a, b))
+        if found is None:
+            found = hedges[(a, b)] = r.hedge.search(_lower(text[a:b]) if low is None else low) is not None
+        return found
 
     def remember(upto: int) -> None:
         """Track named sources before ``upto`` for pronoun resolution (in attribution order)."""
@@ -451,9 +504,7 @@ def extract_figures(
                 subs=subs,
                 fstarts=fstarts,
                 srcs={},
-                hedged=bool(
-                    r.hedge.search(low) or (nxt_s and r.hedge.search(_lower(text[nxt_s.start:nxt_s.end])))
-                ),
+                hedged=hedge_in(lo, hi, low) or (nxt_s is not None and hedge_in(nxt_s.start, nxt_s.end)),
                 places=[(m.start(), m.end(), m.group("place"), m.group("prep").lower() in _before_preps())
                         for m in r.place.finditer(text, lo, hi)],
                 events=[(lo + m.start(), lo + m.end()) for m in r.event.finditer(low)],
@@ -476,7 +527,7 @@ def extract_figures(
         ):
             part_of = len(figures) - 1
             parent_metric = figures[-1].metric
-        metric, how = _metric(text, q, left, right, parent_metric)
+        metric, how = _metric(text, q, left, right, parent_metric, ci_text)
         counted = _counted(text, q, right)
         after_places = [p for p in info.places if q.end <= p[0] and p[1] <= right]
         before_places = [p for p in info.places if left <= p[0] and p[1] <= q.start and p[3]]
@@ -505,10 +556,10 @@ def extract_figures(
         remember(lo)
         source: SourceRef | None = None
         src_how = "none"
-        att = from_attributions(attributions, q, sent, text)
+        att = covering.find(q, sent)
         local = srcs.get(sub_i) if subs else []
         if local is None:
-            local = srcs[sub_i] = sentence_sources(text, a, b, info.fstarts)
+            local = srcs[sub_i] = sentence_sources(text, a, b, info.fstarts, ci_text)
         fs = pick(local, q)
         if att is not None and att.kind == "according_to" and any(
             x.kind == "according_to" and x.cue_start == att.cue.start and not x.cover_start <= q.start < x.cover_end
