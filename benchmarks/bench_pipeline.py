@@ -189,7 +189,9 @@ def bench_run(path: Path, workers: int, out: Path, log: Path | None = None) -> d
     stop = threading.Event()
     with PeakRSS() as peak, Clock() as c:
         threading.Thread(target=ticker, args=(stop,), daemon=True).start()
-        result = pipeline.run([str(path)], out, config=cfg, progress=prog)
+        # keep_frames=False as the command line passes it: the tables the report page does not
+        # read are dropped once written.
+        result = pipeline.run([str(path)], out, config=cfg, progress=prog, keep_frames=False)
         log_line(peak, f"end {stage[0]}")
     stop.set()
     end = c.t0 + c.wall
