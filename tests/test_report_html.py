@@ -227,7 +227,7 @@ def test_rows_by_article_read_as_one_take_per_article_would(name: str, layout: s
     many articles at once with ``load``: every way gives what ``take`` of the article's rows gave."""
     import numpy as np
 
-    from provenance.report.html import ByArticle
+    from provenance.report.html_parts import ByArticle
 
     df = matched_frames()[name].sort_values("article_id", kind="stable").reset_index(drop=True)
     if "interleaved" in layout:  # each article's first row, then each one's second, ...: not contiguous

@@ -213,7 +213,7 @@ def _prepare_figures(figures: pd.DataFrame, apart: bool) -> pd.DataFrame:
     del first, second
     # The concatenation copies the numpy columns (their halves are freed here); the Arrow string
     # columns keep both halves' chunks, so a per-row ``take`` on them copies the whole column
-    # (report look-ups read an article's rows by slice, ``report.html.ByArticle``).
+    # (report look-ups read an article's rows by slice, ``report.html_parts.ByArticle``).
     release_arrow_memory()
     return out
 
