@@ -163,14 +163,24 @@ def _malloc_trim() -> Callable[[int], int] | None:
 _TRIM = _malloc_trim()
 
 
+def release_arrow_memory() -> None:
+    """Hand the memory Arrow freed back to the system.
+
+    Arrow's allocator keeps freed blocks for reuse; after a large table is built from parts,
+    that was 0.6 GB of resident memory on ABP that no later stage reused.
+    """
+    pa.default_memory_pool().release_unused()
+
+
 def release_memory() -> None:
-    """Hand the memory freed by the last stage back to the system: Arrow's unused blocks, and
-    the free pages of the C allocator (glibc ``malloc_trim``; Python objects and numpy arrays).
+    """Hand the memory freed by the last stage back to the system: Arrow's unused blocks
+    (``release_arrow_memory``), and the free pages of the C allocator (glibc ``malloc_trim``;
+    Python objects and numpy arrays).
 
     glibc keeps freed memory in its heaps for reuse; between the stages of an ABP run that was
     0.1-0.2 GB of resident memory no later stage had reused (a call takes a few milliseconds).
     """
-    pa.default_memory_pool().release_unused()
+    release_arrow_memory()
     if _TRIM is not None:
         _TRIM(0)
 

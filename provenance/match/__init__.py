@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from provenance.frames import release_memory
+from provenance.frames import release_arrow_memory, release_memory
 from provenance.match.background import Deferred, side_by_side
 from provenance.match.blocking import MATCHED_METRICS, BlockingStats
-from provenance.match.claims import build_claims, prepare_figures, release_arrow_memory
+from provenance.match.claims import build_claims, prepare_figures
 from provenance.match.cluster import FigureSettings, TextSettings, cluster_figures, cluster_text_claims
 from provenance.match.comparisons import FigureInterval
 from provenance.match.reference import ReferenceIndex, load_reference
