@@ -63,14 +63,6 @@ def _subsentences(text: str, s: Sentence) -> list[tuple[int, int]]:
 # where group 1 starts (tests/test_extract_fast_paths.py checks it).
 _GLUED = re.compile(r"(?<=[a-z]{2})[.!?]([”\"’]?)(?=[A-Z“\"])")
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _lower(s: str) -> str:
-    """Lower case with offsets kept (``str.lower`` turns a few characters into two)."""
-    low = s.lower()
-    return low if len(low) == len(s) else s.translate(_ASCII_LOWER)
-
 
 @dataclass(frozen=True, slots=True)
 class _SentenceInfo:
@@ -175,7 +167,7 @@ def extract_figures(
         a sentence's next sentence is often the next sentence with figures."""
         found = hedges.get((a, b))
         if found is None:
-            found = hedges[(a, b)] = r.hedge.search(_lower(text[a:b]) if low is None else low) is not None
+            found = hedges[(a, b)] = r.hedge.search(lower_keep_offsets(text[a:b]) if low is None else low) is not None
         return found
 
     def remember(upto: int) -> None:
@@ -207,7 +199,7 @@ def extract_figures(
             subs = _subsentences(text, sent)
             fstarts = qstarts[bisect.bisect_left(qstarts, lo):bisect.bisect_left(qstarts, hi)]
             nxt_s = sents[si + 1] if si + 1 < len(sents) else None
-            low = _lower(text[lo:hi])
+            low = lower_keep_offsets(text[lo:hi])
             info = sent_cache[si] = _SentenceInfo(
                 subs=subs,
                 fstarts=fstarts,
