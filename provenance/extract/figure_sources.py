@@ -598,6 +598,3 @@ def innermost(
         if best is None and near:
             best = att
     return best
-
-
-

@@ -91,7 +91,6 @@ def _words_pattern() -> str:
 def _patterns() -> dict[str, re.Pattern[str]]:
     """Compile every pattern once from the lexicons."""
     nums = lexicon("numbers")
-    quals = lexicon("qualifiers")
     nf = lexicon("figures")["not_figures"]
     cur = r"(?P<cur>(?:US\$|\$|£|€|₪|₹)\s?|NIS\s?|Rs\.?\s?)?"
     # Mixed fractions, Indian grouping ("15,62,52,872"), thousands separators, plain digits.
@@ -120,7 +119,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # The master pattern where a digit begins: the vague and word branches, which need a
         # letter there, fail at once ("(?!)"); same groups, so the same match.
         "master_digits": re.compile(rf"(?!){vague}|{digit_branch}|(?!){words_branch}", flags),
-        "qual_before": QualifiersBefore(tuple(quals["before"])).pattern,
+        "qual_before": _qualifiers_before().pattern,  # the full pattern that ``_qual_before`` narrows
         "qual_after": re.compile(
             r"^(?P<q>\s*-?\s*plus\b|\+|\s+or\s+more\b|\s+or\s+so\b|\s+and\s+counting\b)", flags
         ),
