@@ -39,8 +39,6 @@ except ImportError:  # pragma: no cover - numba is installed with the package
 
 #: Texts tokenised per slice (memory holds one slice's pieces: ~2M short strings).
 SLICE = 65536
-#: Characters no content token holds: a run of them separates two pieces.
-_SEPARATORS = r"[^a-z0-9'\-]+"
 
 
 def _njit(fn: Any) -> Any:
@@ -182,14 +180,13 @@ def _scan(offs, data, valid, run, out, out_offs, rows, write):  # type: ignore[n
     return t, w
 
 
-def tokenize(texts: Iterable[str | None] | Iterable[pa.Array], vocab: dict[str, int], words: list[str], *,
-             slices: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """``slice_tokens`` over all of ``texts`` (given as Arrow slices with ``slices``), one slice
-    at a time: (indptr, ids)."""
+def tokenize(slices: Iterable[pa.Array], vocab: dict[str, int], words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``slice_tokens`` over texts given as Arrow string slices (``text_slices``,
+    ``StringColumn.arrow_range``), one slice at a time: (indptr, ids)."""
     indptrs = [np.zeros(1, dtype=np.int64)]
     ids: list[np.ndarray] = []
     off = 0
-    for arr in (texts if slices else text_slices(texts)):  # type: ignore[arg-type]
+    for arr in slices:
         p, i = slice_tokens(arr, vocab, words)
         indptrs.append(p[1:] + off)
         ids.append(i)

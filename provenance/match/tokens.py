@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from provenance.match.arrow_tokens import SLICE, tokenize
+from provenance.match.arrow_tokens import SLICE, text_slices, tokenize
 from provenance.match.blocking import BlockingStats
 from provenance.match.strings import StringColumn
 
@@ -121,15 +121,11 @@ class Tokenizer:
         self.words: list[str] = []
 
     def table(self, texts: Iterable[str | None]) -> TokenTable:
-        """``content_tokens`` of every text, as ids."""
-        indptr, ids = self._unsorted(texts)
+        """``content_tokens`` of every text, as ids (ascending and distinct within a text): a
+        slice of texts at a time with Arrow's string kernels (``arrow_tokens.tokenize``: the same
+        words, numbered in the same order)."""
+        indptr, ids = tokenize(text_slices(texts), self.vocab, self.words)
         return TokenTable(self.words, indptr, ids)
-
-    def _unsorted(self, texts: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
-        """(indptr, ids) of ``table``: ``content_tokens`` of every text, a slice of texts at a
-        time with Arrow's string kernels (``arrow_tokens.tokenize``: the same words, numbered
-        in the same order), each text's ids already ascending and distinct."""
-        return tokenize(texts, self.vocab, self.words)
 
     def table_beside(self, texts: StringColumn) -> TokenTable:
         """``table(texts)``, the second half of the texts tokenised in a forked child.
@@ -146,11 +142,11 @@ class Tokenizer:
         def second() -> tuple[list[str], np.ndarray, np.ndarray]:
             """The second half's table, numbered by a tokenizer of its own."""
             own = Tokenizer()
-            indptr, ids = tokenize(texts.arrow_range(half, len(texts), SLICE), own.vocab, own.words, slices=True)
+            indptr, ids = tokenize(texts.arrow_range(half, len(texts), SLICE), own.vocab, own.words)
             return own.words, indptr, ids
 
         pending = Deferred(second, True, "tokens")
-        indptr1, ids1 = tokenize(texts.arrow_range(0, half, SLICE), self.vocab, self.words, slices=True)
+        indptr1, ids1 = tokenize(texts.arrow_range(0, half, SLICE), self.vocab, self.words)
         words2, indptr2, ids2 = pending.result()
         del pending
         vocab, words = self.vocab, self.words
