@@ -91,16 +91,16 @@ def test_groups_of_is_group_of(mention: object) -> None:
 
 
 def test_side_by_side_tables_in_small_parts_are_the_one_process_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    import provenance.report.tables as tables_module
     from provenance.pipeline import collect
+    from provenance.report import row_parts
 
     monkeypatch.setattr(background, "MIN_ROWS", 0)
     frames = collect([str(Path(__file__).resolve().parents[1] / "corpora" / "sample")], workers=1)
     one = match_frames(frames, _config(1))
     assert (one["clusters"]["kind"] == "claim").sum() > 4  # clusters.csv's claim rows are split in two
     for part_rows in (2, 3, 1000):  # the child's rows begin a part, end one, or stay in the first
-        monkeypatch.setattr(tables_module, "TABLE_PART_ROWS", part_rows)
-        monkeypatch.setattr(tables_module, "TEXT_CLUSTER_SLICE_ROWS", 3)
+        monkeypatch.setattr(row_parts, "TABLE_PART_ROWS", part_rows)
+        monkeypatch.setattr(row_parts, "TEXT_CLUSTER_SLICE_ROWS", 3)
         two = match_frames(frames, _config(2))
         for name in one:
             pd.testing.assert_frame_equal(one[name], two[name], obj=name)
@@ -114,22 +114,22 @@ def test_side_by_side_tables_in_small_parts_are_the_one_process_tables(monkeypat
 
 @pytest.mark.parametrize("part_rows", [1, 2, 3, 4, 10])
 def test_table_parts_made_in_two_places_are_the_parts_made_in_one(part_rows: int) -> None:
-    from provenance.report.tables import _TableParts
+    from provenance.report.row_parts import TableParts
 
     cols = ["s", "n", "late"]
     rows = [(f"r{i}", i, "x" if i == 6 else None) for i in range(9)]
-    whole = _TableParts(cols, part_rows)
+    whole = TableParts(cols, part_rows)
     for r in rows:
         whole.append(r)
     for split in range(len(rows) + 1):
-        here, there = _TableParts(cols, part_rows), _TableParts(cols, part_rows, offset=split)
+        here, there = TableParts(cols, part_rows), TableParts(cols, part_rows, offset=split)
         for r in rows[:split]:
             here.append(r)
         for r in rows[split:]:
             there.append(r)
         here.extend(*there.detach())
         assert here.count == len(rows)
-        def sizes(t: _TableParts) -> list[int]:
+        def sizes(t: TableParts) -> list[int]:
             return [len(p) for p in t.parts] + ([len(t.rows)] if t.rows else [])
 
         assert sizes(here) == sizes(whole)  # the parts of one process (each part's dtypes inferred alike)

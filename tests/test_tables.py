@@ -145,32 +145,32 @@ def test_wide_pivot_matches_a_groupby_unstack() -> None:
 
 
 def test_tables_built_in_small_parts_equal_tables_built_whole(monkeypatch) -> None:
-    import provenance.report.tables as tables_module
     from provenance.pipeline import collect
+    from provenance.report import row_parts
 
     frames = collect([str(Path(__file__).resolve().parents[1] / "corpora" / "sample")], workers=1)
     whole = match_frames(frames, load_config())
     # Several parts and slices below (clusters of text claims, discrepancies of both kinds).
     assert len(whole["clusters"]) > 10 and (whole["clusters"]["kind"] == "claim").sum() > 4
     assert whole["discrepancies"]["series_id"].isna().sum() > 2 and len(whole["first_reports"]) > 4
-    monkeypatch.setattr(tables_module, "TABLE_PART_ROWS", 2)
-    monkeypatch.setattr(tables_module, "TEXT_CLUSTER_SLICE_ROWS", 3)
+    monkeypatch.setattr(row_parts, "TABLE_PART_ROWS", 2)
+    monkeypatch.setattr(row_parts, "TEXT_CLUSTER_SLICE_ROWS", 3)
     small = match_frames(frames, load_config())
     for name in ("clusters", "discrepancies", "first_reports", "figure_table", "attribution_table", "figure_cells"):
         pd.testing.assert_frame_equal(small[name], whole[name])
 
 
 def test_table_parts_give_the_dtypes_of_one_frame() -> None:
-    from provenance.report.tables import _TableParts
+    from provenance.report.row_parts import TableParts
 
     rows = [("a", None, 1, None, True), ("b", None, 2, 1.5, False), ("c", "x", 3, None, True),
             ("d", None, 4, 2.0, False), (None, "y", 5, None, True)]
     cols = ["s", "late", "n", "f", "b"]
-    parts = _TableParts(cols, part_rows=2)
+    parts = TableParts(cols, part_rows=2)
     for r in rows:
         parts.append(r)
     pd.testing.assert_frame_equal(parts.frame(), pd.DataFrame(rows, columns=cols))
-    assert_empty = _TableParts(cols).frame()
+    assert_empty = TableParts(cols).frame()
     pd.testing.assert_frame_equal(assert_empty, pd.DataFrame([], columns=cols))
 
 
@@ -178,11 +178,11 @@ def test_table_parts_give_the_dtypes_of_one_frame() -> None:
 def test_group_order_is_a_stable_sort_with_run_starts(dtype) -> None:
     import random
 
-    from provenance.report.tables import _group_order
+    from provenance.report.row_parts import group_order
 
     rng = random.Random(7)
     keys = [rng.choice(["b", "a", "é", "z", "ab", "Ä", "a b", "😀", "c", "ﬁ"]) for _ in range(500)]
-    order, starts = _group_order(pd.Series(keys, dtype=dtype))
+    order, starts = group_order(pd.Series(keys, dtype=dtype))
     expected = sorted(range(len(keys)), key=lambda i: keys[i])  # Python's sort is stable
     assert order.tolist() == expected
     assert starts == [i for i in range(len(keys)) if i == 0 or keys[expected[i]] != keys[expected[i - 1]]] + [500]
@@ -210,10 +210,11 @@ def test_multi_outlet_text_rows_match_sets_of_outlets() -> None:
 
 def test_one_claim_text_clusters_read_from_columns_equal_their_record_rows() -> None:
     """clusters_table writes a text cluster of one claim straight from the claims' columns: the
-    row _cluster_row makes from the claim's record (the path of clusters of several claims)."""
+    row cluster_row makes from the claim's record (the path of clusters of several claims)."""
     from provenance.frames import records
     from provenance.pipeline import collect
-    from provenance.report.tables import _cluster_row, _text_label, _ws, clusters_table
+    from provenance.report.cells import squash_ws
+    from provenance.report.clusters import cluster_row, clusters_table, text_label
 
     frames = collect([str(Path(__file__).resolve().parents[1] / "corpora" / "sample")], workers=1)
     m = match_frames(frames, load_config())
@@ -223,8 +224,8 @@ def test_one_claim_text_clusters_read_from_columns_equal_their_record_rows() -> 
     assert (sizes == 1).sum() >= 3 and (sizes > 1).sum() >= 3  # both paths are taken
     got = clusters_table(claims, cells, m["syndication"]).set_index("cluster_id")
     for r in records(text[text["cluster_id"].map(sizes).eq(1)]):
-        t = _ws(r["text"])
-        want = _cluster_row(r["cluster_id"], "claim", _text_label(r, t), r["claim_id"], t, None, 1,
+        t = squash_ws(r["text"])
+        want = cluster_row(r["cluster_id"], "claim", text_label(r, t), r["claim_id"], t, None, 1,
                             [r["outlet"] or ""], independent_count([r["outlet"] or ""], [None]),
                             [r["published"]], [r["as_of"]])
         row = got.loc[r["cluster_id"]]
