@@ -9,6 +9,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+import zstandard
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -16,8 +17,9 @@ from typer.testing import CliRunner
 from provenance import pipeline
 from provenance.cli import app
 from provenance.errors import StoreError
+from provenance.models import Article
 from provenance.store import Store, add, report_from_store
-from provenance.store.payload import decode, encode, strip, unstrip
+from provenance.store.payload import ZSTD_MAGIC, decode, encode, strip, unstrip
 
 runner = CliRunner()
 
@@ -112,7 +114,23 @@ def test_schema_has_tables_foreign_keys_indexes_and_wal(tmp_path: Path) -> None:
     assert {"articles_outlet", "articles_published", "figures_metric", "actors_canonical"} <= idx
     assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert c.execute("SELECT value FROM store_meta WHERE key='schema_version'").fetchone()[0] == "1"
+    assert c.execute("SELECT value FROM store_meta WHERE key='schema_version'").fetchone()[0] == "2"
+
+
+def test_a_schema_1_store_is_read_and_marked_2(tmp_path: Path) -> None:
+    # Schema 1 stores hold zlib payloads: they are read as they are, and the store is marked 2
+    # (it then gets zstd payloads, which a provenance reading schema 1 only would refuse).
+    db = tmp_path / "s.sqlite"
+    art = Article(article_id="a1", text="Ten people died.", source="x.txt")
+    rows = {"articles": [{"article_id": "a1"}], "figures": [{"value": 10, "text": "Ten"}]}
+    with Store(db) as s1:
+        s1.put_extractions([(art, rows)], "v", derive_rows=False)
+        old = zlib.compress(json.dumps(rows, separators=(",", ":")).encode("utf-8"), 1)
+        s1.conn.execute("UPDATE extractions SET rows = ?", (old,))
+        s1.conn.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
+    with Store(db) as s2:
+        assert s2.conn.execute("SELECT value FROM store_meta WHERE key='schema_version'").fetchone()[0] == "2"
+        assert s2.load_rows("a1")["figures"] == rows["figures"]
 
 
 def test_run_writes_store_and_rerun_reuses_every_article(corpus: Path, tmp_path: Path) -> None:
@@ -307,7 +325,8 @@ def test_payloads_decode_to_what_json_reads_whichever_library_wrote_them(rows: d
     expected = repr(json.loads(json.dumps(rows)))  # repr: NaN equals itself, 1 differs from 1.0
     payload = encode(rows)
     assert repr(decode(payload)) == expected
-    assert repr(json.loads(zlib.decompress(payload))) == expected  # as docs/store.md reads one
+    assert payload[:4] == ZSTD_MAGIC
+    assert repr(json.loads(zstandard.ZstdDecompressor().decompress(payload))) == expected  # as docs/store.md reads one
     # A payload written by json.dumps, as every store before orjson holds.
     before = zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
     assert repr(decode(before)) == expected

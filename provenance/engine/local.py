@@ -73,7 +73,7 @@ def extract_partition(articles: list[Article], aliases: Sequence[str] = ()) -> l
 def store_partition(articles: list[Article], aliases: Sequence[str] = ()) -> list[tuple[Rows, Any]]:
     """``extract_partition`` plus each article's store record (``store.db.encode_extraction``).
 
-    Used when the run writes a store: the rows payload (JSON, zlib) is then built in the process
+    Used when the run writes a store: the rows payload (JSON, zstd) is then built in the process
     that extracted them, and the process holding the store only inserts it (the query tables
     are derived from it later, in another process: ``store.derive``).
     """

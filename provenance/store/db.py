@@ -231,7 +231,9 @@ class Store:
                 raise StoreError(f"{self.path} was written by a newer provenance (store schema {row[0]}, "
                                  f"this one reads {SCHEMA_VERSION}). Upgrade provenance or choose another --db.")
             create_schema(c)
-            c.execute("INSERT OR IGNORE INTO store_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            # An older schema is brought up to this one in place: 1 -> 2 changes only how new
+            # payloads are compressed, and both kinds are read (``payload.decompress``).
+            c.execute("INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             c.execute("INSERT OR IGNORE INTO store_meta VALUES ('created', ?)", (now_utc(),))
 
     def _ensure_columns(self, table: str, row: dict[str, Any]) -> None:

@@ -1,4 +1,7 @@
-"""The extractions payload: an article's exact table rows as zlib-compressed JSON.
+"""The extractions payload: an article's exact table rows as zstd-compressed JSON.
+
+Payloads are written with zstd (store schema 2); those of older stores, zlib-compressed, are
+read as well: the two are told apart by the frame's first bytes (zstd's magic number).
 
 Kept apart from ``db`` so that the process deriving the query tables (``store.derive``) needs
 neither pandas nor the matching code.
@@ -15,12 +18,14 @@ run of 19 digits is read by ``json``).
 from __future__ import annotations
 
 import json
+import threading
 import zlib
 from itertools import chain, compress, repeat
 from operator import is_
 from typing import Any
 
 import orjson
+import zstandard
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -92,10 +97,41 @@ def _floats(rows: Rows) -> list[float] | None:
     return list(compress(values, map(is_, types, repeat(float))))
 
 
-def encode(rows: Rows) -> bytes:
-    """The rows payload: compact JSON, zlib-compressed (a sixth of the size, for little time).
+#: zstd level of the payloads: on ABP rows level 1 writes 12% less than zlib's level 1, in a
+#: third of its time, and reads back in about a third of zlib's.
+ZSTD_LEVEL = 1
+#: The first bytes of a zstd frame (a zlib stream starts with 0x78).
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+# zstd contexts are reused (making one per payload costs more than compressing it) but are not
+# safe to share between threads: one per thread.
+_local = threading.local()
 
-    ``json.loads`` reads it as ``decode`` does.
+
+def _compressor() -> zstandard.ZstdCompressor:
+    c: zstandard.ZstdCompressor | None = getattr(_local, "c", None)
+    if c is None:
+        c = _local.c = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    return c
+
+
+def _decompressor() -> zstandard.ZstdDecompressor:
+    d: zstandard.ZstdDecompressor | None = getattr(_local, "d", None)
+    if d is None:
+        d = _local.d = zstandard.ZstdDecompressor()
+    return d
+
+
+def decompress(payload: bytes) -> bytes:
+    """The JSON of a payload, zstd- (schema 2) or zlib-compressed (schema 1)."""
+    if payload[:4] == ZSTD_MAGIC:
+        return _decompressor().decompress(payload)
+    return zlib.decompress(payload)
+
+
+def encode(rows: Rows) -> bytes:
+    """The rows payload: compact JSON, zstd-compressed (a sixth of the size, for little time).
+
+    ``json.loads`` reads it as ``decode`` does (once ``decompress``-ed).
     """
     text = None
     try:
@@ -113,7 +149,7 @@ def encode(rows: Rows) -> bytes:
             text = None
     if text is None:
         text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode("utf-8")
-    return zlib.compress(text, 1)
+    return _compressor().compress(text)
 
 
 def decode(payload: bytes | str) -> Rows:
@@ -121,7 +157,7 @@ def decode(payload: bytes | str) -> Rows:
     if isinstance(payload, str):
         rows: Rows = json.loads(payload)
         return rows
-    text = zlib.decompress(payload)
+    text = decompress(payload)
     # orjson reads an integer outside [-2**63, 2**64) as a float: such a token has 19 digits or
     # more, and so the payload holding it (or merely a string holding 19 digits in a row, 22 in
     # 15,000 ABP payloads) is read by ``json``. Found at C speed: 0.03 ms per ABP payload.
@@ -135,4 +171,5 @@ def decode(payload: bytes | str) -> Rows:
     return rows
 
 
-__all__ = ["FROM_TEXT", "PLAIN", "TUPLE", "Rows", "decode", "encode", "strip", "unstrip"]
+__all__ = ["FROM_TEXT", "PLAIN", "TUPLE", "ZSTD_LEVEL", "ZSTD_MAGIC", "Rows", "decode", "decompress", "encode",
+           "strip", "unstrip"]

@@ -23,7 +23,10 @@ from provenance import extract as _extract
 from provenance import models as _models
 from provenance.models import Article, Extraction, Sentence
 
-SCHEMA_VERSION = 1
+#: 2: the extractions payloads are zstd-compressed (1: zlib). A schema-1 store is read as it is
+#: (``payload.decompress`` reads both) and marked 2 when this version opens it, since it then
+#: writes zstd payloads there, which a version reading schema 1 only could not read.
+SCHEMA_VERSION = 2
 
 # Tables written per article (rows from frames.rows_from_extraction), besides ``articles``.
 EXTRACTION_TABLES = ("dates", "figures", "attributions", "actors")
@@ -83,7 +86,7 @@ CREATE TABLE IF NOT EXISTS extractions (
     article_id        TEXT PRIMARY KEY REFERENCES articles(article_id) ON DELETE CASCADE,
     extractor_version TEXT NOT NULL,
     rows_source       TEXT NOT NULL,       -- the article source the rows were built with
-    rows              BLOB NOT NULL        -- zlib-compressed JSON: the exact rows of every table
+    rows              BLOB NOT NULL        -- zstd-compressed JSON (zlib in schema 1): every table's exact rows
 );
 -- Articles whose query rows (sentences, dates, figures, attributions, actors) are still to be
 -- written from their extractions payload (store.derive); empty once a command has finished.
