@@ -114,6 +114,8 @@ def test_write_report_writes_report_html(tmp_path: Path) -> None:
     assert tmp_path / "report.html" in written
     page = (tmp_path / "report.html").read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    # written a piece at a time as the template renders: the page render_html returns
+    assert (tmp_path / "report.html").read_bytes() == render_html(sample_frames(), load_config()).encode()
     assert not list(tmp_path.glob(".*.tmp")), "no temporary file left behind"
     mask = os.umask(0o022)
     os.umask(mask)

@@ -556,6 +556,12 @@ def render_html(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None =
         >>> "No figures" in html
         True
     """
+    tpl, context = _page(frames, config, title)
+    return tpl.render(**context)  # type: ignore[no-any-return]
+
+
+def _page(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None, title: str) -> tuple[Any, dict[str, Any]]:
+    """The page's template and what it is rendered with (``render_html``, ``write_html``)."""
     from provenance.config import dump_config
 
     arts = frames.get("articles", pd.DataFrame(columns=["article_id", "outlet"]))
@@ -581,20 +587,20 @@ def render_html(frames: dict[str, pd.DataFrame], config: dict[str, Any] | None =
         rej_t = _table("rejected", "Rejected inputs", real, [c for c in ("input", "row", "reason") if c in rej.columns])
     plots, single = timelines(frames, colours, labels)
     tpl, css, js = _template()
-    return tpl.render(
-        title=title or "provenance report",
-        summary=summary(frames, config),
-        outlets=[(o, colours[o]) for o in outlets],
-        figure_table=fig_t, figure_about=fig_about,
-        attribution_table=att_t, attribution_about=att_about,
-        discrepancies=disc_t, syndication=synd_t, first_reports=first_t,
-        has_discrepancies="discrepancies" in frames, has_syndication="syndication" in frames,
-        articles=art_t, rejected=rej_t, plots=plots, max_plots=MAX_PLOTS, single_plots=single,
-        evidence=ev.templates(),
-        settings=dump_config(config) if config else "",
-        css=Markup(css), js=Markup(js),
-        data_json=Markup(json.dumps({"outlets": outlets}, ensure_ascii=False).replace("</", "<\\/")),
-    )
+    return tpl, {
+        "title": title or "provenance report",
+        "summary": summary(frames, config),
+        "outlets": [(o, colours[o]) for o in outlets],
+        "figure_table": fig_t, "figure_about": fig_about,
+        "attribution_table": att_t, "attribution_about": att_about,
+        "discrepancies": disc_t, "syndication": synd_t, "first_reports": first_t,
+        "has_discrepancies": "discrepancies" in frames, "has_syndication": "syndication" in frames,
+        "articles": art_t, "rejected": rej_t, "plots": plots, "max_plots": MAX_PLOTS, "single_plots": single,
+        "evidence": ev.templates(),
+        "settings": dump_config(config) if config else "",
+        "css": Markup(css), "js": Markup(js),
+        "data_json": Markup(json.dumps({"outlets": outlets}, ensure_ascii=False).replace("</", "<\\/")),
+    }
 
 
 def write_html(frames: dict[str, pd.DataFrame], out_dir: str | Path, config: dict[str, Any] | None = None) -> Path:
@@ -611,9 +617,13 @@ def write_html(frames: dict[str, pd.DataFrame], out_dir: str | Path, config: dic
     from provenance.report import atomic_write
 
     target = Path(out_dir) / "report.html"
-    html = render_html(frames, config)
+    tpl, context = _page(frames, config, "")
+
     def write(tmp: str) -> None:
-        Path(tmp).write_text(html, encoding="utf-8", newline="\n")
+        # The template's pieces written as they are rendered: the page is never held whole, as a
+        # string and then as its UTF-8 bytes (``render_html`` joins the same pieces).
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.writelines(tpl.generate(**context))
 
     atomic_write(target, write)
     return target
