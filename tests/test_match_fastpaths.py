@@ -149,8 +149,7 @@ def _abp_sentences(n: int) -> list[str]:
 
 def test_text_pairs_decide_as_compare_text_claims() -> None:
     """TextPairs (speaker codes, token-sorted texts prepared once, the rules' lowest cutoff)
-    decides every pair as compare_text_claims does; linked pairs carry the same scores, and
-    ``link`` gives the linked decisions only."""
+    decides every pair as compare_text_claims does; linked pairs carry the same scores."""
     from provenance.match.cluster import TextSettings, compare_text_claims
     from provenance.match.comparisons import WeightedOverlap
     from provenance.match.text_pairs import TextPairs
@@ -177,8 +176,6 @@ def test_text_pairs_decide_as_compare_text_claims() -> None:
         assert (got.linked, got.rule, got.overlap) == (want.linked, want.rule, want.overlap)
         if want.linked:
             assert got.text_score == want.text_score
-        # link: the same decision when it links, None when it does not.
-        assert pairs.link(a, b, ov) == (got if got.linked else None)
         rules.add(want.rule)
     assert rules == {"", "quote_same_speaker", "text_strong", "paraphrase"}
 

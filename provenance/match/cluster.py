@@ -475,11 +475,11 @@ def cluster_text_claims(
     has_quote: list[bool] = quoted.tolist()  # read per pair: a list item faster than an array's
 
     def decide(a: int, b: int, ov: float) -> PairDecision | None:
-        """compare_text_claims on claims a and b when it links them, else None (without the
-        call when no rule can: the first rule needs two quotes, the others this much overlap)."""
+        """compare_text_claims on claims a and b; None when no rule can link them (the first
+        rule needs two quotes, the others this much overlap), without the call."""
         if ov < cutoff and not (has_quote[a] and has_quote[b]):
             return None
-        return pairs.link(a, b, ov)
+        return pairs.decide(a, b, ov)
 
     # Union-find over a parent array (the smaller root wins, as in UnionFind, so each root is
     # its set's first claim), and each set's first and last day: a link that would stretch a
@@ -502,11 +502,12 @@ def cluster_text_claims(
             state[0] = k + 1
             i, j = int(ci[k]), int(cj[k])
             d = decide(i, j, float(ovs[k]))
-            if d is None:
+            if d is None or not d.linked:
                 continue
-            if (ri != i or rj != j) and (ri != j or rj != i) and \
-                    decide(ri, rj, overlap(table.indptr, table.ids, idf, weights, ri, rj)) is None:
-                continue  # the pair links, but the two clusters' first claims do not: no chaining
+            if (ri != i or rj != j) and (ri != j or rj != i):
+                anchors = decide(ri, rj, overlap(table.indptr, table.ids, idf, weights, ri, rj))
+                if anchors is None or not anchors.linked:
+                    continue  # the pair links, but the two clusters' first claims do not: no chaining
             r = min(ri, rj)
             parent[max(ri, rj)] = r
             first[r], last[r] = lo, hi

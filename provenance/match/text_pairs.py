@@ -89,7 +89,6 @@ class TextPairs:
         self.codes = speaker_codes(speakers)
         self._code_list: list[int] = self.codes.tolist()  # a list item is read faster than an array's
         self.quotes, self.quoted, self.texts = quotes, quoted, texts
-        self._quoted_list: list[bool] = quoted.tolist()
         self.settings, self.text_cutoff = settings, text_cutoff
         sim = settings.text
         # token_sort_ratio after default_process is ratio of the token-sorted processed texts
@@ -132,32 +131,6 @@ class TextPairs:
             return self.settings.text.score(ta, tb)
 
         return text_rule(same, different, quotes_agree, ov, text_score, self.settings, self.text_cutoff)
-
-    def link(self, a: int, b: int, ov: float) -> PairDecision | None:
-        """``decide(a, b, ov)`` when it links the pair, else None: the same rules and scores,
-        without the closures and the decision object of every pair that is not linked (the
-        clustering loop reads only linked decisions; 1.4M decisions on ABP)."""
-        ca, cb = self._code_list[a], self._code_list[b]
-        s = self.settings
-        if ca >= 0 and ca == cb and self._quoted_list[a] and self._quoted_list[b]:
-            qa, qb = self.quotes[a], self.quotes[b]
-            if isinstance(qa, str) and isinstance(qb, str) and s.quote(qa, qb) > 0:
-                return PairDecision(True, "quote_same_speaker", 0.0, ov)
-        if ov < s.overlap_cutoff:
-            return None
-        different = ca >= 0 and cb >= 0 and ca != cb
-        strong = s.strong_cutoff
-        cutoff = strong if different else min(strong, self.text_cutoff)
-        ta, tb = self._text(a), self._text(b)
-        if self._sorted:
-            ts = float(fuzz.ratio(ta, tb, score_cutoff=max(cutoff, s.text.cutoff)))
-        else:
-            ts = s.text.score(ta, tb)
-        if ts >= strong:
-            return PairDecision(True, "text_strong", ts, ov)
-        if not different and ts >= self.text_cutoff:
-            return PairDecision(True, "paraphrase", ts, ov)
-        return None
 
 
 __all__ = ["PairDecision", "TextPairs", "speaker_codes", "text_rule"]
