@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -271,11 +272,25 @@ def test_add_waits_for_a_writer_with_a_clear_message(tmp_path: Path) -> None:
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction
     p = provenance("add", str(corpus), "--db", str(db), "--workers", "1", wait=False)
-    time.sleep(4)
+    said = f"waiting for another provenance process writing {db} ..."
+    err: list[str] = []
+    waiting = threading.Event()
+
+    def read() -> None:
+        for line in p.stderr:
+            err.append(line)
+            if said in line:
+                waiting.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    # The writer lets go only once the child says it waits: a fixed sleep raced the child's
+    # start-up, which takes seconds on a loaded machine (it was still importing, never waited).
+    assert waiting.wait(timeout=240), "".join(err)
     holder.execute("ROLLBACK")
-    _, err = p.communicate(timeout=120)
-    assert p.returncode == 0, err
-    assert f"waiting for another provenance process writing {db} ..." in err
+    p.wait(timeout=240)
+    reader.join(timeout=60)
+    assert p.returncode == 0, "".join(err)
     assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] == 5
 
 

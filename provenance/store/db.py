@@ -186,17 +186,19 @@ class Store:
                 if not _is_locked(exc):
                     raise
                 waited = time.monotonic() - started
-                if waited >= self.wait:
-                    raise StoreError(
-                        f"store {self.path} is locked by another process (waited {self.wait:g} s). "
-                        "Run again when it has finished, or use another --db."
-                    ) from exc
+                # Said before giving up too: on a busy machine one attempt (busy_timeout) can
+                # outlast the whole wait, and the user is still told that it waited.
                 if not warned and waited >= self.warn_after:
                     warned = True
                     msg = f"waiting for another provenance process writing {self.path} ..."
                     if self.on_wait:
                         self.on_wait(msg)
                     log.warning(msg)
+                if waited >= self.wait:
+                    raise StoreError(
+                        f"store {self.path} is locked by another process (waited {self.wait:g} s). "
+                        "Run again when it has finished, or use another --db."
+                    ) from exc
                 time.sleep(0.05)
 
     @contextmanager
