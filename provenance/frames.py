@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from operator import attrgetter
@@ -98,6 +99,19 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
         return df.to_dict("records")
     cols = list(df.columns)
     return [dict(zip(cols, vals)) for vals in zip(*(column_values(df[c]) for c in cols))]
+
+
+def present(v: Any) -> Any:
+    """``v``, or None for a pandas missing value (None, NaN, NA, NaT)."""
+    t = type(v)
+    if t is str or t is bool or t is int:  # the common cases, without pd.isna's cost (millions of calls on ABP)
+        return v
+    if t is float:
+        return None if math.isnan(v) else v
+    try:
+        return None if v is None or pd.isna(v) else v
+    except (TypeError, ValueError):  # pd.isna of a list or array
+        return v
 
 
 def is_arrow_string(col: pd.Series) -> bool:

@@ -97,7 +97,7 @@ def test_missing_value_shortcut_agrees_with_pd_isna(value) -> None:
             pass
         return v
 
-    got, want = claims_mod._s(value), reference(value)
+    got, want = claims_mod.present(value), reference(value)
     assert (got is None) == (want is None)
     if want is not None:
         assert got is value

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from provenance.extract import extract_article
-from provenance.frames import FrameBuilder, rows_from_extraction
+from provenance.frames import FrameBuilder, present, rows_from_extraction
 from provenance.ids import content_hash
 from provenance.match.blocking import MATCHED_METRICS, claim_tokens, idf_weights, token_document_frequency
 from provenance.match.claims import build_claims, prepare_figures
@@ -31,14 +31,6 @@ CHECK_COLUMNS = [
     "rank", "score", "rule", "outlet", "published", "attributed_to", "descriptor", "figure", "text", "claim_id",
     "cluster_id", "article_id", "source", "start", "end",
 ]
-
-
-def _s(v: Any) -> Any:
-    """None for pandas missing values."""
-    try:
-        return None if v is None or pd.isna(v) else v
-    except (TypeError, ValueError):
-        return v
 
 
 def query_claim(text: str) -> dict[str, Any]:
@@ -109,8 +101,8 @@ def check_claim(text: str, claims: pd.DataFrame, config: dict[str, Any], limit: 
             continue
         out.append({
             "score": round(score, 1), "rule": rule, "outlet": r.get("outlet"), "published": r.get("published"),
-            "attributed_to": _s(r.get("speaker")) or "unattributed", "descriptor": _s(r.get("descriptor")),
-            "figure": _s(r.get("figures")), "text": " ".join(str(r.get("text") or "").split()), "claim_id": r["claim_id"],
+            "attributed_to": present(r.get("speaker")) or "unattributed", "descriptor": present(r.get("descriptor")),
+            "figure": present(r.get("figures")), "text": " ".join(str(r.get("text") or "").split()), "claim_id": r["claim_id"],
             "cluster_id": r.get("cluster_id"), "article_id": r["article_id"], "source": r.get("source"),
             "start": r.get("start"), "end": r.get("end"),
         })

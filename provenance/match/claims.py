@@ -7,7 +7,6 @@ interval, metric, counted group, side and place, the as-of date, and the speaker
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from provenance.frames import concat_parts, release_arrow_memory
+from provenance.frames import concat_parts, present, release_arrow_memory
 from provenance.ids import content_hash
 from provenance.match.prefilter import PatternSet, ascii_lower, may_match
 
@@ -172,23 +171,6 @@ def figure_scope(counted: str | None, place: str | None, sentence: str | None,
     return group, side or "", canon_place
 
 
-def _s(v: Any) -> Any:
-    """None for pandas missing values."""
-    t = type(v)
-    if t is str or t is bool or t is int:  # the common cases, without pd.isna's cost (7.6M calls on ABP)
-        return v
-    if t is float:
-        return None if math.isnan(v) else v
-    if v is None:
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return v
-
-
 def figure_id(article_id: str, start: int, end: int) -> str:
     """Stable id of one figure mention."""
     return content_hash("figure", article_id, int(start), int(end))
@@ -196,7 +178,7 @@ def figure_id(article_id: str, start: int, end: int) -> str:
 
 def _figure_phrase(metric: Any, text: Any, counted: Any) -> str:
     """'killed: more than 8,300 Palestinians' for the claims table."""
-    return f"{metric}: {text}" + (f" {counted}" if _s(counted) else "")
+    return f"{metric}: {text}" + (f" {counted}" if present(counted) else "")
 
 
 def prepare_figures(figures: pd.DataFrame) -> pd.DataFrame:
@@ -210,7 +192,7 @@ def prepare_figures(figures: pd.DataFrame) -> pd.DataFrame:
     f["figure_id"] = [figure_id(a, s, e) for a, s, e in zip(f["article_id"].tolist(), f["start"].tolist(),
                                                            f["end"].tolist())]
     # Columns read as lists (iterating an Arrow-backed column yields its values one by one, slowly).
-    scoped = [figure_scope(_s(c), _s(p), _s(t), (int(a) - int(ss), int(b) - int(ss)))
+    scoped = [figure_scope(present(c), present(p), present(t), (int(a) - int(ss), int(b) - int(ss)))
               for c, p, t, a, b, ss in zip(f["counted"].tolist(), f["place"].tolist(), f["sentence"].tolist(),
                                            f["start"].tolist(), f["end"].tolist(), f["sentence_start"].tolist())]
     f["group"] = [g for g, _, _ in scoped]
@@ -501,7 +483,7 @@ def _claim_columns(figs: _Rows, atts: _Rows, dates: _Rows, article_claims: list[
     date_vals: dict[tuple[str, int], list[str]] = {}
     if dates.n:
         for k, v, role in zip(_claim_keys(dates, whole_text), dates.col("value"), dates.col("role")):
-            if _s(v) and role not in ("dateline", "published"):
+            if present(v) and role not in ("dateline", "published"):
                 date_vals.setdefault(k, []).append(str(v))
     F = {k: figs.col(k) for k in _FIGURE_KEYS} if figs.n else {}
     A = {k: atts.col(k) for k in _ATTRIBUTION_KEYS} if atts.n else {}
@@ -541,12 +523,12 @@ def _claim_columns(figs: _Rows, atts: _Rows, dates: _Rows, article_claims: list[
         a = ai
         kinds = (["figure"] if fl else []) + (["attribution"] if a >= 0 else [])
         speaker = speaker_text = descriptor = None
-        if f >= 0 and _s(F["source_canonical"][f] or F["source_text"][f]):
-            speaker, speaker_text, descriptor = (_s(F["source_canonical"][f]), _s(F["source_text"][f]),
-                                                 _s(F["descriptor"][f]))
+        if f >= 0 and present(F["source_canonical"][f] or F["source_text"][f]):
+            speaker, speaker_text, descriptor = (present(F["source_canonical"][f]), present(F["source_text"][f]),
+                                                 present(F["descriptor"][f]))
         elif a >= 0:
-            speaker, speaker_text, descriptor = (_s(A["source_canonical"][a]), _s(A["source_text"][a]),
-                                                 _s(A["descriptor"][a]))
+            speaker, speaker_text, descriptor = (present(A["source_canonical"][a]), present(A["source_text"][a]),
+                                                 present(A["descriptor"][a]))
         add["claim_id"](content_hash("claim", aid, start, end))
         add["article_id"](aid)
         add["source"](source)
@@ -564,14 +546,14 @@ def _claim_columns(figs: _Rows, atts: _Rows, dates: _Rows, article_claims: list[
         add["speaker"](speaker)
         add["speaker_text"](speaker_text)
         add["descriptor"](descriptor)
-        add["cue"](_s(A["cue"][a]) if a >= 0 else None)
-        add["attribution_kind"](_s(A["kind"][a]) if a >= 0 else None)
-        add["quote"](_s(A["content"][a]) if a >= 0 and A["kind"][a] in ("direct", "mixed") else None)
+        add["cue"](present(A["cue"][a]) if a >= 0 else None)
+        add["attribution_kind"](present(A["kind"][a]) if a >= 0 else None)
+        add["quote"](present(A["content"][a]) if a >= 0 and A["kind"][a] in ("direct", "mixed") else None)
         add["hedged"](bool((f >= 0 and F["hedged"][f] is True) or hedged_att))
         if f >= 0:
             for append, col in primary:
-                append(_s(col[f]))
-            add["place"](_s(F["place_scope"][f]))
+                append(present(col[f]))
+            add["place"](present(F["place_scope"][f]))
             if out["as_of"][-1] is None:
                 out["as_of"][-1] = published
         else:
@@ -603,7 +585,7 @@ def _figure_rank(metric: Any, qualifier: Any, part_of: Any, group: Any, start: A
     m = metric or "other"
     return (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER),
             1 if qualifier == "vague" else 0,
-            0 if _s(part_of) is None else 1, 0 if group in (None, "people") else 1,
+            0 if present(part_of) is None else 1, 0 if group in (None, "people") else 1,
             int(start or 0))
 
 

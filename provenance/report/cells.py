@@ -5,13 +5,12 @@ source texts ("8,306 [Gaza Health Ministry, 'Hamas-run']"), figure labels, indep
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from typing import Any
 
 import pandas as pd
 
-from provenance.frames import records
+from provenance.frames import present, records
 from provenance.match.blocking import MATCHED_METRICS
 from provenance.match.claims import scopes
 from provenance.match.comparisons import FigureInterval, parse_day
@@ -29,19 +28,6 @@ CELL_COLUMNS = [
     "reference_value", "reference_date", "lag_days", "reference_match", "reference_series", "syndication_id",
     "syndicated_from", "rule", "confidence", "sentence_start", "sentence_end", "sentence",
 ]
-
-
-def present(v: Any) -> Any:
-    """None for pandas missing values."""
-    t = type(v)
-    if t is str or t is bool or t is int:  # the common cases, without pd.isna's cost (4M calls on ABP)
-        return v
-    if t is float:
-        return None if math.isnan(v) else v
-    try:
-        return None if v is None or pd.isna(v) else v
-    except (TypeError, ValueError):
-        return v
 
 
 def squash_ws(t: Any) -> str:

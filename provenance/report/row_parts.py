@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from provenance.frames import column_values, concat_parts, records
+from provenance.frames import column_values, concat_parts, is_arrow_string, records
 
 #: Rows of a built table held as Python tuples at a time (``TableParts``).
 TABLE_PART_ROWS = 50_000
@@ -132,7 +132,7 @@ def group_order(keys: pd.Series) -> tuple[np.ndarray, list[int]]:
     sort as code points): an object array of ABP's 830k text cluster ids took 1.5 CPU s to
     sort and 0.1 GB.
     """
-    if is_arrow_str(keys) and not keys.isna().any():
+    if is_arrow_string(keys) and not keys.isna().any():
         arr = pa.array(keys.array)
         by_key = pc.sort_indices(arr)
         sk = arr.take(by_key)
@@ -144,7 +144,3 @@ def group_order(keys: pd.Series) -> tuple[np.ndarray, list[int]]:
         sv = vals[order]
         differs = sv[1:] != sv[:-1]
     return order, np.flatnonzero(np.r_[True, differs]).tolist() + [len(keys)]
-
-
-def is_arrow_str(col: pd.Series) -> bool:
-    return isinstance(col.dtype, pd.StringDtype) and col.dtype.storage == "pyarrow"
