@@ -201,6 +201,11 @@ def map_extract(
                 on_done(len(chunk))
         return
     ctx = mp.get_context("forkserver" if os.name != "nt" else "spawn")
+    if os.name != "nt":
+        # The fork server imports the extractors once (when this process first starts it); the
+        # workers of every pool are forked from it with them loaded instead of each importing
+        # pandas, dateparser and the extractors again (seconds per worker on a busy machine).
+        ctx.set_forkserver_preload(["__main__", __name__])
     with ctx.Pool(n) as pool:
         yield from ordered_bounded(chunks(articles, chunk_size),
                                    lambda part: pool.apply_async(partition, (part,)), 2 * n, on_done)
