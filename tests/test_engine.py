@@ -29,7 +29,9 @@ distributed = pytest.importorskip("distributed")
 
 SAMPLE = REPO / "corpora" / "sample"
 ABP = ("abp", "abp_articles.jsonl.gz")
-ABP_SLICE = 5_000
+# 600 real articles: enough for several engine chunks, duplicates and figure blocks; 5,000 made this
+# one test most of the suite's time on a slow CI host (two full extractions of the slice).
+ABP_SLICE = 600
 runner = CliRunner()
 
 
@@ -152,9 +154,9 @@ def test_cli_run_dask_writes_the_same_report(cluster: str, tmp_path: Path) -> No
 
 @pytest.fixture(scope="module")
 def abp_slice(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The first 5,000 rows of the ABP corpus as their own .jsonl.gz."""
+    """The first ``ABP_SLICE`` rows of the ABP corpus as their own .jsonl.gz."""
     src = shared_path(*ABP)
-    dst = tmp_path_factory.mktemp("abp") / "abp_5000.jsonl.gz"
+    dst = tmp_path_factory.mktemp("abp") / f"abp_{ABP_SLICE}.jsonl.gz"
     with gzip.open(src, "rt", encoding="utf-8") as fin, gzip.open(dst, "wt", encoding="utf-8") as fout:
         fout.writelines(itertools.islice(fin, ABP_SLICE))
     return dst

@@ -1,46 +1,47 @@
 """Faults: SIGKILL at every stage then restart, concurrent writers, full disk, unwritable folder.
 
-Each fault runs ``provenance`` in a subprocess through a small driver that installs the fault
-(a SIGKILL at a chosen point, by wrapping one library function) and then calls the CLI's
-``main``. Production code has no fault hooks. The restarted run must finish with outputs
+Each fault runs ``provenance`` in a process of its own, forked from the test process
+(tests/forked.py), which installs the fault (a SIGKILL at a chosen point, by wrapping one library
+function) and then calls the CLI's ``main``. Production code has no fault hooks. The restarted run must finish with outputs
 byte-identical to an uninterrupted run, and the store must pass ``PRAGMA integrity_check``.
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
-import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from forked import Child, fork
 from test_store import cli, make_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 
-DRIVER = textwrap.dedent(r'''
-    import hashlib, os, signal, sys, tempfile
-    from pathlib import Path
+def _install_faults() -> None:
+    """In the child, before the CLI runs: the fault FAULT names, and the settings the env gives."""
+    import hashlib
+    import tempfile
 
-    def die():
+    from provenance import store
+
+    def die() -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
-    import provenance.store as store
     store.Session.commit_every = int(os.environ.get("COMMIT_EVERY", "3"))
     # Batches by count only unless a test says otherwise: on a loaded machine the first batch
     # passed the 2 s time limit after one article, and "two batches of 3" became 4 articles.
     store.Session.commit_seconds = float(os.environ.get("COMMIT_SECONDS", "1e9"))
 
     if os.environ.get("QUICK_HTML") == "1":
-        import provenance.report.html as html
+        from provenance.report import html
 
-        def quick_html(frames, out_dir, config=None):
+        def quick_html(frames: dict, out_dir: object, config: object = None) -> Path:
             from provenance.report import atomic_write
             target = Path(str(out_dir)) / "report.html"
             lines = [f"{n} {hashlib.sha1(df.to_csv(index=False).encode()).hexdigest()}"
@@ -48,34 +49,34 @@ DRIVER = textwrap.dedent(r'''
             atomic_write(target, lambda tmp: Path(tmp).write_text("\n".join(lines) + "\n", encoding="utf-8"))
             return target
 
-        html.write_html = quick_html
+        html.write_html = quick_html  # type: ignore[assignment]
 
     stage, _, arg = os.environ.get("FAULT", "").partition(":")
     if stage == "extract":  # killed after `arg` articles were extracted (some committed, some not)
-        import provenance.engine.local as local
+        from provenance.engine import local
         real_extract, done = local.extract_article, [0]
 
-        def extract_then_die(article):
+        def extract_then_die(article: object) -> object:
             if done[0] >= int(arg):
                 die()
             done[0] += 1
-            return real_extract(article)
+            return real_extract(article)  # type: ignore[arg-type]
 
-        local.extract_article = extract_then_die
+        local.extract_article = extract_then_die  # type: ignore[assignment]
     elif stage == "match":  # killed in the matching stage
-        import provenance.pipeline as pipeline
+        from provenance import pipeline
         real_match = pipeline.match_frames
 
-        def match_then_die(frames, config, **options):
-            real_match(frames, config, **options)
+        def match_then_die(frames: object, config: object, **options: object) -> None:
+            real_match(frames, config, **options)  # type: ignore[arg-type]
             die()
 
-        pipeline.match_frames = match_then_die
+        pipeline.match_frames = match_then_die  # type: ignore[assignment]
     elif stage == "write":  # killed half-way through writing the file named `arg`, earlier ones renamed
-        import provenance.report as report
+        from provenance import report
         real_write = report.atomic_write
 
-        def write_then_die(path, write):
+        def write_then_die(path: Path, write: Callable[[str], None]) -> None:
             if Path(path).name == arg:
                 fd, tmp = tempfile.mkstemp(prefix=f".{Path(path).name}.", suffix=".tmp", dir=Path(path).parent)
                 os.close(fd)
@@ -85,29 +86,52 @@ DRIVER = textwrap.dedent(r'''
                 die()
             return real_write(path, write)
 
-        report.atomic_write = write_then_die
-    from provenance.cli import main
-    sys.argv = ["provenance", *sys.argv[1:]]
-    main()
-''')
+        report.atomic_write = write_then_die  # type: ignore[assignment]
+
+
+def drive(args: tuple[str, ...] | list[str], before: Callable[[], None] | None = None) -> Callable[[], None]:
+    """The child's work: install the faults, then the CLI's ``main`` with ``args``."""
+
+    def run() -> None:
+        if before is not None:
+            before()
+        _install_faults()
+        from provenance.cli import main
+
+        sys.argv = ["provenance", *args]
+        main()
+
+    return run
 
 
 def provenance(*args: str, fault: str = "", quick_html: bool = True, fsize: int | None = None,
-               env: dict[str, str] | None = None, wait: bool = True) -> subprocess.CompletedProcess | subprocess.Popen:
-    """Run the CLI in a subprocess with an optional fault and file-size limit (a full disk)."""
-    e = {**os.environ, "FAULT": fault, "QUICK_HTML": "1" if quick_html else "0", "PYTHONHASHSEED": "0",
-         **(env or {})}
+               env: dict[str, str] | None = None, wait: bool = True) -> Child:
+    """Run the CLI in a forked child (tests/forked.py) with an optional fault and file-size limit
+    (a full disk); with ``wait``, once it has ended."""
+    child = fork(drive(args), env={"FAULT": fault, "QUICK_HTML": "1" if quick_html else "0", **(env or {})},
+                 fsize=fsize, cwd=REPO)
+    if wait:
+        child.wait()
+    return child
 
-    def limit() -> None:
-        if fsize is not None:  # writes past fsize fail with EFBIG (Python ignores SIGXFSZ)
-            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
-    cmd = [sys.executable, "-c", DRIVER, *args]
-    if not wait:
-        return subprocess.Popen(cmd, env=e, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                preexec_fn=limit)  # noqa: PLW1509 - the test process starts no threads
-    return subprocess.run(cmd, env=e, cwd=REPO, capture_output=True, text=True, preexec_fn=limit,
-                          timeout=300, check=False)
+class Holder:
+    """Another process holding the store's write lock (``BEGIN IMMEDIATE``) until released.
+
+    Not a connection of the test process: a child forked while its parent holds a lock would
+    inherit SQLite's in-process record of that lock and wait on it forever."""
+
+    HOLD = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+            "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); sys.stdin.readline(); c.execute('ROLLBACK')")
+
+    def __init__(self, db: Path) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", self.HOLD, str(db)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None and self.proc.stdout.readline() == "locked\n"
+
+    def release(self) -> None:
+        self.proc.communicate("\n", timeout=120)
+        assert self.proc.returncode == 0
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
@@ -142,6 +166,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_corpus(tmp_path_factory.mktemp("faults") / "corpus", n=12)
     (root.parent / "settings.toml").write_text("[engine]\nchunk_size = 2\n", encoding="utf-8")
     return root
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One run in the test process first, so that every child forked afterwards starts with the
+    stages imported and the extractors' caches filled (otherwise each child loads them again)."""
+    res = cli("run", str(corpus), "--out", str(tmp_path_factory.mktemp("warm") / "out"), "--workers", "1", "-q")
+    assert res.exit_code == 1, res.output  # broken.txt is rejected
 
 
 def run_args(corpus: Path, out: Path, *more: str) -> list[str]:
@@ -240,7 +272,7 @@ def test_two_concurrent_adds_lose_nothing(tmp_path: Path) -> None:
     db = tmp_path / "shared.sqlite"
     procs = [provenance("add", str(c), "--db", str(db), "--workers", "1", wait=False, env={"COMMIT_EVERY": "2"})
              for c in (a, b)]
-    results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
+    results = [(*p.communicate(timeout=600), p.returncode) for p in procs]
     assert [r[2] for r in results] == [0, 0], results
     ref = tmp_path / "sequential.sqlite"
     for c in (a, b):
@@ -268,42 +300,29 @@ def test_two_concurrent_adds_lose_nothing(tmp_path: Path) -> None:
 def test_add_waits_for_a_writer_with_a_clear_message(tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "c", n=3, bad=False)
     db = tmp_path / "s.sqlite"
-    assert provenance("add", str(corpus / "story-3.txt"), "--db", str(db)).returncode == 0
-    holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction
+    assert provenance("add", str(corpus / "story-3.txt"), "--db", str(db), "--workers", "1").returncode == 0
+    holder = Holder(db)  # another writer, mid-transaction
     p = provenance("add", str(corpus), "--db", str(db), "--workers", "1", wait=False)
     said = f"waiting for another provenance process writing {db} ..."
-    err: list[str] = []
-    waiting = threading.Event()
-
-    def read() -> None:
-        for line in p.stderr:
-            err.append(line)
-            if said in line:
-                waiting.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    # The writer lets go only once the child says it waits: a fixed sleep raced the child's
-    # start-up, which takes seconds on a loaded machine (it was still importing, never waited).
-    assert waiting.wait(timeout=240), "".join(err)
-    holder.execute("ROLLBACK")
+    # The writer lets go only once the child says it waits (a fixed sleep raced the child).
+    deadline = time.monotonic() + 240
+    while said not in p.stderr and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert said in p.stderr, p.stderr
+    holder.release()
     p.wait(timeout=240)
-    reader.join(timeout=60)
-    assert p.returncode == 0, "".join(err)
+    assert p.returncode == 0, p.stderr
     assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] == 5
 
 
 def test_add_gives_up_on_a_store_locked_too_long(tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "c", n=2, bad=False)
     db = tmp_path / "s.sqlite"
-    assert provenance("add", str(corpus / "story-2.txt"), "--db", str(db)).returncode == 0
+    assert provenance("add", str(corpus / "story-2.txt"), "--db", str(db), "--workers", "1").returncode == 0
     before = dump(db)
-    holder = sqlite3.connect(db, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = Holder(db)
     r = provenance("add", str(corpus), "--db", str(db), "--wait", "1", "--workers", "1")
-    holder.execute("ROLLBACK")
-    holder.close()
+    holder.release()
     assert r.returncode == 2
     assert r.stderr.strip().splitlines()[-1] == (
         f"Error: store {db} is locked by another process (waited 1 s). "
@@ -330,7 +349,7 @@ def test_full_disk_while_writing_the_store_rolls_back(tmp_path: Path) -> None:
     first = make_corpus(tmp_path / "first", n=4, bad=False)
     more = make_corpus(tmp_path / "more", n=40, start=100, bad=False)
     db = tmp_path / "s.sqlite"
-    assert provenance("add", str(first), "--db", str(db)).returncode == 0
+    assert provenance("add", str(first), "--db", str(db), "--workers", "1").returncode == 0
     before = dump(db)
     r = provenance("add", str(more), "--db", str(db), "--workers", "1", fsize=40_000,
                    env={"COMMIT_EVERY": "1000", "COMMIT_SECONDS": "1e9"})

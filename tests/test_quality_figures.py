@@ -8,6 +8,7 @@ deliberately in the same commit with the reason. Skips without ../shared/data, f
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -25,8 +26,9 @@ BASELINE = json.loads((REPO / "benchmarks" / "baselines" / "figures.json").read_
 BARS = {"detection_f1": 0.95, "strict_kih_f1": 0.90, "source_accuracy": 0.90}
 
 
+@functools.cache
 def _measures(split: str, mode: str) -> dict[str, float]:
-    """The gated measures for one split and source mode."""
+    """The gated measures for one split and source mode (scored once per test session)."""
     m = evaluate(split, shared_path(), use_attributions=(mode == "pipeline"))
     return {
         "detection_f1": m["detection"]["f1"],

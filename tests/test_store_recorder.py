@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_faults import DRIVER, REPO, dump, integrity, outputs
+from forked import Child, fork
+from test_faults import REPO, drive, dump, integrity, outputs
 from test_store import make_corpus
 
 from provenance import pipeline
@@ -198,14 +199,18 @@ def test_a_child_that_cannot_start_leaves_the_record_to_a_thread(corpus: Path, t
 def test_a_killed_parent_takes_the_waiting_child_with_it(corpus: Path, tmp_path: Path) -> None:
     """Killed while writing the report (the child has inserted, or is inserting): nothing is
     committed, the child is gone (the store is not locked), and a rerun finishes as usual."""
-    driver = "import provenance.pipeline as _p\n_p.RECORD_CHILD_MIN_ROWS = 0\n" + DRIVER
     out = tmp_path / "out"
     args = ["run", str(corpus), "--out", str(out), "--workers", "2", "-q"]
-    env = {**os.environ, "QUICK_HTML": "1", "PYTHONHASHSEED": "0"}
 
-    def provenance(fault: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", driver, *args], env={**env, "FAULT": fault}, cwd=REPO,
-                              capture_output=True, text=True, timeout=300, check=False)
+    def every_record_in_a_child() -> None:
+        import provenance.pipeline as p
+
+        p.RECORD_CHILD_MIN_ROWS = 0
+
+    def provenance(fault: str) -> Child:
+        child = fork(drive(args, every_record_in_a_child), env={"QUICK_HTML": "1", "FAULT": fault}, cwd=REPO)
+        child.wait()
+        return child
 
     first = provenance("")
     assert first.returncode == 1, first.stderr
