@@ -9,7 +9,6 @@ byte-identical to an uninterrupted run, and the store must pass ``PRAGMA integri
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import sqlite3
 import subprocess
@@ -105,26 +104,10 @@ def drive(args: tuple[str, ...] | list[str], before: Callable[[], None] | None =
     return run
 
 
-FRESH = ("import sys; sys.path.insert(0, 'tests'); from test_faults import drive; "
-         "drive(sys.argv[1:])()")
-
-
 def provenance(*args: str, fault: str = "", quick_html: bool = True, fsize: int | None = None,
-               env: dict[str, str] | None = None, wait: bool = True,
-               fresh: bool = False) -> Child | subprocess.CompletedProcess:
+               env: dict[str, str] | None = None, wait: bool = True) -> Child:
     """Run the CLI in a forked child (tests/forked.py) with an optional fault and file-size limit
-    (a full disk); with ``wait``, once it has ended. ``fresh`` runs it in a new interpreter
-    instead, ended as an interpreter ends (the store checks that compare its whole content
-    depend on that: a forked child leaves with ``os._exit``)."""
-    if fresh:
-        def limit() -> None:
-            if fsize is not None:  # writes past fsize fail with EFBIG (Python ignores SIGXFSZ)
-                resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-
-        e = {**os.environ, "FAULT": fault, "QUICK_HTML": "1" if quick_html else "0", "PYTHONHASHSEED": "0",
-             **(env or {})}
-        return subprocess.run([sys.executable, "-c", FRESH, *args], env=e, cwd=REPO, capture_output=True,
-                              text=True, preexec_fn=limit, timeout=1800, check=False)
+    (a full disk); with ``wait``, once it has ended."""
     child = fork(drive(args), env={"FAULT": fault, "QUICK_HTML": "1" if quick_html else "0", **(env or {})},
                  fsize=fsize, cwd=REPO)
     if wait:
@@ -351,10 +334,10 @@ def test_full_disk_while_writing_the_report_leaves_the_store_unchanged(tmp_path:
     corpus = make_corpus(tmp_path / "c", n=40)
     db = tmp_path / "s.sqlite"
     assert provenance("run", str(corpus), "--out", str(tmp_path / "first"), "--db", str(db), "--workers", "1",
-                      "-q", fresh=True).returncode == 1
+                      "-q").returncode == 1
     before = dump(db)
     out = tmp_path / "out"
-    r = provenance("run", str(corpus), "--out", str(out), "--db", str(db), "--workers", "1", "-q", fsize=40_000, fresh=True)
+    r = provenance("run", str(corpus), "--out", str(out), "--db", str(db), "--workers", "1", "-q", fsize=40_000)
     assert r.returncode == 2, r.stderr
     assert r.stderr.strip() == f"Error: cannot write to {out}: File too large. Free space or choose another --out."
     assert dump(db) == before
@@ -366,10 +349,10 @@ def test_full_disk_while_writing_the_store_rolls_back(tmp_path: Path) -> None:
     first = make_corpus(tmp_path / "first", n=4, bad=False)
     more = make_corpus(tmp_path / "more", n=40, start=100, bad=False)
     db = tmp_path / "s.sqlite"
-    assert provenance("add", str(first), "--db", str(db), "--workers", "1", fresh=True).returncode == 0
+    assert provenance("add", str(first), "--db", str(db), "--workers", "1").returncode == 0
     before = dump(db)
     r = provenance("add", str(more), "--db", str(db), "--workers", "1", fsize=40_000,
-                   env={"COMMIT_EVERY": "1000", "COMMIT_SECONDS": "1e9"}, fresh=True)
+                   env={"COMMIT_EVERY": "1000", "COMMIT_SECONDS": "1e9"})
     assert r.returncode == 2, r.stderr
     assert r.stderr.strip().startswith(f"Error: cannot write store {db}: ")
     assert r.stderr.strip().endswith("Free disk space (or choose another --db) and run again; the store keeps its "
@@ -386,7 +369,7 @@ def test_unwritable_output_folder_is_one_line_and_store_unchanged(corpus: Path, 
     before = dump(db)
     afile = tmp_path / "a-file"
     afile.write_text("x")
-    r = provenance("run", str(corpus), "--out", str(afile / "out"), "--db", str(db), "--workers", "1", "-q", fresh=True)
+    r = provenance("run", str(corpus), "--out", str(afile / "out"), "--db", str(db), "--workers", "1", "-q")
     assert r.returncode == 2
     assert r.stderr.strip() == (f"Error: cannot create output folder {afile / 'out'}: Not a directory. "
                                 "Choose a writable --out.")
