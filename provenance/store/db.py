@@ -235,7 +235,11 @@ class Store:
             create_schema(c)
             # An older schema is brought up to this one in place: 1 -> 2 changes only how new
             # payloads are compressed, and both kinds are read (``payload.decompress``).
-            c.execute("INSERT OR REPLACE INTO store_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            # An UPDATE, and only when older: REPLACE deleted and re-inserted the row on every
+            # open, a write to a store the run then left unchanged (tests/test_faults.py).
+            c.execute("INSERT OR IGNORE INTO store_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            c.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version' AND CAST(value AS INTEGER) < ?",
+                      (str(SCHEMA_VERSION), SCHEMA_VERSION))
             c.execute("INSERT OR IGNORE INTO store_meta VALUES ('created', ?)", (now_utc(),))
 
     def _ensure_columns(self, table: str, row: dict[str, Any]) -> None:
