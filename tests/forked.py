@@ -78,6 +78,23 @@ def _exit_code(exc: SystemExit) -> int:
     return 1
 
 
+def _forget_parents_fork_server() -> None:
+    """In the child: drop the state of a fork server the test process had already started.
+
+    multiprocessing keeps one fork server per process and remembers its pid. A forked child
+    inherits that record, but the server is its parent's child, not its own: the local engine's
+    first pool would fail with ``ChildProcessError`` waiting on it. Reset, the child starts a
+    server of its own, as a fresh interpreter would. The child's copy of the server's alive-pipe
+    is closed; the parent's copy keeps the parent's server running.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # private: no public way to reset it in a forked child
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+    server.__init__()  # type: ignore[misc]
+
+
 def fork(target: Callable[[], object], *, env: dict[str, str] | None = None, fsize: int | None = None,
          cwd: Path | None = None) -> Child:
     """Start ``target()`` in a forked child with its own stdout and stderr files, ``env`` added
@@ -95,6 +112,7 @@ def fork(target: Callable[[], object], *, env: dict[str, str] | None = None, fsi
         return Child(pid, Path(out), Path(err))
     code = 1
     try:
+        _forget_parents_fork_server()
         os.dup2(fd_out, 1)
         os.dup2(fd_err, 2)
         # pytest's capture replaced sys.stdout/err with objects writing to its own files

@@ -105,10 +105,12 @@ def drive(args: tuple[str, ...] | list[str], before: Callable[[], None] | None =
 
 
 def provenance(*args: str, fault: str = "", quick_html: bool = True, fsize: int | None = None,
-               env: dict[str, str] | None = None, wait: bool = True) -> Child:
+               env: dict[str, str] | None = None, wait: bool = True,
+               before: Callable[[], None] | None = None) -> Child:
     """Run the CLI in a forked child (tests/forked.py) with an optional fault and file-size limit
-    (a full disk); with ``wait``, once it has ended."""
-    child = fork(drive(args), env={"FAULT": fault, "QUICK_HTML": "1" if quick_html else "0", **(env or {})},
+    (a full disk), after ``before`` (a setting a test makes in the child); with ``wait``, once it
+    has ended."""
+    child = fork(drive(args, before), env={"FAULT": fault, "QUICK_HTML": "1" if quick_html else "0", **(env or {})},
                  fsize=fsize, cwd=REPO)
     if wait:
         child.wait()

@@ -4,8 +4,9 @@ Inputs are arbitrary bytes, huge lines, deeply nested or broken HTML, CSVs with 
 newlines and NULs, mixed encodings and mojibake, zero-width and bidi characters, and numbers
 like "1,2,3,4" or "10,00 2". Every input file or row ends as an article or as a rejection with
 a reason; every span an extractor returns indexes the text. Time is measured per example
-(``TIMES``, summarised in docs/robustness.md), never asserted: hypothesis's generous
-per-example deadline is the only bound.
+(``TIMES``, summarised in docs/robustness.md), never asserted. Hypothesis's per-example
+deadline of five minutes only catches a hang: a loaded CI host once took 28 s for an example
+that takes well under a second here.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from provenance.frames import FrameBuilder, rows_from_extraction
 from provenance.ingest import iter_ingest
 from provenance.models import Article, Rejection
 
-FUZZ = settings(max_examples=60, deadline=timedelta(seconds=20), derandomize=True,
+FUZZ = settings(max_examples=60, deadline=timedelta(minutes=5), derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.data_too_large])
 TIMES: dict[str, list[float]] = {}

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from forked import Child, fork
-from test_faults import REPO, drive, dump, integrity, outputs
+from forked import Child
+from test_faults import dump, integrity, outputs, provenance
 from test_store import make_corpus
 
 from provenance import pipeline
@@ -207,24 +207,22 @@ def test_a_killed_parent_takes_the_waiting_child_with_it(corpus: Path, tmp_path:
 
         p.RECORD_CHILD_MIN_ROWS = 0
 
-    def provenance(fault: str) -> Child:
-        child = fork(drive(args, every_record_in_a_child), env={"QUICK_HTML": "1", "FAULT": fault}, cwd=REPO)
-        child.wait()
-        return child
+    def run(fault: str) -> Child:
+        return provenance(*args, fault=fault, before=every_record_in_a_child)
 
-    first = provenance("")
+    first = run("")
     assert first.returncode == 1, first.stderr
     ref = outputs(out)
     db = out / "store.sqlite"
     before = dump(db)
-    killed = provenance("write:report.html")
+    killed = run("write:report.html")
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     with sqlite3.connect(db, timeout=5, isolation_level=None) as c:
         c.execute("BEGIN IMMEDIATE")  # no child left holding the write lock
         c.execute("ROLLBACK")
     assert dump(db) == before
     assert integrity(db) == "ok"
-    again = provenance("")
+    again = run("")
     assert again.returncode == 1, again.stderr
     assert outputs(out) == ref
     assert _runs(db) == 2
