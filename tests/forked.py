@@ -78,21 +78,28 @@ def _exit_code(exc: SystemExit) -> int:
     return 1
 
 
-def _forget_parents_fork_server() -> None:
-    """In the child: drop the state of a fork server the test process had already started.
+def _share_parents_fork_server() -> None:
+    """In the child: use the fork server the test process already runs, if it runs one.
 
-    multiprocessing keeps one fork server per process and remembers its pid. A forked child
-    inherits that record, but the server is its parent's child, not its own: the local engine's
-    first pool would fail with ``ChildProcessError`` waiting on it. Reset, the child starts a
-    server of its own, as a fresh interpreter would. The child's copy of the server's alive-pipe
-    is closed; the parent's copy keeps the parent's server running.
+    multiprocessing keeps one fork server per process and checks that it is alive with
+    ``waitpid``, which only its parent may call: a forked child inherits the server's address
+    but the check fails (``ChildProcessError``), so the local engine's first pool would too.
+    The child checks it with a signal 0 instead and asks the same server for its workers, which
+    it has warmed up (``provenance.engine.warm``): no interpreter to start, no model to load.
+    With no server in the parent, the child starts its own on its first pool, as usual.
     """
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
-    server = forkserver._forkserver  # private: no public way to reset it in a forked child
-    if server._forkserver_alive_fd is not None:
-        os.close(server._forkserver_alive_fd)
-    server.__init__()  # type: ignore[misc]
+    server = forkserver._forkserver  # private: no public way to share it with a forked child
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is None:
+        return
+
+    def ensure_running() -> None:
+        resource_tracker.ensure_running()
+        os.kill(pid, 0)  # raises if the parent's server has gone
+
+    server.ensure_running = ensure_running  # type: ignore[method-assign]
 
 
 def fork(target: Callable[[], object], *, env: dict[str, str] | None = None, fsize: int | None = None,
@@ -112,7 +119,7 @@ def fork(target: Callable[[], object], *, env: dict[str, str] | None = None, fsi
         return Child(pid, Path(out), Path(err))
     code = 1
     try:
-        _forget_parents_fork_server()
+        _share_parents_fork_server()
         os.dup2(fd_out, 1)
         os.dup2(fd_err, 2)
         # pytest's capture replaced sys.stdout/err with objects writing to its own files

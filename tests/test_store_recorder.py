@@ -232,10 +232,16 @@ def test_the_child_says_when_it_waits_for_another_writer(corpus: Path, tmp_path:
                                                          monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture,
                                                          children: list[recorder.ChildRecord]) -> None:
     """Another process holds the write lock when the child starts: the child waits, tells it on
-    stderr as the run's own ``waiting`` callback would, and records once the lock is free."""
+    stderr as the run's own ``waiting`` callback would, and records once the lock is free.
+
+    The holder lets go when the child has said that it waits (the child, a fork of this
+    process, creates ``release`` after its warning), or after two minutes: however slow the
+    machine, the child finds the lock taken."""
+    from provenance.store import db as store_db
     from provenance.store import incremental
 
     db = tmp_path / "s.sqlite"
+    release = tmp_path / "release"
     real = incremental.Session.complete_rows
     holders: list[subprocess.Popen] = []
 
@@ -243,12 +249,21 @@ def test_the_child_says_when_it_waits_for_another_writer(corpus: Path, tmp_path:
         real(self)
         if not holders:  # the lock is taken after the run's last own write, before the child's
             holders.append(subprocess.Popen([sys.executable, "-c", (
-                "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-                "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(2.5); c.execute('ROLLBACK')"),
-                str(db)], stdout=subprocess.PIPE, text=True))
+                "import os, sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+                "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); end = time.monotonic() + 120\n"
+                "while not os.path.exists(sys.argv[2]) and time.monotonic() < end: time.sleep(0.05)\n"
+                "c.execute('ROLLBACK')"),
+                str(db), str(release)], stdout=subprocess.PIPE, text=True))
             assert holders[0].stdout is not None and holders[0].stdout.readline() == "locked\n"
 
+    warning = store_db.log.warning
+
+    def warn_then_release(msg: object, *args: object, **kwargs: Any) -> None:
+        warning(msg, *args, **kwargs)
+        release.touch()
+
     monkeypatch.setattr(incremental.Session, "complete_rows", complete_then_lock)
+    monkeypatch.setattr(store_db.log, "warning", warn_then_release)
     told: list[str] = []
     pipeline.run([str(corpus)], tmp_path / "out", workers=1, db=db, config=_config(),
                  progress=pipeline.Progress(waiting=told.append))

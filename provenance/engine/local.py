@@ -202,10 +202,11 @@ def map_extract(
         return
     ctx = mp.get_context("forkserver" if os.name != "nt" else "spawn")
     if os.name != "nt":
-        # The fork server imports the extractors once (when this process first starts it); the
-        # workers of every pool are forked from it with them loaded instead of each importing
-        # pandas, dateparser and the extractors again (seconds per worker on a busy machine).
-        ctx.set_forkserver_preload(["__main__", __name__])
+        # The fork server imports the extractors and builds their state once (when this process
+        # first starts it: ``provenance.engine.warm``); the workers of every pool are forked from
+        # it ready, instead of each importing pandas, dateparser and the extractors and loading
+        # the attribution model again (seconds per worker, a minute on a busy machine).
+        ctx.set_forkserver_preload(["__main__", "provenance.engine.warm"])
     with ctx.Pool(n) as pool:
         yield from ordered_bounded(chunks(articles, chunk_size),
                                    lambda part: pool.apply_async(partition, (part,)), 2 * n, on_done)
