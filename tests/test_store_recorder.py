@@ -7,15 +7,13 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from forked import Child
-from test_faults import dump, integrity, outputs, provenance
+from test_faults import Holder, dump, integrity, outputs, provenance
 from test_store import make_corpus
 
 from provenance import pipeline
@@ -234,40 +232,36 @@ def test_the_child_says_when_it_waits_for_another_writer(corpus: Path, tmp_path:
     """Another process holds the write lock when the child starts: the child waits, tells it on
     stderr as the run's own ``waiting`` callback would, and records once the lock is free.
 
-    The holder lets go when the child has said that it waits (the child, a fork of this
-    process, creates ``release`` after its warning), or after two minutes: however slow the
-    machine, the child finds the lock taken."""
+    The holder (test_faults.Holder) lets go when the child has said that it waits: the child, a
+    fork of this process, writes the release line to the holder's stdin after its warning.
+    However slow the machine, the child finds the lock taken."""
     from provenance.store import db as store_db
     from provenance.store import incremental
 
     db = tmp_path / "s.sqlite"
-    release = tmp_path / "release"
     real = incremental.Session.complete_rows
-    holders: list[subprocess.Popen] = []
+    holders: list[Holder] = []
 
     def complete_then_lock(self: incremental.Session) -> None:
         real(self)
         if not holders:  # the lock is taken after the run's last own write, before the child's
-            holders.append(subprocess.Popen([sys.executable, "-c", (
-                "import os, sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-                "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); end = time.monotonic() + 120\n"
-                "while not os.path.exists(sys.argv[2]) and time.monotonic() < end: time.sleep(0.05)\n"
-                "c.execute('ROLLBACK')"),
-                str(db), str(release)], stdout=subprocess.PIPE, text=True))
-            assert holders[0].stdout is not None and holders[0].stdout.readline() == "locked\n"
+            holders.append(Holder(db))
 
     warning = store_db.log.warning
 
     def warn_then_release(msg: object, *args: object, **kwargs: Any) -> None:
         warning(msg, *args, **kwargs)
-        release.touch()
+        stdin = holders[0].proc.stdin
+        assert stdin is not None
+        stdin.write("\n")
+        stdin.flush()
 
     monkeypatch.setattr(incremental.Session, "complete_rows", complete_then_lock)
     monkeypatch.setattr(store_db.log, "warning", warn_then_release)
     told: list[str] = []
     pipeline.run([str(corpus)], tmp_path / "out", workers=1, db=db, config=_config(),
                  progress=pipeline.Progress(waiting=told.append))
-    holders[0].wait()
+    holders[0].release()
     assert len(children) == 1 and not told  # the parent never waited: its child did
     assert f"waiting for another provenance process writing {db} ..." in capfd.readouterr().err.splitlines()
     assert _runs(db) == 1
