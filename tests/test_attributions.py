@@ -224,7 +224,7 @@ def test_signed_quotations_in_a_quote_list() -> None:
 def test_quote_before_dash_is_the_signed_quotation_gate(text: str) -> None:
     # line_attributions skips the _SIGNED_QUOTE scan when no closing quote precedes a dash:
     # the same answer as searching for that piece of the pattern (here and on dev articles).
-    from provenance.extract.attribution_rules import _quote_before_dash
+    from provenance.extract.attribution_layout import _quote_before_dash
 
     piece = re.compile(r"[”\"][ \t\xa0]*[―—]")
     texts = [text] + [p.read_text("utf-8") for p in sorted(shared_path("polnear", "data", "dev", "text").glob("*.txt"))[:40]]
@@ -337,6 +337,80 @@ def test_no_crash_on_any_text(text: str) -> None:
         assert text[a.cue.start:a.cue.end] == a.cue.text
 
 
+def test_signed_quotations_run_together_on_one_line() -> None:
+    # A quote list whose line breaks were lost: each signature ends before the next quotation.
+    text = ("“The bakery closed after forty years on the square.” ― Ana Ruiz “We said the rent would "
+            "ruin us, and it did.”― Bo N Lindqvist\n")
+    signed = [a for a in run(text) if a.cue.text == "―"]
+    assert [a.source.text for a in signed if a.source] == ["Ana Ruiz", "Bo N Lindqvist"]
+    assert [a.content[0].text[:8] for a in signed] == ["“The bak", "“We said"]
+    # The "said" inside the second quotation is the quoted person's words, not a cue.
+    assert all(a.cue.text == "―" for a in run(text))
+
+
+def test_signed_quotation_opened_by_a_closing_mark_at_line_start() -> None:
+    text = "Comments from readers:\n\n”The ferry is late every single morning.” ― Dara Oyelaran\n"
+    signed = [a for a in run(text) if a.cue.text == "―"]
+    assert len(signed) == 1 and signed[0].source is not None and signed[0].source.text == "Dara Oyelaran"
+    # Not from a closing mark inside a line: "“A,” she said. “B.” ― Name" signs “B.” only.
+    text = "“The ferry is late,” she said. “It was late again today.” ― Dara Oyelaran\n"
+    signed = [a for a in run(text) if a.cue.text == "―"]
+    assert [a.content[0].text for a in signed] == ["“It was late again today.”"]
+
+
+def test_transcript_turns() -> None:
+    from provenance.extract.attribution_layout import transcript_attributions
+
+    text = ("Partial transcript:\n\n"
+            "\"HOST: Will the mayor attend the hearing on the harbour plan?\n\n"
+            "\"OKAFOR: She will not, and the council knows why.\n\n"
+            "\"HOST: Then who speaks for the city?\n\n"
+            "\"OKAFOR: The deputy mayor does, as he did last spring.\n")
+    got = transcript_attributions(text, [])
+    assert [(src.text, cue.text) for src, cue, _ in got if src] == [("HOST", ":"), ("OKAFOR", ":")] * 2
+    assert got[1][2][0].text == "She will not, and the council knows why"
+    # A paragraph whose cue is already found is left alone.
+    taken = [(None, got[0][1], got[0][2])]
+    assert len(transcript_attributions(text, taken)) == 3
+    # One label, or labels used once each (a byline, a contact line), are no transcript.
+    assert transcript_attributions("BYLINE: Sam Lee\n\nEMAIL: desk@example.org\n\nThe council met.", []) == []
+    assert transcript_attributions("HOST: Hello.\n\nHOST: Welcome back.\n", []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("The harbour plan will fail, senior port officials said on Friday.", "senior port officials"),
+        ("The harbour plan will fail, officials said.", "officials"),
+        ("The harbour plan will fail, but critics said otherwise.", None),
+    ],
+)
+def test_bare_plural_subject_after_the_reported_clause(text: str, source: str | None) -> None:
+    from provenance.extract.attribution_rules import infer_source
+
+    cue = text.index(" said") + 1
+    got = infer_source(text, split_sentences(text)[0], Span(cue, cue + 4, "said"))
+    assert (got.text if got else None) == source
+
+
+def test_a_sentence_cue_takes_back_content_that_joined_the_next_sentence() -> None:
+    from provenance.extract.attributions import _claim_sentence
+
+    text = "The plan is an insult, local leaders said Friday. “This is a sad day,” said Mayor Ines Caro."
+    s1, s2 = split_sentences(text)
+    said2 = text.rindex("said")
+    quote = Span(s2.start, text.index(",”") + 2, text[s2.start:text.index(",”") + 2])
+    first = Span(0, 21, text[:21])
+    triples = [(Span(said2 + 5, len(text) - 1, "Mayor Ines Caro"), Span(said2, said2 + 4, "said"), [first, quote])]
+    said1 = text.index("said")
+    found = [(Span(23, said1 - 1, "local leaders"), Span(said1, said1 + 4, "said"), [first])]
+    assert _claim_sentence(triples, s1, found) == found
+    assert triples[0][2] == [quote]  # the first sentence's content left the mayor's attribution
+    # A "said" inside tagged content (a quotation) claims nothing.
+    triples = [(None, Span(said2, said2 + 4, "said"), [Span(0, s1.end, text[:s1.end])])]
+    assert _claim_sentence(triples, s1, found) == []
+
+
 @pytest.mark.parametrize(
     ("text", "source"),
     [
@@ -349,7 +423,7 @@ def test_no_crash_on_any_text(text: str) -> None:
 )
 def test_headline_attribution(text: str, source: str | None) -> None:
     """A headline "Name: statement" is attributed to the name, with the colon as cue."""
-    from provenance.extract.attribution_rules import headline_attribution
+    from provenance.extract.attribution_layout import headline_attribution
 
     got = headline_attribution(text, [])
     if source is None:

@@ -7,9 +7,10 @@ The tagger's safety net and complement (``attributions.extract_attributions`` ca
 * ``infer_source``: the subject right before a cue ("Mr. Smith said");
 * ``clean_source``: datelines and markup trimmed off a source;
 * ``rule_attributions``: reliable speech cues in standard constructions, with no tagger;
-* ``line_attributions``: a quotation signed at the end of its line ("“...” ― Name");
-* ``headline_attribution``: a headline "Name: statement" (the colon is the cue);
 * ``split_participles``: "X mocked the plan, saying it would fail" as two attributions.
+
+What a line's layout implies (signed quotations, transcripts, headlines) is in
+``attribution_layout``.
 """
 
 from __future__ import annotations
@@ -237,6 +238,11 @@ def infer_source(text: str, sent: Sentence, cue: Span) -> Span | None:
                 start = toks[j][0]
                 b = end_override or b
                 return Span(start, b, text[start:b])
+            if pw == "," and end_override is None and j >= 2:
+                # "..., top black lawmakers said Friday": a bare plural subject after the
+                # clause it reports.
+                start = toks[j + 1][0]
+                return Span(start, b, text[start:b]) if w.endswith("s") else None
             if not pw.isalpha():
                 break
     return None
@@ -423,129 +429,6 @@ def rule_attributions(
         out.append((src, cue, [c]))
         break
     return out
-
-
-# A quotation signed on its own line, "“... .” ― Sonya Herridge" (quote lists, epigraphs).
-# (Tried and dropped: transcript lines "WALLACE: ...": on train the pattern mostly catches
-# "BYLINE:", "EMAIL:" and headline kickers.)
-_SIGNED_QUOTE = re.compile(
-    r"(?P<con>[“\"][^”\"\n]{10,}[”\"])[ \t\xa0]*(?P<cue>[―—])[ \t\xa0]*"
-    r"(?P<src>[A-Z][\w.'’\-]+(?:[ \t]+[A-Z][\w.'’\-]+){0,3})[ \t\xa0.,]*(?=\n|$)"
-)
-
-
-def _quote_before_dash(text: str) -> bool:
-    """True when a signature dash (―, —) follows a closing quotation mark with only spaces,
-    tabs or no-break spaces between, as in every ``_SIGNED_QUOTE`` match (found with
-    ``str.find``, a fraction of the pattern's scan)."""
-    for dash in ("―", "—"):
-        i = text.find(dash)
-        while i != -1:
-            j = i
-            while j > 0 and text[j - 1] in " \t\xa0":
-                j -= 1
-            if j > 0 and text[j - 1] in "”\"":
-                return True
-            i = text.find(dash, i + 1)
-    return False
-
-
-def line_attributions(
-    text: str, triples: Sequence[tuple[Span | None, Span, list[Span]]]
-) -> list[tuple[Span | None, Span, list[Span]]]:
-    """Attributions a line's layout gives: a quotation signed at the end of its line.
-
-    "“...” ― Sonya Herridge": the quotation is the content, the dash the cue and the name
-    the source, as PolNeAR annotates them. A line whose span already holds a cue of
-    ``triples`` is left alone.
-
-    Returns:
-        New (source, cue, contents) triples.
-    """
-    out: list[tuple[Span | None, Span, list[Span]]] = []
-    if not _quote_before_dash(text):  # what every _SIGNED_QUOTE match holds: its scan costs more
-        return out
-    taken = sorted(t[1].start for t in triples)
-    for m in _SIGNED_QUOTE.finditer(text):
-        i = bisect.bisect_left(taken, m.start())
-        if i < len(taken) and taken[i] < m.end():
-            continue
-        con = _strip_span(text, m.start("con"), m.end("con"))
-        if con is None:
-            continue
-        src = m.group("src").strip(" .,")
-        a = m.start("src")
-        out.append((Span(a, a + len(src), src), Span(m.start("cue"), m.end("cue"), m.group("cue")), [con]))
-    return out
-
-
-# A headline in the form "Name: what they said" ("Lynch: No outside influence on FBI probe",
-# "NY Daily News: Paris Terror Attacks Highlight ..."): PolNeAR annotates the colon as the cue.
-_HEADLINE = re.compile(
-    r"\A[ \t]*(?P<src>(?:[A-Z][\w.'’\-]*[ \t]+){0,3}[A-Z][\w.'’\-]*)[ \t]*(?P<cue>:)[ \t]+(?P<con>\S[^\n]*)"
-)
-_HEADLINE_DETS = frozenset(["the", "a", "an"])
-# A wire headline "Death toll rises to 212, ministry says": no final stop, the speaker after the
-# last comma (headline style drops the determiner, which the sentence rules and the tagger need).
-_WIRE_HEADLINE = re.compile(
-    r"\A[ \t#]*(?P<con>[^\n,]\S[^\n]{8,}?),[ \t]+(?P<src>(?:[\w.'’\-]+[ \t]+){0,4}[\w.'’\-]+)"
-    r"[ \t]+(?P<cue>says|say|said)[ \t]*(?=\n|\Z)"
-)
-
-
-@lru_cache(maxsize=1)
-def _headline_kickers() -> frozenset[str]:
-    """Headline labels that are not sources ("Breaking:", "Revealed:"): lexicon/cues_headline_kickers.tsv."""
-    raw = resources.files("provenance.extract.lexicon").joinpath("cues_headline_kickers.tsv").read_text("utf-8")
-    return frozenset(ln.strip().lower() for ln in raw.splitlines() if ln.strip() and not ln.startswith("#"))
-
-
-def headline_attribution(
-    text: str, triples: Sequence[tuple[Span | None, Span, list[Span]]]
-) -> list[tuple[Span | None, Span, list[Span]]]:
-    """The attribution of a headline "Name: statement" on the text's first line.
-
-    The name (one to four capitalised words, not a determiner-led phrase, not an all-caps
-    label such as "BREAKING", not a kicker of ``lexicon/cues_headline_kickers.tsv``) is the
-    source, the colon the cue and the rest of the line the content, as PolNeAR annotates
-    headlines. Nothing when a cue of ``triples`` is already on that line.
-
-    Returns:
-        Zero or one (source, cue, contents) triple.
-    """
-    m = _HEADLINE.match(text)
-    if m is None:
-        return _wire_headline(text, triples)
-    src = m.group("src")
-    words = src.split()
-    if words[0].lower() in _HEADLINE_DETS or src.isupper() or src.lower() in _headline_kickers():
-        return []
-    return _headline_triple(text, m, triples)
-
-
-def _wire_headline(
-    text: str, triples: Sequence[tuple[Span | None, Span, list[Span]]]
-) -> list[tuple[Span | None, Span, list[Span]]]:
-    """"Death toll rises to 212, ministry says" on the text's first line: the words after the
-    last comma are the source, the verb the cue, the rest the content (pronouns excluded)."""
-    m = _WIRE_HEADLINE.match(text)
-    if m is None or m.group("src").split()[0].lower() in _SUBJECT_PRONOUNS:
-        return []
-    return _headline_triple(text, m, triples)
-
-
-def _headline_triple(
-    text: str, m: re.Match[str], triples: Sequence[tuple[Span | None, Span, list[Span]]]
-) -> list[tuple[Span | None, Span, list[Span]]]:
-    """The (source, cue, [content]) of a headline match with groups src, cue and con; nothing
-    when a cue of ``triples`` is already on that line or the content is empty."""
-    if any(t[1].start < m.end() for t in triples):
-        return []
-    con = _strip_span(text, m.start("con"), m.end("con"))
-    if con is None:
-        return []
-    return [(Span(m.start("src"), m.end("src"), m.group("src")), Span(m.start("cue"), m.end("cue"), m.group("cue")),
-             [con])]
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,12 @@ from functools import lru_cache
 from operator import attrgetter
 
 from provenance.extract import coref
+from provenance.extract.attribution_layout import (
+    headline_attribution,
+    line_attributions,
+    signed_over,
+    transcript_attributions,
+)
 from provenance.extract.attribution_rules import (
     _sentence_finder,
     _strip_span,
@@ -37,16 +43,14 @@ from provenance.extract.attribution_rules import (
     complete_content,
     fallback_cue_literals,
     following_source,
-    headline_attribution,
     infer_source,
-    line_attributions,
     rule_attributions,
     split_participles,
 )
 from provenance.extract.attribution_tagger import cue_lexicon, tag_article
 from provenance.models import Actor, Attribution, Sentence, SourceRef, Span
 
-VERSION = "5"
+VERSION = "6"
 _RELATIVE_AFTER_SOURCE = re.compile(r"(?:which|who|whose)\b", re.IGNORECASE)
 
 __all__ = [
@@ -61,7 +65,9 @@ __all__ = [
     "infer_source",
     "line_attributions",
     "rule_attributions",
+    "signed_over",
     "split_participles",
+    "transcript_attributions",
 ]
 
 _QUOTES = "\"“”‘’«»"
@@ -228,6 +234,33 @@ def _continues(text: str, prev: Span, nxt: Span) -> bool:
     return True
 
 
+def _claim_sentence(
+    triples: list[tuple[Span | None, Span, list[Span]]],
+    sent: Sentence,
+    found: list[tuple[Span | None, Span, list[Span]]],
+    keep_cue_only: bool = False,
+) -> list[tuple[Span | None, Span, list[Span]]]:
+    """The rule triples of a sentence whose tagged content has no cue of its own, once that
+    content is taken from the attributions of other sentences it joined (in place).
+
+    Nothing changes when a rule cue lies inside a tagged content span (the quotation's words).
+    """
+    lo, hi = sent.start, sent.end
+    inside = [c for _s, _c, cs in triples for c in cs if c.start < hi and c.end > lo]
+    if any(c.start <= cue.start < c.end for _s, cue, _cs in found for c in inside):
+        return []
+    emptied: set[int] = set()
+    for k, (src, cue, cs) in enumerate(triples):
+        kept = [c for c in cs if not (lo <= c.start and c.end <= hi)]
+        if len(kept) != len(cs):
+            triples[k] = (src, cue, kept)
+            if not kept:
+                emptied.add(id(triples[k]))
+    if emptied and not keep_cue_only:  # as ``assemble`` drops a cue without content
+        triples[:] = [t for t in triples if id(t) not in emptied]
+    return found
+
+
 def extract_attributions(
     text: str,
     sentences: Sequence[Sentence],
@@ -274,8 +307,10 @@ def extract_attributions(
     if rules and sentences:
         # Sentences the assembled attributions already cover (a cue or content in them).
         tagged: set[int] = set()
+        cued: set[int] = set()  # sentences holding a cue of ``triples``
         s_starts = [s.start for s in sentences]
         for _src, cue, content in triples:
+            cued.add(max(0, bisect.bisect_right(s_starts, cue.start) - 1))
             for sp in (cue, *content):
                 # sentence_of, inlined: a call per span end was a tenth of this function's time.
                 i = max(0, bisect.bisect_right(s_starts, sp.start) - 1)
@@ -288,15 +323,21 @@ def extract_attributions(
         cue_starts: list[int] | None = None
         extra: list[tuple[tuple[Span | None, Span, list[Span]], int]] = []
         for sid, sent in enumerate(sentences):
-            if sid not in tagged:
+            if sid not in cued:
                 if cue_starts is None and len(lowered) == len(text) and (lits := fallback_cue_literals()) is not None:
                     cue_starts = lits.positions(lowered)  # once per text, for every untagged sentence
-                extra.extend((t, sid) for t in rule_attributions(text, sent, lowered=lowered, cue_starts=cue_starts))
+                found = rule_attributions(text, sent, lowered=lowered, cue_starts=cue_starts)
+                if found and sid in tagged:
+                    # Content the tagger found here without its cue ("..., top lawmakers said
+                    # Friday", the cue missed): the sentence's own cue claims it, unless that
+                    # cue sits inside a tagged content (a quotation's "said").
+                    found = _claim_sentence(triples, sent, found, keep_cue_only)
+                extra.extend((t, sid) for t in found)
         if extra:
             triples = sorted(triples + [t for t, _ in extra], key=lambda t: t[1].start)
-        lines = line_attributions(text, triples) + headline_attribution(text, triples)
+        lines = line_attributions(text, triples) + headline_attribution(text, triples) + transcript_attributions(text, triples)
         if lines:
-            triples = sorted(triples + lines, key=lambda t: t[1].start)
+            triples = sorted(signed_over(triples, lines) + lines, key=lambda t: t[1].start)
     resolver = coref.SourceResolver(text, sentences, actors)
     out: list[Attribution] = []
     prev_ref: SourceRef | None = None
