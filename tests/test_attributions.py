@@ -393,6 +393,27 @@ def test_bare_plural_subject_after_the_reported_clause(text: str, source: str | 
     assert (got.text if got else None) == source
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "content"),
+    [
+        ("The race is close. In the latest Harbour Tribune poll, conducted last week, the mayor leads by 4 points.",
+         "the latest Harbour Tribune poll, conducted last week", "the mayor leads by 4 points"),
+        ("In two surveys of port workers, most backed the strike.", "two surveys of port workers", "most backed the strike"),
+        ("In the harbour, most boats stayed moored.", None, None),  # no poll, no attribution
+    ],
+)
+def test_a_poll_introduced_with_in(text: str, source: str | None, content: str | None) -> None:
+    from provenance.extract.attribution_rules import rule_attributions
+
+    sent = split_sentences(text)[-1]
+    got = rule_attributions(text, sent)
+    if source is None:
+        assert got == []
+        return
+    (src, cue, con), = got
+    assert (src.text if src else None, cue.text, con[0].text) == (source, "In", content)
+
+
 def test_a_sentence_cue_takes_back_content_that_joined_the_next_sentence() -> None:
     from provenance.extract.attributions import _claim_sentence
 

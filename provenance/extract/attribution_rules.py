@@ -373,14 +373,24 @@ def _matches_at(rx: re.Pattern[str], s: str, starts: Sequence[int], lo: int, hi:
     return out
 
 
+# "In the latest Reuters/Ipsos poll, Clinton leads by 4 points": PolNeAR annotates "In" as the
+# cue and the poll as the source (sentence-initial only, and only in a sentence with no other
+# cue: "In a recent study, three economists found ..." has its own).
+_IN_POLL = re.compile(
+    r"(?P<cue>In)\s+(?P<src>(?:[^,.;:“”\"\n]{0,100}?\s)?(?:poll|polls|survey|surveys|study|studies)\b"
+    r"[^,;:“”\"\n]{0,80}?(?:,\s+(?:conducted|released|published|taken|carried)\b[^,;:“”\"\n]{0,80}?)?),\s+(?=\S)"
+)
+
+
 def rule_attributions(
     text: str, sent: Sentence, *, lowered: str | None = None, cue_starts: Sequence[int] | None = None
 ) -> list[tuple[Span | None, Span, list[Span]]]:
     """Attributions a sentence's structure gives around a reliable speech cue.
 
     The safety net under the tagger for the constructions a fact-checker needs most:
-    "X said (that) ...", "“...,” X said", "..., said X", "..., according to X" and
-    "According to X, ...". Returns (source, cue, contents) triples like ``assemble``.
+    "X said (that) ...", "“...,” X said", "..., said X", "..., according to X",
+    "According to X, ..." and "In the latest X poll, ...". Returns (source, cue, contents)
+    triples like ``assemble``.
 
     Args:
         text: Article text.
@@ -392,6 +402,10 @@ def rule_attributions(
             cue pattern is then tried there only (the same matches as its scan).
     """
     out: list[tuple[Span | None, Span, list[Span]]] = []
+    if text.startswith("In ", sent.start) and (pm := _IN_POLL.match(text, sent.start, sent.end)):
+        pc = _strip_span(text, pm.end(), sent.end)
+        if pc is not None:
+            return [(Span(pm.start("src"), pm.end("src"), pm.group("src")), Span(pm.start(), pm.start() + 2, "In"), [pc])]
     scan: Iterable[re.Match[str]]
     if lowered is not None and len(lowered) == len(text) and cue_starts is not None:
         scan = _matches_at(fallback_cue_regex(fold=False), lowered, cue_starts, sent.start, sent.end)
