@@ -249,15 +249,16 @@ def _claim_sentence(
     inside = [c for _s, _c, cs in triples for c in cs if c.start < hi and c.end > lo]
     if any(c.start <= cue.start < c.end for _s, cue, _cs in found for c in inside):
         return []
-    emptied: set[int] = set()
+    emptied: list[int] = []
     for k, (src, cue, cs) in enumerate(triples):
         kept = [c for c in cs if not (lo <= c.start and c.end <= hi)]
         if len(kept) != len(cs):
             triples[k] = (src, cue, kept)
             if not kept:
-                emptied.add(id(triples[k]))
-    if emptied and not keep_cue_only:  # as ``assemble`` drops a cue without content
-        triples[:] = [t for t in triples if id(t) not in emptied]
+                emptied.append(k)
+    if not keep_cue_only:  # as ``assemble`` drops a cue without content
+        for k in reversed(emptied):
+            del triples[k]
     return found
 
 
@@ -310,10 +311,11 @@ def extract_attributions(
         cued: set[int] = set()  # sentences holding a cue of ``triples``
         s_starts = [s.start for s in sentences]
         for _src, cue, content in triples:
-            cued.add(max(0, bisect.bisect_right(s_starts, cue.start) - 1))
             for sp in (cue, *content):
                 # sentence_of, inlined: a call per span end was a tenth of this function's time.
                 i = max(0, bisect.bisect_right(s_starts, sp.start) - 1)
+                if sp is cue:
+                    cued.add(i)
                 j = max(0, bisect.bisect_right(s_starts, sp.end - 1) - 1)
                 if i == j:
                     tagged.add(i)
@@ -325,7 +327,7 @@ def extract_attributions(
         for sid, sent in enumerate(sentences):
             if sid not in cued:
                 if cue_starts is None and len(lowered) == len(text) and (lits := fallback_cue_literals()) is not None:
-                    cue_starts = lits.positions(lowered)  # once per text, for every untagged sentence
+                    cue_starts = lits.positions(lowered)  # once per text, for every cue-less sentence
                 found = rule_attributions(text, sent, lowered=lowered, cue_starts=cue_starts)
                 if found and sid in tagged:
                     # Content the tagger found here without its cue ("..., top lawmakers said
